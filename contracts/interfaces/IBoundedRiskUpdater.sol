@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AssetRules, Param, RiskParams, RiskReport, Signature} from "../libraries/RiskTypes.sol";
+
+/// @title IBoundedRiskUpdater
+/// @notice The oracle-style path for calibrated risk parameters: EIP-712 reports signed by a quorum
+///         of calibrators, accepted only within governance bounds, steps, cooldowns and freshness rules.
+interface IBoundedRiskUpdater {
+    // ---------------------------------------------------------------- report rejections
+    /// @notice Reports are refused while the guardian has paused the updater.
+    error UpdaterPaused();
+    /// @notice Fewer valid signatures than the quorum.
+    error InsufficientSignatures(uint256 provided, uint256 quorum);
+    /// @notice More signatures than `MAX_SIGNERS` (bounds the verification loop).
+    error TooManySignatures(uint256 provided, uint256 max);
+    /// @notice The signature at `index` is malformed (bad length, s or v).
+    error InvalidSignature(uint256 index);
+    /// @notice A signature recovered to an address that is not a registered calibrator signer.
+    error UnknownSigner(address signer);
+    /// @notice Two signatures from the same signer.
+    error DuplicateSigner(address signer);
+    /// @notice An empty batch.
+    error EmptyBatch();
+    /// @notice A batch longer than `MAX_BATCH`.
+    error BatchTooLarge(uint256 length, uint256 max);
+    /// @notice Governance has not set rules for the asset.
+    error AssetNotConfigured(address asset);
+    /// @notice The report's nonce is not the asset's next nonce.
+    error InvalidNonce(address asset, uint64 expected, uint64 provided);
+    /// @notice The report claims an observation time after the current block.
+    error ReportFromFuture(address asset, uint64 observedAt);
+    /// @notice The report's observation is older than `maxReportAge`.
+    error ReportTooOld(address asset, uint64 observedAt, uint32 maxReportAge);
+    /// @notice The report's observation is not newer than the last accepted report's.
+    error ReportNotNewer(address asset, uint64 observedAt, uint64 lastObservedAt);
+    /// @notice Compare-and-swap failed: the report was computed against other live parameters.
+    error StaleCurrentParams(address asset);
+    /// @notice The new parameters equal the live ones.
+    error NoChange(address asset);
+    /// @notice A changed parameter lies outside its governance bounds.
+    error ParamOutOfBounds(address asset, Param param, uint256 value, uint256 min, uint256 max);
+    /// @notice A parameter moves further than its max step in that direction.
+    error StepTooLarge(address asset, Param param, uint256 from, uint256 to, uint256 maxStep);
+    /// @notice The asset's cooldown for this kind of move has not passed.
+    error CooldownActive(address asset, uint256 readyAt);
+
+    // ---------------------------------------------------------------- governance / guardian rejections
+    /// @notice The guardian asked for a change that is not a tightening (`param` loosens or is untouchable).
+    error NotTightening(address asset, Param param);
+    /// @notice A rule with min > max, a bps bound above 10000, or a zero lower bound.
+    error InvalidBounds(Param param);
+    /// @notice A risk-reducing step smaller than the risk-increasing one.
+    error RiskReducingStepTooSmall(Param param);
+    /// @notice A risk-reducing cooldown longer than the risk-increasing one.
+    error RiskReducingCooldownTooLong(uint32 riskReducingCooldown, uint32 riskIncreasingCooldown);
+    /// @notice A cooldown above `MAX_COOLDOWN`.
+    error CooldownTooLong(uint32 cooldown, uint32 max);
+    /// @notice The signer is already registered.
+    error SignerAlreadyRegistered(address signer);
+    /// @notice The signer is not registered.
+    error SignerNotRegistered(address signer);
+    /// @notice Registering would exceed `MAX_SIGNERS`.
+    error TooManySigners(uint256 max);
+    /// @notice A quorum of zero or above the signer count.
+    error InvalidQuorum(uint256 quorum, uint256 signerCount);
+    /// @notice A max report age of zero or above `MAX_REPORT_AGE_LIMIT`.
+    error InvalidMaxReportAge(uint32 maxReportAge);
+    /// @notice pause() while paused, or unpause() while not paused.
+    error PauseStateUnchanged(bool paused);
+    /// @notice A zero address where one is required.
+    error ZeroAddress();
+
+    // ---------------------------------------------------------------- events
+    /// @notice An accepted report: everything an auditor needs to rebuild the history from logs.
+    event ReportAccepted(
+        address indexed asset,
+        uint64 indexed nonce,
+        bytes32 reportHash,
+        uint64 observedAt,
+        RiskParams oldParams,
+        RiskParams newParams,
+        address[] signers
+    );
+    /// @notice Governance set an asset's bounds, steps and cooldowns.
+    event AssetRulesSet(address indexed asset, AssetRules rules);
+    /// @notice Governance wrote parameters directly (bounds apply, steps and cooldowns do not).
+    event GovernanceParamsSet(address indexed asset, RiskParams oldParams, RiskParams newParams);
+    /// @notice The guardian tightened parameters at once.
+    event GuardianTightened(address indexed asset, RiskParams oldParams, RiskParams newParams);
+    /// @notice A calibrator signer was registered.
+    event SignerAdded(address indexed signer, uint256 signerCount);
+    /// @notice A calibrator signer was removed.
+    event SignerRemoved(address indexed signer, uint256 signerCount);
+    /// @notice The quorum changed.
+    event QuorumSet(uint8 oldQuorum, uint8 newQuorum);
+    /// @notice The max report age changed.
+    event MaxReportAgeSet(uint32 oldMaxReportAge, uint32 newMaxReportAge);
+    /// @notice The guardian paused report submission.
+    event Paused(address indexed by);
+    /// @notice Governance resumed report submission.
+    event Unpaused(address indexed by);
+
+    // ---------------------------------------------------------------- report path
+    /// @notice Applies one report signed (EIP-712 `RiskReport`) by at least `quorum` signers. Anyone may relay.
+    /// @param report The report.
+    /// @param signatures Compact signatures over `reportDigest(report)`, in any order.
+    function submitReport(RiskReport calldata report, Signature[] calldata signatures) external;
+
+    /// @notice Applies reports for many assets atomically, signed once over the whole batch
+    ///         (EIP-712 `RiskReportBatch`). Any invalid report reverts the batch with its error.
+    /// @param reports One report per asset (a repeated asset fails its nonce check).
+    /// @param signatures Compact signatures over `batchDigest(reports)`.
+    function submitReports(RiskReport[] calldata reports, Signature[] calldata signatures) external;
+
+    /// @notice Reverts with the error `submitReport` would raise, signatures aside; returns otherwise.
+    /// @dev The keeper's dry run and the differential tests use this exact code path.
+    function previewReport(RiskReport calldata report) external view;
+
+    /// @notice The EIP-712 digest a signer signs for a single report.
+    function reportDigest(RiskReport calldata report) external view returns (bytes32);
+
+    /// @notice The EIP-712 digest a signer signs for a batch.
+    function batchDigest(RiskReport[] calldata reports) external view returns (bytes32);
+
+    // ---------------------------------------------------------------- governance / guardian
+    /// @notice Governance: sets an asset's bounds, steps and cooldowns. The live parameters, if the
+    ///         asset is listed, must lie within the new bounds.
+    function setAssetRules(address asset, AssetRules calldata rules) external;
+
+    /// @notice Governance: writes parameters directly (lists the asset on first write). Bounds and
+    ///         invariants apply; steps and cooldowns do not. Restarts the asset's cooldown clock.
+    function governanceSetParams(address asset, RiskParams calldata newParams) external;
+
+    /// @notice Guardian: tightens at once (LTV and threshold down, bonus and close factor up; cap and
+    ///         window unchanged), within bounds. Restarts the asset's cooldown clock.
+    function guardianTighten(address asset, RiskParams calldata newParams) external;
+
+    /// @notice Governance: registers a calibrator signer.
+    function addSigner(address signer) external;
+
+    /// @notice Governance: removes a calibrator signer; the quorum must stay reachable.
+    function removeSigner(address signer) external;
+
+    /// @notice Governance: sets how many distinct signers a report needs.
+    function setQuorum(uint8 quorum) external;
+
+    /// @notice Governance: sets how old a report's observation may be when it lands.
+    function setMaxReportAge(uint32 maxReportAge) external;
+
+    /// @notice Guardian: stops report submission.
+    function pause() external;
+
+    /// @notice Governance: resumes report submission.
+    function unpause() external;
+
+    // ---------------------------------------------------------------- views
+    /// @notice The asset's rules as governance set them.
+    function assetRules(address asset) external view returns (AssetRules memory);
+
+    /// @notice The asset's report bookkeeping.
+    /// @return configured Whether governance set rules for the asset.
+    /// @return nonce The nonce the next report must carry.
+    /// @return lastUpdateAt When the asset's parameters were last written through this contract.
+    /// @return lastObservedAt The observation time of the last accepted report.
+    function assetState(address asset)
+        external
+        view
+        returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt);
+
+    /// @notice The registered calibrator signers.
+    function signers() external view returns (address[] memory);
+
+    /// @notice Whether `account` is a registered calibrator signer.
+    function isSigner(address account) external view returns (bool);
+
+    /// @notice Distinct signers a report needs.
+    function quorum() external view returns (uint8);
+
+    /// @notice Max seconds between a report's observation and its landing.
+    function maxReportAge() external view returns (uint32);
+
+    /// @notice Whether report submission is paused.
+    function paused() external view returns (bool);
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IPriceOracle
+/// @notice Chainlink-backed prices normalised to 18 decimals; every failure is a distinct revert.
+interface IPriceOracle {
+    /// @notice No feed is configured for the asset.
+    error FeedNotConfigured(address asset);
+    /// @notice The feed's `latestRoundData` call reverted or returned malformed data.
+    error FeedCallFailed(address asset);
+    /// @notice The feed answered zero or a negative price.
+    error NonPositivePrice(address asset, int256 answer);
+    /// @notice The feed's last update is older than its staleness allowance.
+    error StalePrice(address asset, uint256 updatedAt, uint256 stalenessAllowance);
+    /// @notice The feed reports an update time after the current block.
+    error PriceFromFuture(address asset, uint256 updatedAt);
+    /// @notice The L2 sequencer is reported down.
+    error SequencerDown();
+    /// @notice The sequencer came back up less than the grace period ago.
+    error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriod);
+    /// @notice The sequencer-uptime feed returned an invalid round (startedAt == 0) or failed.
+    error SequencerStatusInvalid();
+    /// @notice A staleness allowance of zero or above `MAX_STALENESS_ALLOWANCE`.
+    error InvalidStalenessAllowance(uint32 stalenessAllowance);
+    /// @notice A feed whose decimals exceed 36 (normalisation would overflow).
+    error InvalidFeedDecimals(uint8 decimals);
+    /// @notice A zero address where a feed is required.
+    error ZeroAddress();
+
+    /// @notice Emitted when governance sets or replaces an asset's feed.
+    event FeedSet(address indexed asset, address indexed feed, uint32 stalenessAllowance, uint8 decimals);
+    /// @notice Emitted when governance removes an asset's feed.
+    event FeedRemoved(address indexed asset);
+    /// @notice Emitted when governance sets the L2 sequencer-uptime feed (zero address disables it).
+    event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
+
+    /// @notice Sets the asset's Chainlink feed and how old its answer may be.
+    /// @param asset The asset priced by the feed (in the debt asset's unit of account).
+    /// @param feed An `AggregatorV3Interface`.
+    /// @param stalenessAllowance Max seconds since `updatedAt`: the feed's heartbeat plus a margin.
+    function setFeed(address asset, address feed, uint32 stalenessAllowance) external;
+
+    /// @notice Removes the asset's feed; prices of the asset revert afterwards.
+    /// @param asset An asset with a feed.
+    function removeFeed(address asset) external;
+
+    /// @notice Sets (or with the zero address, disables) the L2 sequencer-uptime check.
+    /// @param feed The sequencer-uptime feed (answer 0 = up, 1 = down).
+    /// @param gracePeriod Seconds after the sequencer comes back before prices are trusted again.
+    function setSequencerFeed(address feed, uint32 gracePeriod) external;
+
+    /// @notice The asset's price with 18 decimals; reverts if the feed or the sequencer is unhealthy.
+    /// @param asset An asset with a feed.
+    function getPrice(address asset) external view returns (uint256 price18);
+
+    /// @notice The asset's price, its raw round data's update time, without reverting on staleness.
+    /// @dev For monitoring only; never use the result to move funds.
+    function peekPrice(address asset) external view returns (uint256 price18, uint256 updatedAt, bool healthy);
+
+    /// @notice The feed configuration of an asset.
+    function feedOf(address asset) external view returns (address feed, uint32 stalenessAllowance, uint8 decimals);
+}
