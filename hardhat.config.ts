@@ -13,6 +13,7 @@ const compiler = {
   path: SOLC_PATH,
   settings: {
     evmVersion: "prague",
+    viaIR: true,
     optimizer: { enabled: true, runs: 10_000 },
   },
 };

@@ -1,29 +1,30 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IBoundedRiskUpdater} from "./interfaces/IBoundedRiskUpdater.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
-import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
-import {RiskParamsLib} from "./libraries/RiskParamsLib.sol";
+import {AssetStateWord} from "./libraries/AssetStateWord.sol";
+import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {
-    AmountRule, AssetRules, BPS, BpsRule, Param, RiskParams, RiskReport, Signature
+    AmountRule, AssetRules, BPS, BpsRule, PackedRiskReport, Param, RiskParams, Signature
 } from "./libraries/RiskTypes.sol";
+import {RiskParameterRegistry} from "./RiskParameterRegistry.sol";
 
 /// @title BoundedRiskUpdater
 /// @notice Lets calibrated risk parameters into the registry only within governance-set bounds:
 ///         per-parameter min/max, asymmetric max steps (risk-reducing moves may be larger), cooldowns
 ///         (shorter for risk-reducing reports), report freshness and ordering, a per-asset nonce,
 ///         compare-and-swap on the live values, a fresh price feed, and a quorum of EIP-712 signers.
-/// @dev Roles: DEFAULT_ADMIN_ROLE is governance (a TimelockController); GUARDIAN_ROLE pauses and tightens.
+///         Governance (a TimelockController) sets the rules and may write parameters within bounds;
+///         a guardian may pause reports, freeze an asset and tighten at once.
+/// @dev The deployed contract: the report path plus the RiskParameterRegistry module it writes.
 ///      The rule order in `_validate` is mirrored by calibrator/rules/riskRules.ts (differential test).
-contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
-    using RiskParamsLib for RiskParams;
+contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP712 {
+    using PackedRiskParams for uint256;
+    using AssetStateWord for uint256;
 
-    /// @notice Role allowed to pause report submission and to tighten parameters at once.
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Most calibrator signers (and signatures per submission).
     uint256 public constant MAX_SIGNERS = 32;
     /// @notice Most reports in one batch.
@@ -33,7 +34,7 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
     /// @notice Largest `maxReportAge` governance may set.
     uint32 public constant MAX_REPORT_AGE_LIMIT = 7 days;
 
-    bytes32 private constant PARAMS_TYPE_STRING_HASH = keccak256(
+    bytes32 private constant PARAMS_TYPEHASH = keccak256(
         "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
     );
     bytes32 private constant REPORT_TYPEHASH = keccak256(
@@ -43,20 +44,8 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
         "RiskReportBatch(RiskReport[] reports)RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,uint96 liquidationCapPerWindow,uint32 liquidationWindow)RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,bytes32 reportHash)"
     );
 
-    /// @notice The registry this updater writes.
-    IRiskParameterRegistry public immutable registry;
     /// @notice The oracle whose feed health gates every report.
     IPriceOracle public immutable oracle;
-
-    /// @dev Report bookkeeping and cooldowns, read and written together (one slot).
-    struct AssetState {
-        uint64 nonce;
-        uint40 lastUpdateAt;
-        uint40 lastObservedAt;
-        uint32 riskIncreasingCooldown;
-        uint32 riskReducingCooldown;
-        bool configured;
-    }
 
     struct Config {
         uint8 quorum;
@@ -70,14 +59,12 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
     /// @dev Cap and window rules are only read when a report changes those fields.
     mapping(address asset => AmountRule) private _capRules;
     mapping(address asset => AmountRule) private _windowRules;
-    mapping(address asset => AssetState) private _states;
     Config private _config;
     address[] private _signers;
     mapping(address signer => uint256) private _signerPosition; // index + 1; 0 = not a signer
 
     /// @param governance The timelock (DEFAULT_ADMIN_ROLE).
     /// @param guardian The guardian (may be zero and granted later).
-    /// @param registry_ The registry; this contract must hold its UPDATER_ROLE.
     /// @param oracle_ The price oracle gating reports on feed health.
     /// @param initialSigners Calibrator signers to register.
     /// @param quorum_ Distinct signers a report needs (1 ..= initialSigners.length).
@@ -85,19 +72,13 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
     constructor(
         address governance,
         address guardian,
-        IRiskParameterRegistry registry_,
         IPriceOracle oracle_,
         address[] memory initialSigners,
         uint8 quorum_,
         uint32 maxReportAge_
-    ) EIP712("Bulwark BoundedRiskUpdater", "1") {
-        if (governance == address(0) || address(registry_) == address(0) || address(oracle_) == address(0)) {
-            revert ZeroAddress();
-        }
-        registry = registry_;
+    ) RiskParameterRegistry(governance, guardian) EIP712("Bulwark BoundedRiskUpdater", "1") {
+        if (address(oracle_) == address(0)) revert ZeroAddress();
         oracle = oracle_;
-        _grantRole(DEFAULT_ADMIN_ROLE, governance);
-        if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
         for (uint256 i = 0; i < initialSigners.length; ++i) {
             _addSigner(initialSigners[i]);
         }
@@ -108,7 +89,7 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
     // ================================================================ report path
 
     /// @inheritdoc IBoundedRiskUpdater
-    function submitReport(RiskReport calldata report, Signature[] calldata signatures) external {
+    function submitReport(PackedRiskReport calldata report, Signature[] calldata signatures) external {
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
         address[] memory reportSigners =
@@ -117,128 +98,135 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IBoundedRiskUpdater
-    function submitReports(RiskReport[] calldata reports, Signature[] calldata signatures) external {
+    function submitReports(PackedRiskReport[] calldata reports, Signature[] calldata signatures) external {
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
-        address[] memory reportSigners =
-            _verifySignatures(_batchDigest(reports), signatures, config.quorum);
+        address[] memory reportSigners = _verifySignatures(_batchDigest(reports), signatures, config.quorum);
         for (uint256 i = 0; i < reports.length; ++i) {
             _apply(reports[i], reportSigners, config.maxReportAge);
         }
     }
 
     /// @inheritdoc IBoundedRiskUpdater
-    function previewReport(RiskReport calldata report) external view {
+    function previewReport(PackedRiskReport calldata report) external view {
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
-        _validate(report, _states[report.asset], config.maxReportAge);
-        registry.checkParams(report.asset, report.newParams);
+        address asset = report.asset;
+        uint256 stateWord = _stateWords[asset];
+        (uint256 currentSlot, uint256 proposed) = _validate(report, stateWord, config.maxReportAge);
+        _nextSlot(asset, currentSlot, proposed, stateWord);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
-    function reportDigest(RiskReport calldata report) external view returns (bytes32) {
+    function packParams(RiskParams calldata params) external pure returns (uint256) {
+        return PackedRiskParams.pack(params);
+    }
+
+    /// @inheritdoc IBoundedRiskUpdater
+    function reportDigest(PackedRiskReport calldata report) external view returns (bytes32) {
         return _hashTypedDataV4(_reportStructHash(report));
     }
 
     /// @inheritdoc IBoundedRiskUpdater
-    function batchDigest(RiskReport[] calldata reports) external view returns (bytes32) {
+    function batchDigest(PackedRiskReport[] calldata reports) external view returns (bytes32) {
         return _batchDigest(reports);
     }
 
-    /// @dev Checks, then effects (bookkeeping, event), then the registry write, which enforces the
-    ///      static invariants and reverts the whole transaction if they fail.
-    function _apply(RiskReport calldata report, address[] memory reportSigners, uint32 reportAgeLimit) private {
-        AssetState memory state = _states[report.asset];
-        RiskParams memory current = _validate(report, state, reportAgeLimit);
-        state.nonce += 1;
-        state.lastUpdateAt = uint40(block.timestamp);
-        state.lastObservedAt = uint40(report.observedAt);
-        _states[report.asset] = state;
+    /// @dev Checks (all of `_validate`), then the writes: parameters (with the static invariants and
+    ///      ramp), then the bookkeeping word once, then the event. No external calls after the checks.
+    function _apply(PackedRiskReport calldata report, address[] memory reportSigners, uint32 reportAgeLimit) private {
+        address asset = report.asset;
+        uint256 stateWord = _stateWords[asset];
+        (uint256 currentSlot, uint256 proposed) = _validate(report, stateWord, reportAgeLimit);
+        stateWord = _writeParams(asset, currentSlot, proposed, stateWord);
+        _stateWords[asset] = stateWord.afterReport(report.observedAt);
         emit ReportAccepted(
-            report.asset, report.nonce, report.reportHash, report.observedAt, current, report.newParams, reportSigners
+            asset,
+            report.nonce,
+            report.reportHash,
+            currentSlot & PackedRiskParams.PARAMS_MASK,
+            proposed,
+            reportSigners
         );
-        registry.setParams(report.asset, report.newParams, IRiskParameterRegistry.WriteSource.Report);
     }
 
-    /// @dev Every report rule except signatures and the registry's static invariants, in a fixed order:
-    ///      configured, nonce, freshness, compare-and-swap, change, per-field bounds and steps (Param
-    ///      order), cooldown, feed health.
-    function _validate(RiskReport calldata report, AssetState memory state, uint32 reportAgeLimit)
+    /// @dev Every report rule except signatures and the static invariants, in a fixed order:
+    ///      configured, nonce, freshness, listed, compare-and-swap, change, per-field bounds and
+    ///      steps (Param order), cooldown, feed health.
+    /// @return currentSlot The asset's full params slot (targets and ramp state).
+    /// @return proposed The report's new parameters, packed.
+    function _validate(PackedRiskReport calldata report, uint256 stateWord, uint32 reportAgeLimit)
         private
         view
-        returns (RiskParams memory current)
+        returns (uint256 currentSlot, uint256 proposed)
     {
         address asset = report.asset;
-        if (!state.configured) revert AssetNotConfigured(asset);
-        if (report.nonce != state.nonce) revert InvalidNonce(asset, state.nonce, report.nonce);
+        if (!stateWord.configured()) revert AssetNotConfigured(asset);
+        uint64 nonce = stateWord.nonce();
+        if (report.nonce != nonce) revert InvalidNonce(asset, nonce, report.nonce);
         uint64 observedAt = report.observedAt;
         if (observedAt > block.timestamp) revert ReportFromFuture(asset, observedAt);
         if (block.timestamp - observedAt > reportAgeLimit) revert ReportTooOld(asset, observedAt, reportAgeLimit);
-        if (observedAt <= state.lastObservedAt) revert ReportNotNewer(asset, observedAt, state.lastObservedAt);
+        uint64 lastObservedAt = stateWord.lastObservedAt();
+        if (observedAt <= lastObservedAt) revert ReportNotNewer(asset, observedAt, lastObservedAt);
 
-        current = registry.storedParams(asset);
-        RiskParams memory proposed = report.newParams;
-        RiskParams memory expected = report.expectedCurrentParams;
-        if (!current.equals(expected)) revert StaleCurrentParams(asset);
-        if (proposed.equals(current)) revert NoChange(asset);
+        currentSlot = _listedSlot(asset);
+        uint256 current = currentSlot & PackedRiskParams.PARAMS_MASK;
+        proposed = report.newParams;
+        if (proposed > PackedRiskParams.PARAMS_MASK) revert MalformedPackedParams(asset);
+        if (current != report.expectedCurrentParams) revert StaleCurrentParams(asset);
+        if (proposed == current) revert NoChange(asset);
 
-        uint256 bpsRules = _bpsRules[asset];
-        bool riskIncreasing = _checkBpsStep(asset, Param.Ltv, bpsRules, current.ltvBps, proposed.ltvBps);
-        if (_checkBpsStep(
-                asset,
-                Param.LiquidationThreshold,
-                bpsRules,
-                current.liquidationThresholdBps,
-                proposed.liquidationThresholdBps
-            )) riskIncreasing = true;
-        if (_checkBpsStep(
-                asset, Param.LiquidationBonus, bpsRules, current.liquidationBonusBps, proposed.liquidationBonusBps
-            )) riskIncreasing = true;
-        if (_checkBpsStep(asset, Param.CloseFactor, bpsRules, current.closeFactorBps, proposed.closeFactorBps)) {
-            riskIncreasing = true;
-        }
+        bool riskIncreasing = _checkBpsSteps(asset, _bpsRules[asset], current, proposed);
         if (_checkAmountStep(
                 asset,
                 Param.LiquidationCap,
                 _capRules[asset],
-                current.liquidationCapPerWindow,
-                proposed.liquidationCapPerWindow
+                current.liquidationCapPerWindow(),
+                proposed.liquidationCapPerWindow()
             )) riskIncreasing = true;
         if (_checkAmountStep(
                 asset,
                 Param.LiquidationWindow,
                 _windowRules[asset],
-                current.liquidationWindow,
-                proposed.liquidationWindow
+                current.liquidationWindow(),
+                proposed.liquidationWindow()
             )) riskIncreasing = true;
 
-        uint256 readyAt = uint256(state.lastUpdateAt)
-            + (riskIncreasing ? state.riskIncreasingCooldown : state.riskReducingCooldown);
+        uint256 readyAt = uint256(stateWord.lastUpdateAt())
+            + (riskIncreasing ? stateWord.riskIncreasingCooldown() : stateWord.riskReducingCooldown());
         if (block.timestamp < readyAt) revert CooldownActive(asset, readyAt);
 
         oracle.getPrice(asset); // reverts with the oracle's own error while the feed is unhealthy
     }
 
-    /// @dev Bounds and step of one changed bps field; returns whether the move is risk-increasing
-    ///      (up for LTV and threshold, down for bonus and close factor). Unchanged fields pass.
-    function _checkBpsStep(address asset, Param param, uint256 packedRules, uint256 from, uint256 to)
+    /// @dev Bounds and steps of the four bps fields (Param order, 16 bits each at offsets 0..48 of
+    ///      both words); returns whether any move is risk-increasing (up for LTV and threshold, down
+    ///      for bonus and close factor). Unchanged fields pass.
+    function _checkBpsSteps(address asset, uint256 packedRules, uint256 current, uint256 proposed)
         private
         pure
         returns (bool riskIncreasing)
     {
-        if (from == to) return false;
-        BpsRule memory rule = _unpackBpsRule(packedRules, param);
-        if (to < rule.min || to > rule.max) revert ParamOutOfBounds(asset, param, to, rule.min, rule.max);
-        bool up = to > from;
-        riskIncreasing = up == (param == Param.Ltv || param == Param.LiquidationThreshold);
-        uint256 step = up ? to - from : from - to;
-        uint256 maxStep = riskIncreasing ? rule.maxRiskIncreasingStep : rule.maxRiskReducingStep;
-        if (step > maxStep) revert StepTooLarge(asset, param, from, to, maxStep);
+        for (uint256 i = 0; i < 4; ++i) {
+            uint256 from = uint16(current >> (16 * i));
+            uint256 to = uint16(proposed >> (16 * i));
+            if (from == to) continue;
+            uint256 rule = packedRules >> (64 * i);
+            uint256 min = uint16(rule);
+            uint256 max = uint16(rule >> 16);
+            if (to < min || to > max) revert ParamOutOfBounds(asset, Param(i), to, min, max);
+            bool up = to > from;
+            bool increasing = up == (i < 2); // i 0, 1: LTV and threshold
+            uint256 maxStep = increasing ? uint16(rule >> 32) : uint16(rule >> 48);
+            if ((up ? to - from : from - to) > maxStep) revert StepTooLarge(asset, Param(i), from, to, maxStep);
+            if (increasing) riskIncreasing = true;
+        }
     }
 
     /// @dev Bounds and relative step of a changed cap or window. These are symmetric: any change
-    ///      counts as risk-increasing for the cooldown (the slower clock).
-    ///      The rule is passed by storage reference so its slot is only read for a changed field.
+    ///      counts as risk-increasing for the cooldown (the slower clock). The rule is passed by
+    ///      storage reference so its slot is only read for a changed field.
     function _checkAmountStep(address asset, Param param, AmountRule storage ruleRef, uint256 from, uint256 to)
         private
         pure
@@ -276,7 +264,7 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
         }
     }
 
-    function _batchDigest(RiskReport[] calldata reports) private view returns (bytes32) {
+    function _batchDigest(PackedRiskReport[] calldata reports) private view returns (bytes32) {
         uint256 n = reports.length;
         if (n == 0) revert EmptyBatch();
         if (n > MAX_BATCH) revert BatchTooLarge(n, MAX_BATCH);
@@ -287,22 +275,44 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
         return _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes)))));
     }
 
-    function _reportStructHash(RiskReport calldata r) private pure returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                REPORT_TYPEHASH,
-                r.asset,
-                _paramsStructHash(r.newParams),
-                _paramsStructHash(r.expectedCurrentParams),
-                r.nonce,
-                r.observedAt,
-                r.reportHash
-            )
-        );
+    /// @dev hashStruct(RiskReport) with both RiskParams rebuilt from their packed words. Written in
+    ///      assembly over scratch memory (the free pointer is not moved) because it runs per report.
+    function _reportStructHash(PackedRiskReport calldata r) private pure returns (bytes32 digest) {
+        bytes32 newParamsHash = _paramsStructHash(r.newParams);
+        bytes32 expectedParamsHash = _paramsStructHash(r.expectedCurrentParams);
+        bytes32 typeHash = REPORT_TYPEHASH;
+        address asset = r.asset;
+        uint64 nonce = r.nonce;
+        uint64 observedAt = r.observedAt;
+        bytes32 reportHash = r.reportHash;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            mstore(add(ptr, 0x20), asset)
+            mstore(add(ptr, 0x40), newParamsHash)
+            mstore(add(ptr, 0x60), expectedParamsHash)
+            mstore(add(ptr, 0x80), nonce)
+            mstore(add(ptr, 0xa0), observedAt)
+            mstore(add(ptr, 0xc0), reportHash)
+            digest := keccak256(ptr, 0xe0)
+        }
     }
 
-    function _paramsStructHash(RiskParams calldata p) private pure returns (bytes32) {
-        return keccak256(abi.encode(PARAMS_TYPE_STRING_HASH, p));
+    /// @dev hashStruct(RiskParams) from a packed word: the typehash and the six fields as ABI words.
+    ///      Bits above 191 are ignored here; `_validate` rejects them.
+    function _paramsStructHash(uint256 p) private pure returns (bytes32 digest) {
+        bytes32 typeHash = PARAMS_TYPEHASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            mstore(add(ptr, 0x20), and(p, 0xffff))
+            mstore(add(ptr, 0x40), and(shr(16, p), 0xffff))
+            mstore(add(ptr, 0x60), and(shr(32, p), 0xffff))
+            mstore(add(ptr, 0x80), and(shr(48, p), 0xffff))
+            mstore(add(ptr, 0xa0), and(shr(64, p), 0xffffffffffffffffffffffff))
+            mstore(add(ptr, 0xc0), and(shr(160, p), 0xffffffff))
+            digest := keccak256(ptr, 0xe0)
+        }
     }
 
     // ================================================================ governance and guardian
@@ -332,51 +342,49 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
             | _packBpsRule(rules.closeFactor, Param.CloseFactor);
         _capRules[asset] = rules.liquidationCap;
         _windowRules[asset] = rules.liquidationWindow;
-        AssetState storage state = _states[asset];
-        state.riskIncreasingCooldown = rules.riskIncreasingCooldown;
-        state.riskReducingCooldown = rules.riskReducingCooldown;
-        state.configured = true;
+        _stateWords[asset] =
+            _stateWords[asset].withCooldowns(rules.riskIncreasingCooldown, rules.riskReducingCooldown);
         emit AssetRulesSet(asset, rules);
 
         // Bounds may only tighten around the live values: set the parameters first, then the bounds.
-        if (registry.isListed(asset)) _checkAllBounds(asset, registry.storedParams(asset));
+        uint256 slot = _paramSlots[asset];
+        if (slot != 0) _checkAllBounds(asset, slot.unpack());
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function governanceSetParams(address asset, RiskParams calldata newParams) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        AssetState storage state = _states[asset];
-        if (!state.configured) revert AssetNotConfigured(asset);
-        RiskParams memory old;
-        if (registry.isListed(asset)) old = registry.storedParams(asset);
+        uint256 stateWord = _stateWords[asset];
+        if (!stateWord.configured()) revert AssetNotConfigured(asset);
+        uint256 currentSlot = _paramSlots[asset];
         _checkAllBounds(asset, newParams);
-        state.lastUpdateAt = uint40(block.timestamp);
-        emit GovernanceParamsSet(asset, old, newParams);
-        registry.setParams(asset, newParams, IRiskParameterRegistry.WriteSource.Governance);
+        stateWord = _writeParams(asset, currentSlot, PackedRiskParams.pack(newParams), stateWord);
+        _stateWords[asset] = stateWord.withLastUpdateNow();
+        emit GovernanceParamsSet(asset, currentSlot.unpack(), newParams);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function guardianTighten(address asset, RiskParams calldata newParams) external onlyRole(GUARDIAN_ROLE) {
-        RiskParams memory current = registry.storedParams(asset);
-        RiskParams memory proposed = newParams;
-        if (proposed.equals(current)) revert NoChange(asset);
-        if (proposed.ltvBps > current.ltvBps) revert NotTightening(asset, Param.Ltv);
-        if (proposed.liquidationThresholdBps > current.liquidationThresholdBps) {
+        uint256 currentSlot = _listedSlot(asset);
+        RiskParams memory current = currentSlot.unpack();
+        if (PackedRiskParams.pack(newParams) == currentSlot & PackedRiskParams.PARAMS_MASK) revert NoChange(asset);
+        if (newParams.ltvBps > current.ltvBps) revert NotTightening(asset, Param.Ltv);
+        if (newParams.liquidationThresholdBps > current.liquidationThresholdBps) {
             revert NotTightening(asset, Param.LiquidationThreshold);
         }
-        if (proposed.liquidationBonusBps < current.liquidationBonusBps) {
+        if (newParams.liquidationBonusBps < current.liquidationBonusBps) {
             revert NotTightening(asset, Param.LiquidationBonus);
         }
-        if (proposed.closeFactorBps < current.closeFactorBps) revert NotTightening(asset, Param.CloseFactor);
-        if (proposed.liquidationCapPerWindow != current.liquidationCapPerWindow) {
+        if (newParams.closeFactorBps < current.closeFactorBps) revert NotTightening(asset, Param.CloseFactor);
+        if (newParams.liquidationCapPerWindow != current.liquidationCapPerWindow) {
             revert NotTightening(asset, Param.LiquidationCap);
         }
-        if (proposed.liquidationWindow != current.liquidationWindow) {
+        if (newParams.liquidationWindow != current.liquidationWindow) {
             revert NotTightening(asset, Param.LiquidationWindow);
         }
-        _checkAllBounds(asset, proposed);
-        _states[asset].lastUpdateAt = uint40(block.timestamp);
-        emit GuardianTightened(asset, current, proposed);
-        registry.setParams(asset, newParams, IRiskParameterRegistry.WriteSource.Guardian);
+        _checkAllBounds(asset, newParams);
+        uint256 stateWord = _writeParams(asset, currentSlot, PackedRiskParams.pack(newParams), _stateWords[asset]);
+        _stateWords[asset] = stateWord.withLastUpdateNow();
+        emit GuardianTightened(asset, current, newParams);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -433,9 +441,9 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
         rules.closeFactor = _unpackBpsRule(packed, Param.CloseFactor);
         rules.liquidationCap = _capRules[asset];
         rules.liquidationWindow = _windowRules[asset];
-        AssetState memory state = _states[asset];
-        rules.riskIncreasingCooldown = state.riskIncreasingCooldown;
-        rules.riskReducingCooldown = state.riskReducingCooldown;
+        uint256 stateWord = _stateWords[asset];
+        rules.riskIncreasingCooldown = stateWord.riskIncreasingCooldown();
+        rules.riskReducingCooldown = stateWord.riskReducingCooldown();
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -444,8 +452,8 @@ contract BoundedRiskUpdater is IBoundedRiskUpdater, AccessControl, EIP712 {
         view
         returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt)
     {
-        AssetState memory state = _states[asset];
-        return (state.configured, state.nonce, state.lastUpdateAt, state.lastObservedAt);
+        uint256 w = _stateWords[asset];
+        return (w.configured(), w.nonce(), w.lastUpdateAt(), w.lastObservedAt());
     }
 
     /// @inheritdoc IBoundedRiskUpdater

@@ -21,13 +21,19 @@ contract PriceOracle is IPriceOracle, AccessControl {
     }
 
     mapping(address asset => FeedConfig) private _feeds;
-    AggregatorV3Interface private _sequencerFeed;
-    uint32 private _sequencerGracePeriod;
+    /// @dev Fixed per deployment (an L2 has one sequencer), so the check costs no storage read.
+    AggregatorV3Interface private immutable _sequencerFeed;
+    uint32 private immutable _sequencerGracePeriod;
 
     /// @param governance The timelock administering feeds.
-    constructor(address governance) {
+    /// @param sequencerFeed_ The L2 sequencer-uptime feed, or the zero address on L1.
+    /// @param sequencerGracePeriod_ Seconds after the sequencer comes back before prices are trusted.
+    constructor(address governance, address sequencerFeed_, uint32 sequencerGracePeriod_) {
         if (governance == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, governance);
+        _sequencerFeed = AggregatorV3Interface(sequencerFeed_);
+        _sequencerGracePeriod = sequencerGracePeriod_;
+        emit SequencerFeedSet(sequencerFeed_, sequencerGracePeriod_);
     }
 
     /// @inheritdoc IPriceOracle
@@ -47,13 +53,6 @@ contract PriceOracle is IPriceOracle, AccessControl {
         if (address(_feeds[asset].feed) == address(0)) revert FeedNotConfigured(asset);
         delete _feeds[asset];
         emit FeedRemoved(asset);
-    }
-
-    /// @inheritdoc IPriceOracle
-    function setSequencerFeed(address feed, uint32 gracePeriod) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _sequencerFeed = AggregatorV3Interface(feed);
-        _sequencerGracePeriod = gracePeriod;
-        emit SequencerFeedSet(feed, gracePeriod);
     }
 
     /// @inheritdoc IPriceOracle

@@ -3,47 +3,40 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
+import {AssetStateWord} from "./libraries/AssetStateWord.sol";
+import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {RiskParams} from "./libraries/RiskTypes.sol";
 import {RiskParamsLib} from "./libraries/RiskParamsLib.sol";
 
 /// @title RiskParameterRegistry
 /// @notice Holds each collateral asset's risk parameters in one storage slot, enforces the static
-///         invariants on every write and ramps cuts of the liquidation threshold linearly so that a
+///         invariants on every write and ramps cuts of the liquidation threshold linearly, so a
 ///         parameter change never liquidates existing borrowers in a single block.
-/// @dev Roles: DEFAULT_ADMIN_ROLE is governance (a TimelockController); UPDATER_ROLE is the
-///      BoundedRiskUpdater, the only writer of parameters (governance writes through it so that its
-///      bounds apply); GUARDIAN_ROLE may freeze.
-contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl {
-    using RiskParamsLib for RiskParams;
+/// @dev An abstract module: its only writer is `_writeParams`, reachable solely from the bounded
+///      update path (BoundedRiskUpdater, which inherits this and is the deployed contract). "Only the
+///      updater and governance write" therefore holds by construction, and a report costs one cold
+///      account instead of two plus a role check (docs/contracts.md, "One contract, two modules").
+///      Roles: DEFAULT_ADMIN_ROLE is governance (a TimelockController), GUARDIAN_ROLE may freeze.
+///      Params slot layout: PackedRiskParams in bits 0..191 (targets), the ramp's starting threshold
+///      in 192..207, the ramp end in 208..247 (40-bit time), the frozen flag at bit 248. The ramp start
+///      lives in the asset's state word and is read only while a ramp runs: a steady-state read is one SLOAD.
+abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl {
+    using PackedRiskParams for uint256;
+    using AssetStateWord for uint256;
 
-    /// @notice Role of the contract allowed to write parameters (the bounded updater).
-    bytes32 public constant UPDATER_ROLE = keccak256("UPDATER_ROLE");
-    /// @notice Role allowed to freeze an asset.
+    /// @notice Role allowed to freeze an asset, pause reports and tighten parameters at once.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Longest ramp governance may set.
     uint32 public constant MAX_RAMP_DURATION = 60 days;
 
-    /// @dev Everything a reader needs in one slot (248 bits). The ramp start lives in `_ramps` and is
-    ///      only read while a ramp runs (block.timestamp < rampEnd).
-    struct AssetSlot {
-        uint16 ltvBps;
-        uint16 liquidationThresholdBps; // target
-        uint16 liquidationBonusBps;
-        uint16 closeFactorBps;
-        uint96 liquidationCapPerWindow;
-        uint32 liquidationWindow;
-        uint16 rampFromThresholdBps;
-        uint32 rampEnd;
-        bool frozen;
-    }
+    uint256 private constant RAMP_FROM_SHIFT = 192;
+    uint256 private constant RAMP_END_SHIFT = 208;
+    uint256 private constant RAMP_MASK = ((1 << 56) - 1) << RAMP_FROM_SHIFT; // rampFrom (16) and rampEnd (40)
+    uint256 private constant FROZEN_BIT = 1 << 248;
 
-    struct RampSlot {
-        uint32 rampStart;
-        uint32 rampDuration;
-    }
-
-    mapping(address asset => AssetSlot) private _assets;
-    mapping(address asset => RampSlot) private _ramps;
+    mapping(address asset => uint256) internal _paramSlots;
+    /// @dev AssetStateWord layout; shared with the report path.
+    mapping(address asset => uint256) internal _stateWords;
 
     /// @param governance The timelock that administers roles and ramp durations.
     /// @param guardian The account allowed to freeze assets (may be zero to grant later).
@@ -53,173 +46,155 @@ contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl {
         if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
     }
 
-    // ------------------------------------------------------------------ writes
-
-    /// @inheritdoc IRiskParameterRegistry
-    function setParams(address asset, RiskParams calldata newParams, WriteSource source)
-        external
-        onlyRole(UPDATER_ROLE)
-    {
-        if (asset == address(0)) revert ZeroAddress();
-        AssetSlot memory current = _assets[asset];
-        (AssetSlot memory next, bool startsRamp) = _nextSlot(asset, current, newParams);
-        _assets[asset] = next;
-        if (startsRamp) _ramps[asset].rampStart = uint32(block.timestamp);
-        emit ParametersSet(
-            asset,
-            _paramsOf(current),
-            newParams,
-            startsRamp ? next.rampFromThresholdBps : 0,
-            startsRamp ? next.rampEnd : 0,
-            source
-        );
-    }
+    // ------------------------------------------------------------------ governance and guardian
 
     /// @inheritdoc IRiskParameterRegistry
     function setRampDuration(address asset, uint32 newRampDuration) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (asset == address(0)) revert ZeroAddress();
         if (newRampDuration > MAX_RAMP_DURATION) revert RampDurationTooLong(newRampDuration, MAX_RAMP_DURATION);
-        RampSlot storage ramp = _ramps[asset];
-        uint32 old = ramp.rampDuration;
-        ramp.rampDuration = newRampDuration;
-        emit RampDurationSet(asset, old, newRampDuration);
+        uint256 word = _stateWords[asset];
+        _stateWords[asset] = word.withRampDuration(newRampDuration);
+        emit RampDurationSet(asset, word.rampDuration(), newRampDuration);
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function freeze(address asset) external onlyRole(GUARDIAN_ROLE) {
-        AssetSlot storage slot = _listedSlot(asset);
-        if (slot.frozen) revert AssetAlreadyFrozen(asset);
-        slot.frozen = true;
-        emit AssetFrozen(asset, slot.ltvBps);
+        uint256 slot = _listedSlot(asset);
+        if (slot & FROZEN_BIT != 0) revert AssetAlreadyFrozen(asset);
+        _paramSlots[asset] = slot | FROZEN_BIT;
+        emit AssetFrozen(asset, slot.ltvBps());
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function unfreeze(address asset) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        AssetSlot storage slot = _listedSlot(asset);
-        if (!slot.frozen) revert AssetNotFrozen(asset);
-        slot.frozen = false;
-        emit AssetUnfrozen(asset, slot.ltvBps);
+        uint256 slot = _listedSlot(asset);
+        if (slot & FROZEN_BIT == 0) revert AssetNotFrozen(asset);
+        _paramSlots[asset] = slot & ~FROZEN_BIT;
+        emit AssetUnfrozen(asset, slot.ltvBps());
     }
 
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IRiskParameterRegistry
     function effectiveParams(address asset) external view returns (RiskParams memory p) {
-        AssetSlot memory slot = _assets[asset];
-        if (slot.liquidationThresholdBps == 0) revert AssetNotListed(asset);
-        p = _paramsOf(slot);
+        uint256 slot = _listedSlot(asset);
+        p = slot.unpack();
         p.liquidationThresholdBps = _effectiveThreshold(asset, slot);
-        if (slot.frozen) p.ltvBps = 0;
+        if (slot & FROZEN_BIT != 0) p.ltvBps = 0;
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function storedParams(address asset) external view returns (RiskParams memory) {
-        AssetSlot memory slot = _assets[asset];
-        if (slot.liquidationThresholdBps == 0) revert AssetNotListed(asset);
-        return _paramsOf(slot);
+        return _listedSlot(asset).unpack();
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function effectiveLiquidationThresholdBps(address asset) external view returns (uint16) {
-        AssetSlot memory slot = _assets[asset];
-        if (slot.liquidationThresholdBps == 0) revert AssetNotListed(asset);
-        return _effectiveThreshold(asset, slot);
+        return _effectiveThreshold(asset, _listedSlot(asset));
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function thresholdRamp(address asset)
         external
         view
-        returns (uint16 fromBps, uint16 toBps, uint32 start, uint32 end)
+        returns (uint16 fromBps, uint16 toBps, uint40 start, uint40 end)
     {
-        AssetSlot memory slot = _assets[asset];
-        return (slot.rampFromThresholdBps, slot.liquidationThresholdBps, _ramps[asset].rampStart, slot.rampEnd);
+        uint256 slot = _paramSlots[asset];
+        return (_rampFrom(slot), slot.liquidationThresholdBps(), _stateWords[asset].rampStart(), _rampEnd(slot));
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function rampDuration(address asset) external view returns (uint32) {
-        return _ramps[asset].rampDuration;
+        return _stateWords[asset].rampDuration();
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function isListed(address asset) external view returns (bool) {
-        return _assets[asset].liquidationThresholdBps != 0;
+        return _paramSlots[asset] != 0;
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function isFrozen(address asset) external view returns (bool) {
-        return _assets[asset].frozen;
+        return _paramSlots[asset] & FROZEN_BIT != 0;
     }
 
     /// @inheritdoc IRiskParameterRegistry
-    function checkParams(address asset, RiskParams calldata newParams) external view {
-        _nextSlot(asset, _assets[asset], newParams);
+    function unpackParams(uint256 packed) external pure returns (RiskParams memory) {
+        return packed.unpack();
     }
 
-    // ------------------------------------------------------------------ internals
+    // ------------------------------------------------------------------ the single write path
 
-    /// @dev The slot after writing `p` over `current`, with the invariants checked. A threshold cut
-    ///      below the effective value starts a ramp from the effective value (even mid-ramp, as in
-    ///      Euler v2); an unchanged target keeps the running ramp; a raise applies at once.
-    function _nextSlot(address asset, AssetSlot memory current, RiskParams calldata p)
-        private
-        view
-        returns (AssetSlot memory next, bool startsRamp)
+    /// @dev Writes `newParams` (PackedRiskParams layout) over the asset's stored parameters, listing
+    ///      the asset on its first write. Checks the static invariants; starts a ramp for a threshold
+    ///      cut. Takes and returns the asset's state word so that the caller writes it once.
+    function _writeParams(address asset, uint256 currentSlot, uint256 newParams, uint256 stateWord)
+        internal
+        returns (uint256 newStateWord)
     {
-        next = AssetSlot({
-            ltvBps: p.ltvBps,
-            liquidationThresholdBps: p.liquidationThresholdBps,
-            liquidationBonusBps: p.liquidationBonusBps,
-            closeFactorBps: p.closeFactorBps,
-            liquidationCapPerWindow: p.liquidationCapPerWindow,
-            liquidationWindow: p.liquidationWindow,
-            rampFromThresholdBps: current.rampFromThresholdBps,
-            rampEnd: current.rampEnd,
-            frozen: current.frozen
-        });
-        uint256 maxEffective = p.liquidationThresholdBps;
-        if (current.liquidationThresholdBps != 0) {
+        (uint256 next, bool startsRamp) = _nextSlot(asset, currentSlot, newParams, stateWord);
+        _paramSlots[asset] = next;
+        newStateWord = stateWord;
+        if (startsRamp) {
+            newStateWord = stateWord.withRampStartNow();
+            emit ThresholdRampStarted(
+                asset, _rampFrom(next), next.liquidationThresholdBps(), uint40(block.timestamp), _rampEnd(next)
+            );
+        }
+    }
+
+    /// @dev The slot after writing `newParams` over `current`, with the invariants checked. A threshold
+    ///      cut below the effective value starts a ramp from the effective value (even mid-ramp, as in
+    ///      Euler v2); an unchanged target keeps the running ramp; a raise applies at once.
+    function _nextSlot(address asset, uint256 current, uint256 newParams, uint256 stateWord)
+        internal
+        view
+        returns (uint256 next, bool startsRamp)
+    {
+        newParams &= PackedRiskParams.PARAMS_MASK;
+        uint16 newThreshold = newParams.liquidationThresholdBps();
+        uint256 maxEffective = newThreshold;
+        uint256 rampBits; // a raise (or a cut with no ramp duration) ends any running ramp
+        if (current != 0) {
             uint16 effective = _effectiveThreshold(asset, current);
-            if (p.liquidationThresholdBps == current.liquidationThresholdBps) {
-                maxEffective = effective; // running ramp (if any) continues unchanged
-            } else if (p.liquidationThresholdBps < effective && _ramps[asset].rampDuration != 0) {
-                startsRamp = true;
+            if (newThreshold == current.liquidationThresholdBps()) {
                 maxEffective = effective;
-                next.rampFromThresholdBps = effective;
-                next.rampEnd = uint32(block.timestamp) + _ramps[asset].rampDuration;
-            } else {
-                next.rampFromThresholdBps = 0;
-                next.rampEnd = 0;
+                rampBits = current & RAMP_MASK; // the running ramp (if any) continues unchanged
+            } else if (newThreshold < effective) {
+                uint256 duration = stateWord.rampDuration();
+                if (duration != 0) {
+                    startsRamp = true;
+                    maxEffective = effective;
+                    rampBits = (uint256(effective) << RAMP_FROM_SHIFT) | ((block.timestamp + duration) << RAMP_END_SHIFT);
+                }
             }
         }
-        RiskParams memory target = p;
-        target.checkInvariants(maxEffective);
+        RiskParamsLib.checkInvariants(newParams, maxEffective);
+        next = newParams | rampBits | (current & FROZEN_BIT);
     }
 
     /// @dev Linear interpolation from the ramp's start value to the target; the decrease is rounded
     ///      down, so the effective threshold never undershoots the straight line.
-    function _effectiveThreshold(address asset, AssetSlot memory slot) private view returns (uint16) {
-        uint256 end = slot.rampEnd;
-        if (block.timestamp >= end) return slot.liquidationThresholdBps;
-        uint256 start = _ramps[asset].rampStart;
-        uint256 from = slot.rampFromThresholdBps;
-        uint256 drop = ((from - slot.liquidationThresholdBps) * (block.timestamp - start)) / (end - start);
+    function _effectiveThreshold(address asset, uint256 slot) internal view returns (uint16) {
+        uint256 end = _rampEnd(slot);
+        uint16 target = slot.liquidationThresholdBps();
+        if (block.timestamp >= end) return target;
+        uint256 start = _stateWords[asset].rampStart();
+        uint256 from = _rampFrom(slot);
+        uint256 drop = ((from - target) * (block.timestamp - start)) / (end - start);
         return uint16(from - drop);
     }
 
-    function _listedSlot(address asset) private view returns (AssetSlot storage slot) {
-        slot = _assets[asset];
-        if (slot.liquidationThresholdBps == 0) revert AssetNotListed(asset);
+    function _listedSlot(address asset) internal view returns (uint256 slot) {
+        slot = _paramSlots[asset];
+        if (slot == 0) revert AssetNotListed(asset);
     }
 
-    function _paramsOf(AssetSlot memory slot) private pure returns (RiskParams memory) {
-        return RiskParams({
-            ltvBps: slot.ltvBps,
-            liquidationThresholdBps: slot.liquidationThresholdBps,
-            liquidationBonusBps: slot.liquidationBonusBps,
-            closeFactorBps: slot.closeFactorBps,
-            liquidationCapPerWindow: slot.liquidationCapPerWindow,
-            liquidationWindow: slot.liquidationWindow
-        });
+    function _rampFrom(uint256 slot) private pure returns (uint16) {
+        return uint16(slot >> RAMP_FROM_SHIFT);
+    }
+
+    function _rampEnd(uint256 slot) private pure returns (uint40) {
+        return uint40(slot >> RAMP_END_SHIFT);
     }
 }

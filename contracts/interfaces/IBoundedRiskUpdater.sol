@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AssetRules, Param, RiskParams, RiskReport, Signature} from "../libraries/RiskTypes.sol";
+import {AssetRules, PackedRiskReport, Param, RiskParams, Signature} from "../libraries/RiskTypes.sol";
+import {IRiskParameterRegistry} from "./IRiskParameterRegistry.sol";
 
 /// @title IBoundedRiskUpdater
 /// @notice The oracle-style path for calibrated risk parameters: EIP-712 reports signed by a quorum
 ///         of calibrators, accepted only within governance bounds, steps, cooldowns and freshness rules.
-interface IBoundedRiskUpdater {
+///         The deployed contract is also the `IRiskParameterRegistry` the margin engine reads.
+interface IBoundedRiskUpdater is IRiskParameterRegistry {
     // ---------------------------------------------------------------- report rejections
     /// @notice Reports are refused while the guardian has paused the updater.
     error UpdaterPaused();
@@ -38,6 +40,8 @@ interface IBoundedRiskUpdater {
     error StaleCurrentParams(address asset);
     /// @notice The new parameters equal the live ones.
     error NoChange(address asset);
+    /// @notice A packed parameter word with bits set above bit 191.
+    error MalformedPackedParams(address asset);
     /// @notice A changed parameter lies outside its governance bounds.
     error ParamOutOfBounds(address asset, Param param, uint256 value, uint256 min, uint256 max);
     /// @notice A parameter moves further than its max step in that direction.
@@ -68,18 +72,22 @@ interface IBoundedRiskUpdater {
     error InvalidMaxReportAge(uint32 maxReportAge);
     /// @notice pause() while paused, or unpause() while not paused.
     error PauseStateUnchanged(bool paused);
-    /// @notice A zero address where one is required.
-    error ZeroAddress();
 
     // ---------------------------------------------------------------- events
-    /// @notice An accepted report: everything an auditor needs to rebuild the history from logs.
+    /// @notice An accepted report: with `GovernanceParamsSet`, `GuardianTightened` and the ramp events,
+    ///         everything an auditor needs to rebuild the parameter history from logs alone.
+    /// @param nonce The report's nonce (the asset's count of accepted reports before this one).
+    /// @param reportHash Content hash of the calibrator's report (inputs, intermediates, code version).
+    /// @param oldParams The stored parameters before the report, PackedRiskParams layout (decode with
+    ///        `unpackParams` or calibrator/rules/packing.ts).
+    /// @param newParams The stored parameters after the report, same layout.
+    /// @param signers The calibrators whose signatures were verified.
     event ReportAccepted(
         address indexed asset,
         uint64 indexed nonce,
         bytes32 reportHash,
-        uint64 observedAt,
-        RiskParams oldParams,
-        RiskParams newParams,
+        uint256 oldParams,
+        uint256 newParams,
         address[] signers
     );
     /// @notice Governance set an asset's bounds, steps and cooldowns.
@@ -103,25 +111,32 @@ interface IBoundedRiskUpdater {
 
     // ---------------------------------------------------------------- report path
     /// @notice Applies one report signed (EIP-712 `RiskReport`) by at least `quorum` signers. Anyone may relay.
-    /// @param report The report.
+    /// @param report The report, its parameters packed (see `PackedRiskReport`).
     /// @param signatures Compact signatures over `reportDigest(report)`, in any order.
-    function submitReport(RiskReport calldata report, Signature[] calldata signatures) external;
+    function submitReport(PackedRiskReport calldata report, Signature[] calldata signatures) external;
 
     /// @notice Applies reports for many assets atomically, signed once over the whole batch
     ///         (EIP-712 `RiskReportBatch`). Any invalid report reverts the batch with its error.
     /// @param reports One report per asset (a repeated asset fails its nonce check).
     /// @param signatures Compact signatures over `batchDigest(reports)`.
-    function submitReports(RiskReport[] calldata reports, Signature[] calldata signatures) external;
+    function submitReports(PackedRiskReport[] calldata reports, Signature[] calldata signatures) external;
 
     /// @notice Reverts with the error `submitReport` would raise, signatures aside; returns otherwise.
     /// @dev The keeper's dry run and the differential tests use this exact code path.
-    function previewReport(RiskReport calldata report) external view;
+    /// @param report The report to check.
+    function previewReport(PackedRiskReport calldata report) external view;
 
     /// @notice The EIP-712 digest a signer signs for a single report.
-    function reportDigest(RiskReport calldata report) external view returns (bytes32);
+    /// @param report The report.
+    function reportDigest(PackedRiskReport calldata report) external view returns (bytes32);
+
+    /// @notice Packs parameters into the PackedRiskParams word reports carry (helper for relayers).
+    /// @param params The parameters.
+    function packParams(RiskParams calldata params) external pure returns (uint256);
 
     /// @notice The EIP-712 digest a signer signs for a batch.
-    function batchDigest(RiskReport[] calldata reports) external view returns (bytes32);
+    /// @param reports The batch, in submission order.
+    function batchDigest(PackedRiskReport[] calldata reports) external view returns (bytes32);
 
     // ---------------------------------------------------------------- governance / guardian
     /// @notice Governance: sets an asset's bounds, steps and cooldowns. The live parameters, if the
@@ -159,6 +174,7 @@ interface IBoundedRiskUpdater {
     function assetRules(address asset) external view returns (AssetRules memory);
 
     /// @notice The asset's report bookkeeping.
+    /// @param asset The collateral asset.
     /// @return configured Whether governance set rules for the asset.
     /// @return nonce The nonce the next report must carry.
     /// @return lastUpdateAt When the asset's parameters were last written through this contract.

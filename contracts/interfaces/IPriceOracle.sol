@@ -31,7 +31,7 @@ interface IPriceOracle {
     event FeedSet(address indexed asset, address indexed feed, uint32 stalenessAllowance, uint8 decimals);
     /// @notice Emitted when governance removes an asset's feed.
     event FeedRemoved(address indexed asset);
-    /// @notice Emitted when governance sets the L2 sequencer-uptime feed (zero address disables it).
+    /// @notice Emitted at deployment with the L2 sequencer-uptime feed (zero address: no check, as on L1).
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 
     /// @notice Sets the asset's Chainlink feed and how old its answer may be.
@@ -43,11 +43,6 @@ interface IPriceOracle {
     /// @notice Removes the asset's feed; prices of the asset revert afterwards.
     /// @param asset An asset with a feed.
     function removeFeed(address asset) external;
-
-    /// @notice Sets (or with the zero address, disables) the L2 sequencer-uptime check.
-    /// @param feed The sequencer-uptime feed (answer 0 = up, 1 = down).
-    /// @param gracePeriod Seconds after the sequencer comes back before prices are trusted again.
-    function setSequencerFeed(address feed, uint32 gracePeriod) external;
 
     /// @notice The asset's price with 18 decimals; reverts if the feed or the sequencer is unhealthy.
     /// @param asset An asset with a feed.

@@ -4,15 +4,9 @@ pragma solidity 0.8.30;
 import {RiskParams} from "../libraries/RiskTypes.sol";
 
 /// @title IRiskParameterRegistry
-/// @notice Per-asset risk parameters read by the margin engine; written only through the bounded updater.
+/// @notice Per-asset risk parameters as the margin engine reads them: the stored targets, the
+///         effective values at the current block (threshold cuts ramp linearly; a frozen asset has LTV 0).
 interface IRiskParameterRegistry {
-    /// @notice Who caused a parameter write.
-    enum WriteSource {
-        Report,
-        Governance,
-        Guardian
-    }
-
     /// @notice The asset has never been listed.
     error AssetNotListed(address asset);
     /// @notice Freeze was asked for an asset that is already frozen.
@@ -24,21 +18,12 @@ interface IRiskParameterRegistry {
     /// @notice A zero address where a contract or account is required.
     error ZeroAddress();
 
-    /// @notice Emitted on every write of an asset's parameters, from any path.
-    /// @param asset The collateral asset.
-    /// @param oldParams The stored parameters before the write.
-    /// @param newParams The stored parameters after the write (targets).
-    /// @param rampFromThresholdBps Effective threshold when a new ramp starts (0 when none starts).
-    /// @param rampEnd When the threshold ramp reaches the target (0 when none starts).
-    /// @param source Which path wrote.
-    event ParametersSet(
-        address indexed asset,
-        RiskParams oldParams,
-        RiskParams newParams,
-        uint16 rampFromThresholdBps,
-        uint32 rampEnd,
-        WriteSource source
-    );
+    /// @notice Emitted when a cut of the liquidation threshold starts ramping.
+    /// @param fromBps The effective threshold when the ramp starts.
+    /// @param toBps The target threshold.
+    /// @param start Ramp start (unix seconds).
+    /// @param end When the target applies in full (unix seconds).
+    event ThresholdRampStarted(address indexed asset, uint16 fromBps, uint16 toBps, uint40 start, uint40 end);
     /// @notice Emitted when governance changes an asset's ramp duration.
     event RampDurationSet(address indexed asset, uint32 oldRampDuration, uint32 newRampDuration);
     /// @notice Emitted when the guardian freezes an asset (its effective LTV becomes 0).
@@ -46,23 +31,17 @@ interface IRiskParameterRegistry {
     /// @notice Emitted when governance unfreezes an asset (the stored LTV applies again).
     event AssetUnfrozen(address indexed asset, uint16 restoredLtvBps);
 
-    /// @notice Writes an asset's parameters (listing it on first write), ramping threshold cuts.
-    /// @dev Only the updater calls this; it has already checked bounds and, on the report path, steps.
-    /// @param asset The collateral asset.
-    /// @param newParams The new target parameters; must satisfy the static invariants.
-    /// @param source The path that asked for the write (for the event).
-    function setParams(address asset, RiskParams calldata newParams, WriteSource source) external;
-
-    /// @notice Sets how long a cut of the asset's liquidation threshold takes to apply in full.
+    /// @notice Governance: sets how long a cut of the asset's liquidation threshold takes to apply in full.
     /// @param asset The collateral asset (may be unlisted yet).
     /// @param rampDuration Seconds; 0 applies cuts at once.
     function setRampDuration(address asset, uint32 rampDuration) external;
 
-    /// @notice Guardian: sets the asset's effective LTV to 0 (no new borrowing against it).
+    /// @notice Guardian: sets the asset's effective LTV to 0 (no new borrowing against it); the
+    ///         stored LTV is kept and applies again on unfreeze.
     /// @param asset A listed asset that is not frozen.
     function freeze(address asset) external;
 
-    /// @notice Governance: lifts a freeze; the stored LTV applies again.
+    /// @notice Governance: lifts a freeze (it loosens, so it is not a guardian power).
     /// @param asset A frozen asset.
     function unfreeze(address asset) external;
 
@@ -83,11 +62,11 @@ interface IRiskParameterRegistry {
     /// @return fromBps Effective threshold when the ramp started.
     /// @return toBps The target threshold.
     /// @return start Ramp start (unix seconds).
-    /// @return end Ramp end (unix seconds); the target applies from then on.
+    /// @return end Ramp end (unix seconds; 0 when no ramp is set); the target applies from then on.
     function thresholdRamp(address asset)
         external
         view
-        returns (uint16 fromBps, uint16 toBps, uint32 start, uint32 end);
+        returns (uint16 fromBps, uint16 toBps, uint40 start, uint40 end);
 
     /// @notice The ramp duration governance set for the asset.
     function rampDuration(address asset) external view returns (uint32);
@@ -98,7 +77,6 @@ interface IRiskParameterRegistry {
     /// @notice Whether the guardian froze the asset.
     function isFrozen(address asset) external view returns (bool);
 
-    /// @notice Reverts with the invariant's error if `newParams` could not be written now.
-    /// @dev Runs exactly the checks of `setParams`, without writing: used to preview reports.
-    function checkParams(address asset, RiskParams calldata newParams) external view;
+    /// @notice Decodes a word in the PackedRiskParams layout (as emitted in `ReportAccepted`).
+    function unpackParams(uint256 packed) external pure returns (RiskParams memory);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {BPS, RiskParams} from "./RiskTypes.sol";
+import {BPS} from "./RiskTypes.sol";
+import {PackedRiskParams} from "./PackedRiskParams.sol";
 
 /// @title RiskParamsLib
 /// @notice The static invariants every stored parameter set must satisfy, whatever path writes it.
@@ -22,27 +23,24 @@ library RiskParamsLib {
     /// @notice The rate-limit window must be positive.
     error ZeroLiquidationWindow();
 
-    /// @notice Reverts unless `p` satisfies the invariants, given the highest liquidation threshold the
-    ///         asset will have from now on (the effective value at the start of a ramp).
-    /// @param p The new target parameters.
+    /// @notice Reverts unless the packed parameters `p` satisfy the invariants, given the highest
+    ///         liquidation threshold the asset will have from now on (the effective value at the start of a ramp).
+    /// @param p The new target parameters, packed (PackedRiskParams layout).
     /// @param maxEffectiveThresholdBps max(effective threshold right after the write, target threshold).
-    function checkInvariants(RiskParams memory p, uint256 maxEffectiveThresholdBps) internal pure {
-        if (p.ltvBps == 0) revert ZeroLtv();
-        if (p.ltvBps >= p.liquidationThresholdBps) revert LtvNotBelowThreshold(p.ltvBps, p.liquidationThresholdBps);
-        if (p.liquidationThresholdBps >= BPS) revert ThresholdNotBelowOne(p.liquidationThresholdBps);
+    function checkInvariants(uint256 p, uint256 maxEffectiveThresholdBps) internal pure {
+        uint16 ltv = PackedRiskParams.ltvBps(p);
+        uint16 threshold = PackedRiskParams.liquidationThresholdBps(p);
+        uint16 bonus = PackedRiskParams.liquidationBonusBps(p);
+        uint16 closeFactor = PackedRiskParams.closeFactorBps(p);
+        if (ltv == 0) revert ZeroLtv();
+        if (ltv >= threshold) revert LtvNotBelowThreshold(ltv, threshold);
+        if (threshold >= BPS) revert ThresholdNotBelowOne(threshold);
         // During a ramp the effective threshold only falls, so checking its starting value covers the ramp.
-        if (maxEffectiveThresholdBps * (BPS + p.liquidationBonusBps) >= BPS * BPS) {
-            revert ToxicLiquidationSpiral(maxEffectiveThresholdBps, p.liquidationBonusBps);
+        if (maxEffectiveThresholdBps * (BPS + bonus) >= BPS * BPS) {
+            revert ToxicLiquidationSpiral(maxEffectiveThresholdBps, bonus);
         }
-        if (p.closeFactorBps == 0 || p.closeFactorBps > BPS) revert InvalidCloseFactor(p.closeFactorBps);
-        if (p.liquidationCapPerWindow == 0) revert ZeroLiquidationCap();
-        if (p.liquidationWindow == 0) revert ZeroLiquidationWindow();
-    }
-
-    /// @notice True when every field of `a` equals the same field of `b`.
-    function equals(RiskParams memory a, RiskParams memory b) internal pure returns (bool) {
-        return a.ltvBps == b.ltvBps && a.liquidationThresholdBps == b.liquidationThresholdBps
-            && a.liquidationBonusBps == b.liquidationBonusBps && a.closeFactorBps == b.closeFactorBps
-            && a.liquidationCapPerWindow == b.liquidationCapPerWindow && a.liquidationWindow == b.liquidationWindow;
+        if (closeFactor == 0 || closeFactor > BPS) revert InvalidCloseFactor(closeFactor);
+        if (PackedRiskParams.liquidationCapPerWindow(p) == 0) revert ZeroLiquidationCap();
+        if (PackedRiskParams.liquidationWindow(p) == 0) revert ZeroLiquidationWindow();
     }
 }

@@ -69,12 +69,17 @@ struct Signature {
     bytes32 vs;
 }
 
-/// @notice A calibrated parameter update, signed by a quorum of calibrators (EIP-712 `RiskReport`).
-struct RiskReport {
+/// @notice A calibrated parameter update as sent on the wire. Signers sign the EIP-712 type
+///         `RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,
+///         uint64 observedAt,bytes32 reportHash)` with structured `RiskParams`; the transaction carries
+///         each `RiskParams` as one PackedRiskParams word (12 ABI words become 2, which halves the
+///         report's calldata gas) and the contract rebuilds the typed hash from the unpacked fields.
+struct PackedRiskReport {
     address asset;
-    RiskParams newParams;
-    /// @dev Compare-and-swap: the live (stored) parameters the report was computed against.
-    RiskParams expectedCurrentParams;
+    /// @dev The new parameters, PackedRiskParams layout (bits above 191 must be zero).
+    uint256 newParams;
+    /// @dev Compare-and-swap: the stored parameters the report was computed against, same layout.
+    uint256 expectedCurrentParams;
     /// @dev Must equal the asset's next nonce (the count of reports accepted for it so far).
     uint64 nonce;
     /// @dev When the market data behind the report was observed (unix seconds).

@@ -12,7 +12,8 @@ contract MockAggregator is AggregatorV3Interface {
         int128 answer;
         uint40 startedAt;
         uint40 updatedAt;
-        uint48 roundId;
+        uint40 roundId;
+        bool failing;
     }
 
     /// @notice Thrown by every read while `failing` is set (simulates a broken feed).
@@ -21,7 +22,6 @@ contract MockAggregator is AggregatorV3Interface {
     uint8 public immutable override decimals;
     string public override description;
     Round private _round;
-    bool public failing;
 
     /// @notice Emitted on every pushed answer.
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
@@ -44,7 +44,12 @@ contract MockAggregator is AggregatorV3Interface {
 
     /// @notice Makes every read revert (true) or work again (false).
     function setFailing(bool failing_) external {
-        failing = failing_;
+        _round.failing = failing_;
+    }
+
+    /// @notice Whether reads currently revert.
+    function failing() external view returns (bool) {
+        return _round.failing;
     }
 
     /// @inheritdoc AggregatorV3Interface
@@ -55,20 +60,21 @@ contract MockAggregator is AggregatorV3Interface {
     /// @inheritdoc AggregatorV3Interface
     function getRoundData(uint80 roundId) external view override returns (uint80, int256, uint256, uint256, uint80) {
         Round memory r = _round;
-        if (failing || roundId != r.roundId) revert MockFeedFailure();
+        if (r.failing || roundId != r.roundId) revert MockFeedFailure();
         return (roundId, r.answer, r.startedAt, r.updatedAt, roundId);
     }
 
     /// @inheritdoc AggregatorV3Interface
     function latestRoundData() external view override returns (uint80, int256, uint256, uint256, uint80) {
-        if (failing) revert MockFeedFailure();
         Round memory r = _round;
+        if (r.failing) revert MockFeedFailure();
         return (r.roundId, r.answer, r.startedAt, r.updatedAt, r.roundId);
     }
 
     function _push(int256 answer, uint256 startedAt, uint256 updatedAt) private {
-        uint48 next = _round.roundId + 1;
-        _round = Round(int128(answer), uint40(startedAt), uint40(updatedAt), next);
+        Round memory r = _round;
+        uint40 next = r.roundId + 1;
+        _round = Round(int128(answer), uint40(startedAt), uint40(updatedAt), next, r.failing);
         emit AnswerUpdated(answer, next, updatedAt);
     }
 }

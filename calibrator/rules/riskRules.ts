@@ -1,0 +1,242 @@
+/**
+ * The TypeScript copy of the on-chain parameter rules: the registry's static invariants and ramp, and
+ * the BoundedRiskUpdater's report checks, in the contract's order. The keeper validates every update
+ * with this module before it signs; test/differential.ts asserts it accepts exactly what the
+ * contracts accept. Pure: no I/O, no clock (the caller passes `now`).
+ */
+import {
+  type AmountRule,
+  type AssetRules,
+  BPS,
+  type BpsRule,
+  Param,
+  type ParamName,
+  PARAM_NAMES,
+  type RiskParams,
+  type RiskReport,
+} from "./types.js";
+
+/** A rule violation, named like the contract's custom error, with the same arguments. */
+export interface RuleViolation {
+  error: string;
+  args: readonly (bigint | number | string | boolean)[];
+}
+
+/** The linear ramp of a liquidation-threshold cut, as the registry stores it. */
+export interface ThresholdRamp {
+  fromBps: number;
+  /** Unix seconds. */
+  start: bigint;
+  /** Unix seconds; the target applies from then on. 0 when no ramp ran. */
+  end: bigint;
+}
+
+/** Everything the rules read from the chain for one asset. */
+export interface AssetChainState {
+  /** `undefined` when the asset is not listed in the registry. */
+  stored: RiskParams | undefined;
+  ramp: ThresholdRamp;
+  rampDuration: number;
+  configured: boolean;
+  rules: AssetRules;
+  nonce: bigint;
+  lastUpdateAt: bigint;
+  lastObservedAt: bigint;
+}
+
+export interface UpdaterGlobals {
+  paused: boolean;
+  maxReportAge: number;
+}
+
+const violation = (error: string, ...args: RuleViolation["args"]): RuleViolation => ({ error, args });
+
+export function paramsEqual(a: RiskParams, b: RiskParams): boolean {
+  return (
+    a.ltvBps === b.ltvBps &&
+    a.liquidationThresholdBps === b.liquidationThresholdBps &&
+    a.liquidationBonusBps === b.liquidationBonusBps &&
+    a.closeFactorBps === b.closeFactorBps &&
+    a.liquidationCapPerWindow === b.liquidationCapPerWindow &&
+    a.liquidationWindow === b.liquidationWindow
+  );
+}
+
+/** The threshold in force at `now`: along the ramp, the decrease rounded down (as in the registry). */
+export function effectiveThresholdBps(targetBps: number, ramp: ThresholdRamp, now: bigint): number {
+  if (now >= ramp.end) return targetBps;
+  const drop = (BigInt(ramp.fromBps - targetBps) * (now - ramp.start)) / (ramp.end - ramp.start);
+  return ramp.fromBps - Number(drop);
+}
+
+/** Static invariants (RiskParamsLib.checkInvariants). */
+export function checkInvariants(p: RiskParams, maxEffectiveThresholdBps: number): RuleViolation | undefined {
+  if (p.ltvBps === 0) return violation("ZeroLtv");
+  if (p.ltvBps >= p.liquidationThresholdBps) {
+    return violation("LtvNotBelowThreshold", p.ltvBps, p.liquidationThresholdBps);
+  }
+  if (p.liquidationThresholdBps >= BPS) return violation("ThresholdNotBelowOne", p.liquidationThresholdBps);
+  if (maxEffectiveThresholdBps * (BPS + p.liquidationBonusBps) >= BPS * BPS) {
+    return violation("ToxicLiquidationSpiral", BigInt(maxEffectiveThresholdBps), p.liquidationBonusBps);
+  }
+  if (p.closeFactorBps === 0 || p.closeFactorBps > BPS) return violation("InvalidCloseFactor", p.closeFactorBps);
+  if (p.liquidationCapPerWindow === 0n) return violation("ZeroLiquidationCap");
+  if (p.liquidationWindow === 0) return violation("ZeroLiquidationWindow");
+  return undefined;
+}
+
+/** What a registry write of `next` does to the threshold ramp (RiskParameterRegistry._nextSlot). */
+export function rampAfterWrite(
+  stored: RiskParams | undefined,
+  ramp: ThresholdRamp,
+  rampDuration: number,
+  next: RiskParams,
+  now: bigint,
+): { ramp: ThresholdRamp; maxEffectiveThresholdBps: number; startsRamp: boolean } {
+  if (stored === undefined) {
+    return { ramp, maxEffectiveThresholdBps: next.liquidationThresholdBps, startsRamp: false };
+  }
+  const effective = effectiveThresholdBps(stored.liquidationThresholdBps, ramp, now);
+  if (next.liquidationThresholdBps === stored.liquidationThresholdBps) {
+    return { ramp, maxEffectiveThresholdBps: effective, startsRamp: false };
+  }
+  if (next.liquidationThresholdBps < effective && rampDuration !== 0) {
+    return {
+      ramp: { fromBps: effective, start: now, end: now + BigInt(rampDuration) },
+      maxEffectiveThresholdBps: effective,
+      startsRamp: true,
+    };
+  }
+  return {
+    ramp: { fromBps: 0, start: ramp.start, end: 0n },
+    maxEffectiveThresholdBps: next.liquidationThresholdBps,
+    startsRamp: false,
+  };
+}
+
+/** Registry invariants for writing `next` now (RiskParameterRegistry.checkParams). */
+export function checkRegistryWrite(state: AssetChainState, next: RiskParams, now: bigint): RuleViolation | undefined {
+  const { maxEffectiveThresholdBps } = rampAfterWrite(state.stored, state.ramp, state.rampDuration, next, now);
+  return checkInvariants(next, maxEffectiveThresholdBps);
+}
+
+const BPS_FIELDS = [
+  ["Ltv", "ltvBps", "ltv", true],
+  ["LiquidationThreshold", "liquidationThresholdBps", "liquidationThreshold", true],
+  ["LiquidationBonus", "liquidationBonusBps", "liquidationBonus", false],
+  ["CloseFactor", "closeFactorBps", "closeFactor", false],
+] as const satisfies readonly (readonly [ParamName, keyof RiskParams, keyof AssetRules, boolean])[];
+
+/** Whether moving a bps field from `from` to `to` is risk-increasing (up for LTV/threshold, down otherwise). */
+export function isRiskIncreasingMove(param: ParamName, from: number, to: number): boolean {
+  const upIsRiskIncreasing = param === "Ltv" || param === "LiquidationThreshold";
+  return to > from === upIsRiskIncreasing;
+}
+
+function checkBpsStep(
+  asset: string,
+  param: ParamName,
+  rule: BpsRule,
+  from: number,
+  to: number,
+): { violation?: RuleViolation; riskIncreasing: boolean } {
+  if (from === to) return { riskIncreasing: false };
+  if (to < rule.min || to > rule.max) {
+    return { violation: violation("ParamOutOfBounds", asset, Param[param], to, rule.min, rule.max), riskIncreasing: false };
+  }
+  const riskIncreasing = isRiskIncreasingMove(param, from, to);
+  const step = Math.abs(to - from);
+  const maxStep = riskIncreasing ? rule.maxRiskIncreasingStep : rule.maxRiskReducingStep;
+  if (step > maxStep) {
+    return { violation: violation("StepTooLarge", asset, Param[param], from, to, maxStep), riskIncreasing };
+  }
+  return { riskIncreasing };
+}
+
+function checkAmountStep(
+  asset: string,
+  param: ParamName,
+  rule: AmountRule,
+  from: bigint,
+  to: bigint,
+): { violation?: RuleViolation; changed: boolean } {
+  if (from === to) return { changed: false };
+  if (to < rule.min || to > rule.max) {
+    return { violation: violation("ParamOutOfBounds", asset, Param[param], to, rule.min, rule.max), changed: true };
+  }
+  const step = to > from ? to - from : from - to;
+  if (step * BigInt(BPS) > from * BigInt(rule.maxStepBps)) {
+    return {
+      violation: violation("StepTooLarge", asset, Param[param], from, to, (from * BigInt(rule.maxStepBps)) / BigInt(BPS)),
+      changed: true,
+    };
+  }
+  return { changed: true };
+}
+
+/**
+ * The first rule a report breaks, in BoundedRiskUpdater.previewReport's order (signatures aside;
+ * the price feed is assumed healthy: the keeper checks it separately), or `undefined` if it would land.
+ */
+export function validateReport(
+  report: RiskReport,
+  state: AssetChainState,
+  globals: UpdaterGlobals,
+  now: bigint,
+): RuleViolation | undefined {
+  const asset = report.asset;
+  if (globals.paused) return violation("UpdaterPaused");
+  if (!state.configured) return violation("AssetNotConfigured", asset);
+  if (report.nonce !== state.nonce) return violation("InvalidNonce", asset, state.nonce, report.nonce);
+  if (report.observedAt > now) return violation("ReportFromFuture", asset, report.observedAt);
+  if (now - report.observedAt > BigInt(globals.maxReportAge)) {
+    return violation("ReportTooOld", asset, report.observedAt, globals.maxReportAge);
+  }
+  if (report.observedAt <= state.lastObservedAt) {
+    return violation("ReportNotNewer", asset, report.observedAt, state.lastObservedAt);
+  }
+  const current = state.stored;
+  if (current === undefined) return violation("AssetNotListed", asset);
+  if (!paramsEqual(current, report.expectedCurrentParams)) return violation("StaleCurrentParams", asset);
+  const proposed = report.newParams;
+  if (paramsEqual(current, proposed)) return violation("NoChange", asset);
+
+  let riskIncreasing = false;
+  for (const [param, field, ruleKey] of BPS_FIELDS) {
+    const result = checkBpsStep(asset, param, state.rules[ruleKey], current[field] as number, proposed[field] as number);
+    if (result.violation) return result.violation;
+    riskIncreasing ||= result.riskIncreasing;
+  }
+  const cap = checkAmountStep(
+    asset,
+    "LiquidationCap",
+    state.rules.liquidationCap,
+    current.liquidationCapPerWindow,
+    proposed.liquidationCapPerWindow,
+  );
+  if (cap.violation) return cap.violation;
+  const window = checkAmountStep(
+    asset,
+    "LiquidationWindow",
+    state.rules.liquidationWindow,
+    BigInt(current.liquidationWindow),
+    BigInt(proposed.liquidationWindow),
+  );
+  if (window.violation) return window.violation;
+  riskIncreasing ||= cap.changed || window.changed;
+
+  const cooldown = riskIncreasing ? state.rules.riskIncreasingCooldown : state.rules.riskReducingCooldown;
+  const readyAt = state.lastUpdateAt + BigInt(cooldown);
+  if (now < readyAt) return violation("CooldownActive", asset, readyAt);
+
+  return checkRegistryWrite(state, proposed, now);
+}
+
+/** A readable one-line description of a violation (for logs and CLI output). */
+export function describeViolation(v: RuleViolation): string {
+  const args = v.args.map((a, i) =>
+    // The Param enum argument sits right after the asset address in bound/step errors.
+    (v.error === "ParamOutOfBounds" || v.error === "StepTooLarge") && i === 1 ? PARAM_NAMES[Number(a)] : String(a),
+  );
+  return `${v.error}(${args.join(", ")})`;
+}

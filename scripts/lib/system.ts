@@ -1,0 +1,171 @@
+/**
+ * Deploys a complete Bulwark parameter path (registry, updater, oracle, feeds, tokens) on a Hardhat
+ * network through ethers. Shared by the tests, the benchmarks and the demo so they exercise one setup.
+ */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { keccak256, toUtf8Bytes, Wallet } from "ethers";
+import { updaterDomain, type UpdaterDomain } from "../../calibrator/rules/eip712.js";
+import type { Address, AssetRules, RiskParams, RiskReport } from "../../calibrator/rules/types.js";
+import type {
+  BoundedRiskUpdater,
+  MockAggregator,
+  MockERC20,
+  PriceOracle,
+} from "../../types/ethers-contracts/index.js";
+
+const E18 = 10n ** 18n;
+
+/**
+ * Default governance rules for a major collateral (docs/parameters.md explains each number).
+ * Risk-reducing steps are 4x the risk-increasing ones; risk-reducing reports wait 1 hour, risk-increasing 3 days.
+ */
+export const DEFAULT_RULES: AssetRules = {
+  ltv: { min: 5_000, max: 8_500, maxRiskIncreasingStep: 50, maxRiskReducingStep: 200 },
+  liquidationThreshold: { min: 6_000, max: 9_000, maxRiskIncreasingStep: 50, maxRiskReducingStep: 200 },
+  liquidationBonus: { min: 200, max: 1_500, maxRiskIncreasingStep: 25, maxRiskReducingStep: 100 },
+  closeFactor: { min: 2_000, max: 10_000, maxRiskIncreasingStep: 500, maxRiskReducingStep: 2_500 },
+  liquidationCap: { min: 100_000n * E18, max: 50_000_000n * E18, maxStepBps: 2_500 },
+  liquidationWindow: { min: 600n, max: 86_400n, maxStepBps: 5_000 },
+  riskIncreasingCooldown: 3 * 86_400,
+  riskReducingCooldown: 3_600,
+};
+
+/** Aave v3 WETH-like starting point: LTV 80.5%, threshold 83%, bonus 5%. */
+export const DEFAULT_PARAMS: RiskParams = {
+  ltvBps: 8_050,
+  liquidationThresholdBps: 8_300,
+  liquidationBonusBps: 500,
+  closeFactorBps: 5_000,
+  liquidationCapPerWindow: 5_000_000n * E18,
+  liquidationWindow: 3_600,
+};
+
+export interface AssetSpec {
+  symbol: string;
+  decimals: number;
+  /** USD price with 8 decimals (Chainlink's USD feeds). */
+  price8: bigint;
+}
+
+export const DEFAULT_ASSETS: readonly AssetSpec[] = [
+  { symbol: "WETH", decimals: 18, price8: 2_000n * 10n ** 8n },
+  { symbol: "WBTC", decimals: 8, price8: 60_000n * 10n ** 8n },
+  { symbol: "LINK", decimals: 18, price8: 15n * 10n ** 8n },
+];
+
+export interface SystemOptions {
+  assets?: readonly AssetSpec[];
+  calibratorCount?: number;
+  quorum?: number;
+  maxReportAge?: number;
+  rampDuration?: number;
+  /** Feed staleness allowance in seconds (heartbeat + margin). */
+  stalenessAllowance?: number;
+  rules?: AssetRules;
+  params?: RiskParams;
+}
+
+export interface DeployedAsset {
+  spec: AssetSpec;
+  token: MockERC20;
+  address: Address;
+  feed: MockAggregator;
+}
+
+export interface System {
+  /** The registry view of the deployed contract (same address as `updater`). */
+  registry: BoundedRiskUpdater;
+  updater: BoundedRiskUpdater;
+  oracle: PriceOracle;
+  assets: DeployedAsset[];
+  governance: HardhatEthersSigner;
+  guardian: HardhatEthersSigner;
+  relayer: HardhatEthersSigner;
+  outsider: HardhatEthersSigner;
+  calibrators: Wallet[];
+  domain: UpdaterDomain;
+}
+
+/** Deterministic calibrator keys for tests (never use outside a local chain). */
+export function calibratorWallets(count: number): Wallet[] {
+  return Array.from({ length: count }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`bulwark-test-calibrator-${i}`))));
+}
+
+export async function deploySystem(ethers: HardhatEthers, options: SystemOptions = {}): Promise<System> {
+  const [, governance, guardian, relayer, outsider] = await ethers.getSigners();
+  if (!governance || !guardian || !relayer || !outsider) throw new Error("deploySystem needs 5 accounts");
+  const calibrators = calibratorWallets(options.calibratorCount ?? 3);
+  const quorum = options.quorum ?? 1;
+
+  const oracle = await ethers.deployContract("PriceOracle", [governance.address, ethers.ZeroAddress, 0]);
+  const updater = await ethers.deployContract("BoundedRiskUpdater", [
+    governance.address,
+    guardian.address,
+    await oracle.getAddress(),
+    calibrators.map((w) => w.address),
+    quorum,
+    options.maxReportAge ?? 3_600,
+  ]);
+  // One deployed contract: the bounded update path and the registry module it writes.
+  const registry = updater;
+
+  const assets: DeployedAsset[] = [];
+  for (const spec of options.assets ?? DEFAULT_ASSETS) {
+    const token = await ethers.deployContract("MockERC20", [spec.symbol, spec.symbol, spec.decimals]);
+    const feed = await ethers.deployContract("MockAggregator", [8, spec.price8, `${spec.symbol} / USD`]);
+    const address = (await token.getAddress()) as Address;
+    await oracle.connect(governance).setFeed(address, await feed.getAddress(), options.stalenessAllowance ?? 4_200);
+    await updater.connect(governance).setAssetRules(address, options.rules ?? DEFAULT_RULES);
+    await updater.connect(governance).setRampDuration(address, options.rampDuration ?? 7 * 86_400);
+    await updater.connect(governance).governanceSetParams(address, options.params ?? DEFAULT_PARAMS);
+    assets.push({ spec, token, address, feed });
+  }
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = updaterDomain(chainId, (await updater.getAddress()) as Address);
+  return { registry, updater, oracle, assets, governance, guardian, relayer, outsider, calibrators, domain };
+}
+
+/** Reads the stored parameters as the TypeScript type. */
+export async function storedParams(registry: BoundedRiskUpdater, asset: Address): Promise<RiskParams> {
+  return toRiskParams(await registry.storedParams(asset));
+}
+
+/** Converts an ethers Result of the RiskParams tuple. */
+export function toRiskParams(r: {
+  ltvBps: bigint;
+  liquidationThresholdBps: bigint;
+  liquidationBonusBps: bigint;
+  closeFactorBps: bigint;
+  liquidationCapPerWindow: bigint;
+  liquidationWindow: bigint;
+}): RiskParams {
+  return {
+    ltvBps: Number(r.ltvBps),
+    liquidationThresholdBps: Number(r.liquidationThresholdBps),
+    liquidationBonusBps: Number(r.liquidationBonusBps),
+    closeFactorBps: Number(r.closeFactorBps),
+    liquidationCapPerWindow: r.liquidationCapPerWindow,
+    liquidationWindow: Number(r.liquidationWindow),
+  };
+}
+
+/** A report for `asset` that moves its stored parameters to `newParams`, with the next nonce. */
+export async function buildReport(
+  system: System,
+  asset: Address,
+  newParams: RiskParams,
+  overrides: Partial<RiskReport> = {},
+): Promise<RiskReport> {
+  const current = await storedParams(system.registry, asset);
+  const [, nonce] = await system.updater.assetState(asset);
+  const block = await system.registry.runner!.provider!.getBlock("latest");
+  return {
+    asset,
+    newParams,
+    expectedCurrentParams: current,
+    nonce,
+    observedAt: BigInt(block!.timestamp),
+    reportHash: keccak256(toUtf8Bytes(`report:${asset}:${nonce}`)) as `0x${string}`,
+    ...overrides,
+  };
+}
