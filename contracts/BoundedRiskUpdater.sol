@@ -134,7 +134,10 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     /// @dev Checks (all of `_validate`), then the writes: parameters (with the static invariants and
     ///      ramp), then the bookkeeping word once, then the event. No external calls after the checks.
-    function _apply(PackedRiskReport calldata report, address[] memory reportSigners, uint32 reportAgeLimit) private {
+    function _apply(PackedRiskReport calldata reportData, address[] memory reportSigners, uint32 reportAgeLimit)
+        private
+    {
+        PackedRiskReport memory report = reportData; // one calldata copy instead of checked field reads
         address asset = report.asset;
         uint256 stateWord = _stateWords[asset];
         (uint256 currentSlot, uint256 proposed) = _validate(report, stateWord, reportAgeLimit);
@@ -155,7 +158,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     ///      steps (Param order), cooldown, feed health.
     /// @return currentSlot The asset's full params slot (targets and ramp state).
     /// @return proposed The report's new parameters, packed.
-    function _validate(PackedRiskReport calldata report, uint256 stateWord, uint32 reportAgeLimit)
+    function _validate(PackedRiskReport memory report, uint256 stateWord, uint32 reportAgeLimit)
         private
         view
         returns (uint256 currentSlot, uint256 proposed)
@@ -178,20 +181,27 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         if (proposed == current) revert NoChange(asset);
 
         bool riskIncreasing = _checkBpsSteps(asset, _bpsRules[asset], current, proposed);
-        if (_checkAmountStep(
+        // Cap and window rules live in their own slots, read only when the field changes.
+        if (current.liquidationCapPerWindow() != proposed.liquidationCapPerWindow()) {
+            _checkAmountStep(
                 asset,
                 Param.LiquidationCap,
                 _capRules[asset],
                 current.liquidationCapPerWindow(),
                 proposed.liquidationCapPerWindow()
-            )) riskIncreasing = true;
-        if (_checkAmountStep(
+            );
+            riskIncreasing = true;
+        }
+        if (current.liquidationWindow() != proposed.liquidationWindow()) {
+            _checkAmountStep(
                 asset,
                 Param.LiquidationWindow,
                 _windowRules[asset],
                 current.liquidationWindow(),
                 proposed.liquidationWindow()
-            )) riskIncreasing = true;
+            );
+            riskIncreasing = true;
+        }
 
         uint256 readyAt = uint256(stateWord.lastUpdateAt())
             + (riskIncreasing ? stateWord.riskIncreasingCooldown() : stateWord.riskReducingCooldown());
@@ -225,21 +235,16 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     }
 
     /// @dev Bounds and relative step of a changed cap or window. These are symmetric: any change
-    ///      counts as risk-increasing for the cooldown (the slower clock). The rule is passed by
-    ///      storage reference so its slot is only read for a changed field.
-    function _checkAmountStep(address asset, Param param, AmountRule storage ruleRef, uint256 from, uint256 to)
+    ///      counts as risk-increasing for the cooldown (the slower clock).
+    function _checkAmountStep(address asset, Param param, AmountRule memory rule, uint256 from, uint256 to)
         private
         pure
-        returns (bool changed)
     {
-        if (from == to) return false;
-        AmountRule memory rule = ruleRef;
         if (to < rule.min || to > rule.max) revert ParamOutOfBounds(asset, param, to, rule.min, rule.max);
         uint256 step = to > from ? to - from : from - to;
         if (step * BPS > from * rule.maxStepBps) {
             revert StepTooLarge(asset, param, from, to, (from * rule.maxStepBps) / BPS);
         }
-        return true;
     }
 
     function _verifySignatures(bytes32 digest, Signature[] calldata signatures, uint256 quorum_)

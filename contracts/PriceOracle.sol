@@ -57,7 +57,7 @@ contract PriceOracle is IPriceOracle, AccessControl {
 
     /// @inheritdoc IPriceOracle
     function getPrice(address asset) external view returns (uint256) {
-        _checkSequencer();
+        if (address(_sequencerFeed) != address(0)) _checkSequencer();
         FeedConfig memory config = _feeds[asset];
         (int256 answer, uint256 updatedAt) = _latest(asset, config);
         if (answer <= 0) revert NonPositivePrice(asset, answer);
@@ -70,6 +70,7 @@ contract PriceOracle is IPriceOracle, AccessControl {
 
     /// @inheritdoc IPriceOracle
     function peekPrice(address asset) external view returns (uint256 price18, uint256 updatedAt, bool healthy) {
+        // Sequencer status is not part of `healthy`: peek is for monitoring the feed itself.
         FeedConfig memory config = _feeds[asset];
         int256 answer;
         (answer, updatedAt) = _latest(asset, config);
@@ -102,7 +103,6 @@ contract PriceOracle is IPriceOracle, AccessControl {
     ///      (0 on an invalid round); wait a grace period after recovery so positions can be topped up.
     function _checkSequencer() private view {
         AggregatorV3Interface feed = _sequencerFeed;
-        if (address(feed) == address(0)) return;
         int256 status;
         uint256 startedAt;
         try feed.latestRoundData() returns (uint80, int256 answer, uint256 started, uint256, uint80) {

@@ -1,0 +1,572 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { packParams, packReport } from "../calibrator/rules/packing.js";
+import { Param, type RiskParams } from "../calibrator/rules/types.js";
+import { signReport } from "../scripts/lib/reportSigning.js";
+import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../scripts/lib/system.js";
+import { propose, refreshFeeds, submit, submitBatch } from "./helpers/reports.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { time, loadFixture } = networkHelpers;
+
+const DAY = 86_400;
+const raise = (p: RiskParams, bps = 50): RiskParams => ({
+  ...p,
+  ltvBps: p.ltvBps + bps,
+  liquidationThresholdBps: p.liquidationThresholdBps + bps,
+});
+
+async function deployed() {
+  return deploySystem(ethers, { quorum: 2, calibratorCount: 3 });
+}
+
+/** A system past the risk-increasing cooldown, with fresh feeds. */
+async function ready() {
+  const system = await deployed();
+  await time.increase(3 * DAY);
+  await refreshFeeds(system);
+  return system;
+}
+
+describe("BoundedRiskUpdater: accepted reports", function () {
+  it("applies a quorum-signed report relayed by anyone and emits old, new, nonce, hash and signers", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const signers = system.calibrators.slice(0, 2);
+    await expect(submit(system, report, signers))
+      .to.emit(system.updater, "ReportAccepted")
+      .withArgs(
+        asset,
+        0n,
+        report.reportHash,
+        packParams(DEFAULT_PARAMS),
+        packParams(report.newParams),
+        signers.map((w) => w.address),
+      );
+    expect(await storedParams(system.registry, asset)).to.deep.equal(report.newParams);
+    const [configured, nonce, lastUpdateAt, lastObservedAt] = await system.updater.assetState(asset);
+    expect(configured).to.equal(true);
+    expect(nonce).to.equal(1n);
+    expect(lastUpdateAt).to.equal(BigInt(await time.latest()));
+    expect(lastObservedAt).to.equal(report.observedAt);
+  });
+
+  it("accepts signatures in any order and more than the quorum", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const [a, b, c] = system.calibrators;
+    await expect(submit(system, report, [c!, a!, b!])).to.emit(system.updater, "ReportAccepted");
+  });
+
+  it("matches the digest the TypeScript EIP-712 types produce", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const { REPORT_TYPES, BATCH_TYPES } = await import("../calibrator/rules/eip712.js");
+    const { TypedDataEncoder } = await import("ethers");
+    const mutable = (t: Record<string, readonly { name: string; type: string }[]>) =>
+      Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map((f) => ({ ...f }))]));
+    expect(await system.updater.reportDigest(packReport(report))).to.equal(
+      TypedDataEncoder.hash(system.domain, mutable(REPORT_TYPES), report),
+    );
+    expect(await system.updater.batchDigest([packReport(report), packReport(report)])).to.equal(
+      TypedDataEncoder.hash(system.domain, mutable(BATCH_TYPES), { reports: [report, report] }),
+    );
+  });
+
+  it("applies a batch for several assets in one transaction, atomically", async function () {
+    const system = await loadFixture(ready);
+    const reports = await Promise.all(system.assets.map((a) => buildReport(system, a.address, raise(DEFAULT_PARAMS))));
+    await expect(submitBatch(system, reports)).to.emit(system.updater, "ReportAccepted");
+    for (const a of system.assets) {
+      expect((await storedParams(system.registry, a.address)).ltvBps).to.equal(DEFAULT_PARAMS.ltvBps + 50);
+    }
+  });
+
+  it("reverts the whole batch when one report is invalid", async function () {
+    const system = await loadFixture(ready);
+    const good = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const bad = await buildReport(system, system.assets[1]!.address, raise(DEFAULT_PARAMS, 51));
+    await expect(submitBatch(system, [good, bad])).to.be.revertedWithCustomError(system.updater, "StepTooLarge");
+    expect(await storedParams(system.registry, system.assets[0]!.address)).to.deep.equal(DEFAULT_PARAMS);
+  });
+
+  it("takes a larger risk-reducing step after the shorter cooldown", async function () {
+    const system = await loadFixture(deployed);
+    await time.increase(3_600);
+    await refreshFeeds(system);
+    const asset = system.assets[0]!.address;
+    const cut = {
+      ...DEFAULT_PARAMS,
+      ltvBps: DEFAULT_PARAMS.ltvBps - 200,
+      liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps - 200,
+      liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps + 100,
+      closeFactorBps: DEFAULT_PARAMS.closeFactorBps + 2_500,
+    };
+    await expect(propose(system, asset, cut)).to.emit(system.updater, "ReportAccepted");
+    expect(await storedParams(system.registry, asset)).to.deep.equal(cut);
+  });
+
+  it("changes the cap and the window within their relative steps", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const next = {
+      ...DEFAULT_PARAMS,
+      liquidationCapPerWindow: (DEFAULT_PARAMS.liquidationCapPerWindow * 125n) / 100n,
+      liquidationWindow: DEFAULT_PARAMS.liquidationWindow / 2,
+    };
+    await expect(propose(system, asset, next)).to.emit(system.updater, "ReportAccepted");
+    expect(await storedParams(system.registry, asset)).to.deep.equal(next);
+  });
+});
+
+describe("BoundedRiskUpdater: rejected reports", function () {
+  it("UpdaterPaused while the guardian has paused it", async function () {
+    const system = await loadFixture(ready);
+    await system.updater.connect(system.guardian).pause();
+    await expect(propose(system, system.assets[0]!.address, raise(DEFAULT_PARAMS))).to.be.revertedWithCustomError(
+      system.updater,
+      "UpdaterPaused",
+    );
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    await expect(submitBatch(system, [report])).to.be.revertedWithCustomError(system.updater, "UpdaterPaused");
+    await expect(system.updater.previewReport(packReport(report))).to.be.revertedWithCustomError(
+      system.updater,
+      "UpdaterPaused",
+    );
+  });
+
+  it("InsufficientSignatures below the quorum", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    await expect(submit(system, report, system.calibrators.slice(0, 1)))
+      .to.be.revertedWithCustomError(system.updater, "InsufficientSignatures")
+      .withArgs(1, 2);
+  });
+
+  it("DuplicateSigner when one signer signs twice", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const a = system.calibrators[0]!;
+    await expect(submit(system, report, [a, a]))
+      .to.be.revertedWithCustomError(system.updater, "DuplicateSigner")
+      .withArgs(a.address);
+  });
+
+  it("UnknownSigner for a key that is not registered", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const stranger = ethers.Wallet.createRandom();
+    await expect(submit(system, report, [system.calibrators[0]!, stranger as unknown as import("ethers").Wallet]))
+      .to.be.revertedWithCustomError(system.updater, "UnknownSigner")
+      .withArgs(stranger.address);
+  });
+
+  it("UnknownSigner when the signed content differs from the relayed one", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const signed = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const sigs = await signReport(system.calibrators.slice(0, 2), system.domain, signed);
+    const tampered = packReport({ ...signed, newParams: raise(DEFAULT_PARAMS, 40) });
+    await expect(system.updater.connect(system.relayer).submitReport(tampered, sigs)).to.be.revertedWithCustomError(
+      system.updater,
+      "UnknownSigner",
+    );
+  });
+
+  it("InvalidSignature for a malformed signature (high s)", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const sigs = await signReport(system.calibrators.slice(0, 2), system.domain, report);
+    const highS = { r: sigs[1]!.r, vs: ("0x" + "f".repeat(64)) as `0x${string}` };
+    await expect(system.updater.connect(system.relayer).submitReport(packReport(report), [sigs[0]!, highS]))
+      .to.be.revertedWithCustomError(system.updater, "InvalidSignature")
+      .withArgs(1);
+  });
+
+  it("TooManySignatures above MAX_SIGNERS", async function () {
+    const system = await loadFixture(ready);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const sigs = await signReport(system.calibrators.slice(0, 1), system.domain, report);
+    const many = Array.from({ length: 33 }, () => sigs[0]!);
+    await expect(system.updater.submitReport(packReport(report), many))
+      .to.be.revertedWithCustomError(system.updater, "TooManySignatures")
+      .withArgs(33, 32);
+  });
+
+  it("EmptyBatch and BatchTooLarge", async function () {
+    const system = await loadFixture(ready);
+    await expect(system.updater.submitReports([], [])).to.be.revertedWithCustomError(system.updater, "EmptyBatch");
+    const report = packReport(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS)));
+    await expect(system.updater.submitReports(Array(65).fill(report), []))
+      .to.be.revertedWithCustomError(system.updater, "BatchTooLarge")
+      .withArgs(65, 64);
+  });
+
+  it("AssetNotConfigured for an asset governance never configured", async function () {
+    const system = await loadFixture(ready);
+    const unknown = ethers.Wallet.createRandom().address as `0x${string}`;
+    const report = { ...(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: unknown };
+    await expect(submit(system, report))
+      .to.be.revertedWithCustomError(system.updater, "AssetNotConfigured")
+      .withArgs(unknown);
+  });
+
+  it("AssetNotListed for a configured asset without parameters", async function () {
+    const system = await loadFixture(ready);
+    const fresh = ethers.Wallet.createRandom().address as `0x${string}`;
+    await system.updater.connect(system.governance).setAssetRules(fresh, DEFAULT_RULES);
+    const report = { ...(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: fresh, nonce: 0n };
+    await expect(submit(system, report)).to.be.revertedWithCustomError(system.updater, "AssetNotListed").withArgs(fresh);
+  });
+
+  it("InvalidNonce for a replayed or skipped nonce", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS), { nonce: 1n }))
+      .to.be.revertedWithCustomError(system.updater, "InvalidNonce")
+      .withArgs(asset, 0n, 1n);
+    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    await submit(system, report);
+    await expect(submit(system, report))
+      .to.be.revertedWithCustomError(system.updater, "InvalidNonce")
+      .withArgs(asset, 1n, 0n);
+  });
+
+  it("ReportFromFuture, ReportTooOld and ReportNotNewer on observation times", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const now = BigInt(await time.latest());
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS), { observedAt: now + 100n }))
+      .to.be.revertedWithCustomError(system.updater, "ReportFromFuture")
+      .withArgs(asset, now + 100n);
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS), { observedAt: now - 3_600n }))
+      .to.be.revertedWithCustomError(system.updater, "ReportTooOld")
+      .withArgs(asset, now - 3_600n, 3_600);
+    // First report lands; a later one observed at the same instant is not newer.
+    const first = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    await submit(system, first);
+    await time.increase(3 * DAY);
+    await refreshFeeds(system);
+    const second = await buildReport(system, asset, raise(first.newParams), { observedAt: first.observedAt });
+    await expect(submit(system, second)).to.be.revertedWithCustomError(system.updater, "ReportTooOld");
+    await system.updater.connect(system.governance).setMaxReportAge(7 * DAY);
+    await expect(submit(system, second))
+      .to.be.revertedWithCustomError(system.updater, "ReportNotNewer")
+      .withArgs(asset, first.observedAt, first.observedAt);
+  });
+
+  it("StaleCurrentParams when the live values changed after the report was computed", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    await system.updater.connect(system.guardian).guardianTighten(asset, { ...DEFAULT_PARAMS, ltvBps: 8_000 });
+    await expect(submit(system, report)).to.be.revertedWithCustomError(system.updater, "StaleCurrentParams").withArgs(asset);
+  });
+
+  it("NoChange when the report repeats the live values", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    await expect(propose(system, asset, DEFAULT_PARAMS)).to.be.revertedWithCustomError(system.updater, "NoChange").withArgs(asset);
+  });
+
+  it("MalformedPackedParams when bits above 191 are set", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const report = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS)));
+    const dirty = { ...report, newParams: report.newParams | (1n << 200n) };
+    await expect(system.updater.previewReport(dirty))
+      .to.be.revertedWithCustomError(system.updater, "MalformedPackedParams")
+      .withArgs(asset);
+  });
+
+  it("ParamOutOfBounds for each kind of field", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    // Narrow the LTV bound so a single step crosses it.
+    const rules = { ...DEFAULT_RULES, ltv: { ...DEFAULT_RULES.ltv, max: DEFAULT_PARAMS.ltvBps + 10 } };
+    await system.updater.connect(system.governance).setAssetRules(asset, rules);
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS, 20)))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(asset, Param.Ltv, DEFAULT_PARAMS.ltvBps + 20, rules.ltv.min, rules.ltv.max);
+    const capAbove = { ...DEFAULT_PARAMS, liquidationCapPerWindow: DEFAULT_RULES.liquidationCap.max + 1n };
+    await expect(propose(system, asset, capAbove))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(asset, Param.LiquidationCap, capAbove.liquidationCapPerWindow, DEFAULT_RULES.liquidationCap.min, DEFAULT_RULES.liquidationCap.max);
+    const windowBelow = { ...DEFAULT_PARAMS, liquidationWindow: 599 };
+    await expect(propose(system, asset, windowBelow))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(asset, Param.LiquidationWindow, 599, 600, 86_400);
+  });
+
+  it("StepTooLarge with asymmetric limits: a 51 bps raise fails where a 200 bps cut passes", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps + 51 }))
+      .to.be.revertedWithCustomError(system.updater, "StepTooLarge")
+      .withArgs(asset, Param.LiquidationThreshold, 8_300, 8_351, 50);
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps - 26 }))
+      .to.be.revertedWithCustomError(system.updater, "StepTooLarge")
+      .withArgs(asset, Param.LiquidationBonus, 500, 474, 25);
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, closeFactorBps: 2_499 }))
+      .to.be.revertedWithCustomError(system.updater, "StepTooLarge")
+      .withArgs(asset, Param.CloseFactor, 5_000, 2_499, 500);
+    const capJump = (DEFAULT_PARAMS.liquidationCapPerWindow * 126n) / 100n;
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, liquidationCapPerWindow: capJump }))
+      .to.be.revertedWithCustomError(system.updater, "StepTooLarge")
+      .withArgs(asset, Param.LiquidationCap, DEFAULT_PARAMS.liquidationCapPerWindow, capJump, DEFAULT_PARAMS.liquidationCapPerWindow / 4n);
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps - 200 })).to.emit(
+      system.updater,
+      "ReportAccepted",
+    );
+  });
+
+  it("CooldownActive: risk-increasing reports wait 3 days, risk-reducing ones 1 hour", async function () {
+    const system = await loadFixture(deployed);
+    const asset = system.assets[0]!.address;
+    const [, , listedAt] = await system.updater.assetState(asset);
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS)))
+      .to.be.revertedWithCustomError(system.updater, "CooldownActive")
+      .withArgs(asset, listedAt + BigInt(3 * DAY));
+    const cut = { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps - 100 };
+    await expect(propose(system, asset, cut))
+      .to.be.revertedWithCustomError(system.updater, "CooldownActive")
+      .withArgs(asset, listedAt + 3_600n);
+    await time.increase(3_600);
+    await refreshFeeds(system);
+    await expect(propose(system, asset, cut)).to.emit(system.updater, "ReportAccepted");
+    // A cap change is symmetric and waits the slow clock even when it lowers the cap.
+    await time.increase(3_600);
+    await refreshFeeds(system);
+    await expect(
+      propose(system, asset, { ...cut, liquidationCapPerWindow: (cut.liquidationCapPerWindow * 9n) / 10n }),
+    ).to.be.revertedWithCustomError(system.updater, "CooldownActive");
+  });
+
+  it("bubbles the oracle's StalePrice while the asset's feed is stale", async function () {
+    const system = await loadFixture(deployed);
+    await time.increase(3 * DAY); // feeds not refreshed: their answers are 3 days old
+    const asset = system.assets[0]!.address;
+    await expect(propose(system, asset, raise(DEFAULT_PARAMS))).to.be.revertedWithCustomError(system.oracle, "StalePrice");
+  });
+
+  it("previewReport raises the same errors as submitReport and passes what would land", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    const tooFar = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS, 60)));
+    await expect(system.updater.previewReport(tooFar)).to.be.revertedWithCustomError(system.updater, "StepTooLarge");
+    // Wide steps so that only the static invariant can object: 90% x (1 + 12%) >= 1.
+    const wide = { min: 0, max: 10_000, maxRiskIncreasingStep: 2_000, maxRiskReducingStep: 2_000 };
+    await system.updater
+      .connect(system.governance)
+      .setAssetRules(asset, { ...DEFAULT_RULES, ltv: wide, liquidationThreshold: wide, liquidationBonus: wide });
+    const toxic = packReport(
+      await buildReport(system, asset, { ...DEFAULT_PARAMS, liquidationBonusBps: 1_200, liquidationThresholdBps: 9_000, ltvBps: 8_000 }),
+    );
+    await expect(system.updater.previewReport(toxic))
+      .to.be.revertedWithCustomError(system.updater, "ToxicLiquidationSpiral")
+      .withArgs(9_000, 1_200);
+    const ok = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS)));
+    await system.updater.previewReport(ok);
+  });
+
+  it("rejects a report that breaks a static invariant with the registry's error", async function () {
+    const system = await loadFixture(ready);
+    const asset = system.assets[0]!.address;
+    // LTV up to the threshold: within bounds and steps, but LTV must stay below the threshold.
+    const rules = { ...DEFAULT_RULES, ltv: { ...DEFAULT_RULES.ltv, max: 9_000, maxRiskIncreasingStep: 300, maxRiskReducingStep: 300 } };
+    await system.updater.connect(system.governance).setAssetRules(asset, rules);
+    await expect(propose(system, asset, { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.liquidationThresholdBps }))
+      .to.be.revertedWithCustomError(system.updater, "LtvNotBelowThreshold")
+      .withArgs(8_300, 8_300);
+  });
+});
+
+describe("BoundedRiskUpdater: governance and guardian", function () {
+  it("only governance configures, writes and manages signers; only the guardian pauses and tightens", async function () {
+    const system = await loadFixture(deployed);
+    const asset = system.assets[0]!.address;
+    const admin = await system.updater.DEFAULT_ADMIN_ROLE();
+    const guardianRole = await system.updater.GUARDIAN_ROLE();
+    const o = system.updater.connect(system.outsider);
+    const denied = (p: Promise<unknown>, role: string) =>
+      expect(p).to.be.revertedWithCustomError(system.updater, "AccessControlUnauthorizedAccount").withArgs(system.outsider.address, role);
+    await denied(o.setAssetRules(asset, DEFAULT_RULES), admin);
+    await denied(o.governanceSetParams(asset, DEFAULT_PARAMS), admin);
+    await denied(o.addSigner(system.outsider.address), admin);
+    await denied(o.removeSigner(system.calibrators[0]!.address), admin);
+    await denied(o.setQuorum(1), admin);
+    await denied(o.setMaxReportAge(60), admin);
+    await denied(o.unpause(), admin);
+    await denied(o.setRampDuration(asset, 60), admin);
+    await denied(o.unfreeze(asset), admin);
+    await denied(o.pause(), guardianRole);
+    await denied(o.guardianTighten(asset, DEFAULT_PARAMS), guardianRole);
+    await denied(o.freeze(asset), guardianRole);
+    // The guardian cannot do governance's part.
+    await expect(system.updater.connect(system.guardian).unpause()).to.be.revertedWithCustomError(
+      system.updater,
+      "AccessControlUnauthorizedAccount",
+    );
+  });
+
+  it("setAssetRules validates bounds, asymmetry and cooldowns", async function () {
+    const system = await loadFixture(deployed);
+    const g = system.updater.connect(system.governance);
+    const asset = ethers.Wallet.createRandom().address;
+    await expect(g.setAssetRules(ethers.ZeroAddress, DEFAULT_RULES)).to.be.revertedWithCustomError(system.updater, "ZeroAddress");
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, ltv: { ...DEFAULT_RULES.ltv, min: 9_000, max: 8_000 } }))
+      .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+      .withArgs(Param.Ltv);
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, closeFactor: { ...DEFAULT_RULES.closeFactor, max: 10_001 } }))
+      .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+      .withArgs(Param.CloseFactor);
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationCap: { ...DEFAULT_RULES.liquidationCap, min: 10n, max: 9n } }))
+      .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+      .withArgs(Param.LiquidationCap);
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationWindow: { ...DEFAULT_RULES.liquidationWindow, max: 2n ** 32n } }))
+      .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+      .withArgs(Param.LiquidationWindow);
+    await expect(
+      g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationBonus: { ...DEFAULT_RULES.liquidationBonus, maxRiskReducingStep: 10 } }),
+    )
+      .to.be.revertedWithCustomError(system.updater, "RiskReducingStepTooSmall")
+      .withArgs(Param.LiquidationBonus);
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, riskReducingCooldown: 4 * DAY }))
+      .to.be.revertedWithCustomError(system.updater, "RiskReducingCooldownTooLong")
+      .withArgs(4 * DAY, 3 * DAY);
+    await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, riskIncreasingCooldown: 91 * DAY }))
+      .to.be.revertedWithCustomError(system.updater, "CooldownTooLong")
+      .withArgs(91 * DAY, 90 * DAY);
+    // Bounds that exclude the live values are refused: set the parameters first.
+    const listed = system.assets[0]!.address;
+    await expect(g.setAssetRules(listed, { ...DEFAULT_RULES, ltv: { ...DEFAULT_RULES.ltv, max: 8_000 } }))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(listed, Param.Ltv, 8_050, 5_000, 8_000);
+    await expect(g.setAssetRules(asset, DEFAULT_RULES)).to.emit(system.updater, "AssetRulesSet");
+    const stored = await system.updater.assetRules(asset);
+    expect(stored.ltv.max).to.equal(BigInt(DEFAULT_RULES.ltv.max));
+    expect(stored.liquidationCap.max).to.equal(DEFAULT_RULES.liquidationCap.max);
+    expect(stored.riskIncreasingCooldown).to.equal(BigInt(DEFAULT_RULES.riskIncreasingCooldown));
+  });
+
+  it("governanceSetParams lists an asset and moves parameters beyond steps, but never outside bounds", async function () {
+    const system = await loadFixture(deployed);
+    const g = system.updater.connect(system.governance);
+    const asset = ethers.Wallet.createRandom().address as `0x${string}`;
+    await expect(g.governanceSetParams(asset, DEFAULT_PARAMS)).to.be.revertedWithCustomError(system.updater, "AssetNotConfigured");
+    await g.setAssetRules(asset, DEFAULT_RULES);
+    await expect(g.governanceSetParams(asset, DEFAULT_PARAMS)).to.emit(system.updater, "GovernanceParamsSet");
+    expect(await system.registry.isListed(asset)).to.equal(true);
+    const big = { ...DEFAULT_PARAMS, ltvBps: 7_000, liquidationThresholdBps: 7_500 };
+    await expect(g.governanceSetParams(asset, big)).to.emit(system.updater, "GovernanceParamsSet");
+    expect((await storedParams(system.registry, asset)).ltvBps).to.equal(7_000);
+    await expect(g.governanceSetParams(asset, { ...big, ltvBps: 4_000 }))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(asset, Param.Ltv, 4_000, 5_000, 8_500);
+  });
+
+  it("guardianTighten applies tighter values at once and refuses any loosening", async function () {
+    const system = await loadFixture(deployed);
+    const asset = system.assets[0]!.address;
+    const gd = system.updater.connect(system.guardian);
+    const cases: [Partial<RiskParams>, number][] = [
+      [{ ltvBps: DEFAULT_PARAMS.ltvBps + 1 }, Param.Ltv],
+      [{ liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps + 1 }, Param.LiquidationThreshold],
+      [{ liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps - 1 }, Param.LiquidationBonus],
+      [{ closeFactorBps: DEFAULT_PARAMS.closeFactorBps - 1 }, Param.CloseFactor],
+      [{ liquidationCapPerWindow: DEFAULT_PARAMS.liquidationCapPerWindow - 1n }, Param.LiquidationCap],
+      [{ liquidationWindow: DEFAULT_PARAMS.liquidationWindow + 1 }, Param.LiquidationWindow],
+    ];
+    for (const [change, param] of cases) {
+      await expect(gd.guardianTighten(asset, { ...DEFAULT_PARAMS, ...change }))
+        .to.be.revertedWithCustomError(system.updater, "NotTightening")
+        .withArgs(asset, param);
+    }
+    await expect(gd.guardianTighten(asset, DEFAULT_PARAMS)).to.be.revertedWithCustomError(system.updater, "NoChange");
+    await expect(gd.guardianTighten(asset, { ...DEFAULT_PARAMS, ltvBps: 4_000 }))
+      .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+      .withArgs(asset, Param.Ltv, 4_000, 5_000, 8_500);
+    const unlisted = ethers.Wallet.createRandom().address;
+    await expect(gd.guardianTighten(unlisted, DEFAULT_PARAMS)).to.be.revertedWithCustomError(system.updater, "AssetNotListed");
+    const tight = { ...DEFAULT_PARAMS, ltvBps: 7_000, liquidationBonusBps: 800, closeFactorBps: 10_000 };
+    await expect(gd.guardianTighten(asset, tight)).to.emit(system.updater, "GuardianTightened");
+    expect(await storedParams(system.registry, asset)).to.deep.equal(tight);
+  });
+
+  it("manages signers and the quorum so that the quorum stays reachable", async function () {
+    const system = await loadFixture(deployed);
+    const g = system.updater.connect(system.governance);
+    const [a, b, c] = system.calibrators.map((w) => w.address);
+    await expect(g.addSigner(ethers.ZeroAddress)).to.be.revertedWithCustomError(system.updater, "ZeroAddress");
+    await expect(g.addSigner(a!)).to.be.revertedWithCustomError(system.updater, "SignerAlreadyRegistered").withArgs(a);
+    const stranger = ethers.Wallet.createRandom().address;
+    await expect(g.removeSigner(stranger)).to.be.revertedWithCustomError(system.updater, "SignerNotRegistered").withArgs(stranger);
+    await expect(g.setQuorum(0)).to.be.revertedWithCustomError(system.updater, "InvalidQuorum").withArgs(0, 3);
+    await expect(g.setQuorum(4)).to.be.revertedWithCustomError(system.updater, "InvalidQuorum").withArgs(4, 3);
+    await expect(g.setQuorum(3)).to.emit(system.updater, "QuorumSet").withArgs(2, 3);
+    await expect(g.removeSigner(b!)).to.be.revertedWithCustomError(system.updater, "InvalidQuorum").withArgs(3, 2);
+    await g.setQuorum(2);
+    await expect(g.removeSigner(a!)).to.emit(system.updater, "SignerRemoved").withArgs(a, 2);
+    expect(await system.updater.isSigner(a!)).to.equal(false);
+    expect([...(await system.updater.signers())].sort()).to.deep.equal([b, c].sort());
+    for (let i = 0; i < 30; i++) await g.addSigner(ethers.Wallet.createRandom().address);
+    await expect(g.addSigner(stranger)).to.be.revertedWithCustomError(system.updater, "TooManySigners").withArgs(32);
+  });
+
+  it("a removed signer's signature no longer counts", async function () {
+    const system = await loadFixture(ready);
+    const g = system.updater.connect(system.governance);
+    await g.removeSigner(system.calibrators[2]!.address);
+    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    await expect(submit(system, report, [system.calibrators[0]!, system.calibrators[2]!]))
+      .to.be.revertedWithCustomError(system.updater, "UnknownSigner")
+      .withArgs(system.calibrators[2]!.address);
+  });
+
+  it("setMaxReportAge, pause and unpause validate their input", async function () {
+    const system = await loadFixture(deployed);
+    const g = system.updater.connect(system.governance);
+    await expect(g.setMaxReportAge(0)).to.be.revertedWithCustomError(system.updater, "InvalidMaxReportAge").withArgs(0);
+    await expect(g.setMaxReportAge(7 * DAY + 1)).to.be.revertedWithCustomError(system.updater, "InvalidMaxReportAge");
+    await expect(g.setMaxReportAge(600)).to.emit(system.updater, "MaxReportAgeSet").withArgs(3_600, 600);
+    expect(await system.updater.maxReportAge()).to.equal(600n);
+    await expect(g.unpause()).to.be.revertedWithCustomError(system.updater, "PauseStateUnchanged").withArgs(false);
+    await expect(system.updater.connect(system.guardian).pause()).to.emit(system.updater, "Paused");
+    expect(await system.updater.paused()).to.equal(true);
+    await expect(system.updater.connect(system.guardian).pause())
+      .to.be.revertedWithCustomError(system.updater, "PauseStateUnchanged")
+      .withArgs(true);
+    await expect(g.unpause()).to.emit(system.updater, "Unpaused");
+  });
+
+  it("the constructor rejects a zero governance or oracle, a bad quorum and a bad max report age", async function () {
+    const [deployer] = await ethers.getSigners();
+    const oracle = await ethers.deployContract("PriceOracle", [deployer!.address, ethers.ZeroAddress, 0]);
+    const factory = await ethers.getContractFactory("BoundedRiskUpdater");
+    const signer = ethers.Wallet.createRandom().address;
+    await expect(factory.deploy(ethers.ZeroAddress, ethers.ZeroAddress, oracle, [signer], 1, 3_600)).to.be.revertedWithCustomError(
+      factory,
+      "ZeroAddress",
+    );
+    await expect(factory.deploy(deployer!.address, ethers.ZeroAddress, ethers.ZeroAddress, [signer], 1, 3_600)).to.be.revertedWithCustomError(
+      factory,
+      "ZeroAddress",
+    );
+    await expect(factory.deploy(deployer!.address, ethers.ZeroAddress, oracle, [signer], 2, 3_600))
+      .to.be.revertedWithCustomError(factory, "InvalidQuorum")
+      .withArgs(2, 1);
+    await expect(factory.deploy(deployer!.address, ethers.ZeroAddress, oracle, [signer], 1, 0)).to.be.revertedWithCustomError(
+      factory,
+      "InvalidMaxReportAge",
+    );
+  });
+
+  it("packParams matches the TypeScript packing", async function () {
+    const system = await loadFixture(deployed);
+    const p = { ...DEFAULT_PARAMS, liquidationCapPerWindow: 2n ** 96n - 1n, liquidationWindow: 2 ** 32 - 1 };
+    expect(await system.updater.packParams(p)).to.equal(packParams(p));
+    expect(await system.registry.unpackParams(packParams(p))).to.deep.equal(Object.values(p).map(BigInt));
+  });
+});
