@@ -19,6 +19,13 @@ library PackedRiskParams {
             | (uint256(p.liquidationWindow) << 160);
     }
 
+    /// @notice Packs memory parameters (same layout as `pack`).
+    function pack_(RiskParams memory p) internal pure returns (uint256) {
+        return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
+            | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
+            | (uint256(p.liquidationWindow) << 160);
+    }
+
     /// @notice Unpacks a word (bits above 191 are ignored).
     function unpack(uint256 word) internal pure returns (RiskParams memory) {
         return RiskParams({
