@@ -10,14 +10,17 @@ child.stderr.on("data", (chunk) => { process.stderr.write(chunk); output += chun
 child.on("close", (code) => {
   const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
   const sum = (re) => [...plain.matchAll(re)].reduce((acc, m) => acc + Number(m[1]), 0);
-  // Hardhat prints one block per runner ("N passing", "N failing", "N pending") and a total line
-  // "N passing (x solidity, y mocha)"; count only the per-runner blocks to avoid double counting.
-  const totalLine = plain.match(/^\s*(\d+) passing \((\d+) solidity, (\d+) mocha\)/m);
-  let passed;
-  if (totalLine) passed = Number(totalLine[1]);
-  else passed = sum(/^\s*(\d+) passing/gm);
-  const failed = sum(/^\s*(\d+) failing/gm);
-  const skipped = sum(/^\s*(\d+) pending/gm);
+  // Hardhat prints one block per runner ("N passing", "N failing", "N pending") and, when both
+  // runners ran, totals such as "N passing (x solidity, y mocha)". Prefer the totals; otherwise sum
+  // the per-runner lines (a single runner prints no totals).
+  const total = (word) => plain.match(new RegExp(`^\\s*(\\d+) ${word} \\(\\d+ solidity, \\d+ mocha\\)`, "m"));
+  const count = (word) => {
+    const t = total(word);
+    return t ? Number(t[1]) : sum(new RegExp(`^\\s*(\\d+) ${word}(?! \\(\\d+ solidity)`, "gm"));
+  };
+  const passed = count("passing");
+  const failed = count("failing");
+  const skipped = count("pending");
   const exitCode = code ?? 1;
   const failedShown = exitCode !== 0 && failed === 0 ? 1 : failed;
   console.log(`\n${passed} passed, ${failedShown} failed${skipped ? `, ${skipped} skipped` : ""}`);
