@@ -19,10 +19,10 @@ export interface PackedRiskReport {
 }
 
 function checkField(name: keyof RiskParams, value: number | bigint, max: bigint): bigint {
-  const v = BigInt(value);
   if (typeof value === "number" && !Number.isInteger(value)) {
     throw new RangeError(`RiskParams.${name} must be an integer, got ${value}`);
   }
+  const v = BigInt(value);
   if (v < 0n || v > max) throw new RangeError(`RiskParams.${name} = ${v} is outside [0, ${max}]`);
   return v;
 }

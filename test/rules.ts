@@ -1,0 +1,140 @@
+/** Pure unit tests of calibrator/rules (no chain). The differential test pins them to the contract. */
+import { expect } from "chai";
+import { packParams, packReport, unpackParams } from "../calibrator/rules/packing.js";
+import {
+  type AssetChainState,
+  checkInvariants,
+  describeViolation,
+  effectiveThresholdBps,
+  rampAfterWrite,
+  validateReport,
+} from "../calibrator/rules/riskRules.js";
+import type { RiskParams, RiskReport } from "../calibrator/rules/types.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
+
+const ASSET = "0x00000000000000000000000000000000000000aa" as const;
+const NOW = 1_800_000_000n;
+
+function state(overrides: Partial<AssetChainState> = {}): AssetChainState {
+  return {
+    stored: DEFAULT_PARAMS,
+    ramp: { fromBps: 0, start: 0n, end: 0n },
+    rampDuration: 7 * 86_400,
+    configured: true,
+    rules: DEFAULT_RULES,
+    nonce: 3n,
+    lastUpdateAt: NOW - 4n * 86_400n,
+    lastObservedAt: NOW - 4n * 86_400n,
+    ...overrides,
+  };
+}
+
+function report(next: Partial<RiskParams>, overrides: Partial<RiskReport> = {}): RiskReport {
+  return {
+    asset: ASSET,
+    newParams: { ...DEFAULT_PARAMS, ...next },
+    expectedCurrentParams: DEFAULT_PARAMS,
+    nonce: 3n,
+    observedAt: NOW - 10n,
+    reportHash: `0x${"11".repeat(32)}`,
+    ...overrides,
+  };
+}
+
+const globals = { paused: false, maxReportAge: 3_600 };
+const RISKY: RiskParams = { ...DEFAULT_PARAMS, ltvBps: 8_000, liquidationThresholdBps: 9_000, liquidationBonusBps: 1_100 };
+
+describe("rules: packing", function () {
+  it("round-trips every field at its extremes", function () {
+    for (const p of [
+      DEFAULT_PARAMS,
+      { ltvBps: 0, liquidationThresholdBps: 0, liquidationBonusBps: 0, closeFactorBps: 0, liquidationCapPerWindow: 0n, liquidationWindow: 0 },
+      { ltvBps: 65_535, liquidationThresholdBps: 65_535, liquidationBonusBps: 65_535, closeFactorBps: 65_535, liquidationCapPerWindow: 2n ** 96n - 1n, liquidationWindow: 2 ** 32 - 1 },
+    ]) {
+      expect(unpackParams(packParams(p))).to.deep.equal(p);
+      expect(packParams(p) >> 192n).to.equal(0n);
+    }
+  });
+
+  it("rejects out-of-range and fractional fields, naming the field", function () {
+    expect(() => packParams({ ...DEFAULT_PARAMS, ltvBps: 65_536 })).to.throw(RangeError, /ltvBps = 65536/);
+    expect(() => packParams({ ...DEFAULT_PARAMS, liquidationCapPerWindow: 2n ** 96n })).to.throw(RangeError, /liquidationCapPerWindow/);
+    expect(() => packParams({ ...DEFAULT_PARAMS, closeFactorBps: -1 })).to.throw(RangeError, /closeFactorBps/);
+    expect(() => packParams({ ...DEFAULT_PARAMS, liquidationBonusBps: 1.5 })).to.throw(RangeError, /must be an integer/);
+  });
+
+  it("packs a report's two parameter sets", function () {
+    const r = report({ ltvBps: 8_100 });
+    const packed = packReport(r);
+    expect(unpackParams(packed.newParams)).to.deep.equal(r.newParams);
+    expect(unpackParams(packed.expectedCurrentParams)).to.deep.equal(DEFAULT_PARAMS);
+  });
+});
+
+describe("rules: ramps and invariants", function () {
+  it("interpolates the effective threshold, rounding the decrease down", function () {
+    const ramp = { fromBps: 8_300, start: 1_000n, end: 1_700n };
+    expect(effectiveThresholdBps(7_900, ramp, 1_000n)).to.equal(8_300);
+    expect(effectiveThresholdBps(7_900, ramp, 1_350n)).to.equal(8_100);
+    expect(effectiveThresholdBps(7_900, ramp, 1_001n)).to.equal(8_300); // 0.57 bps: rounded away
+    expect(effectiveThresholdBps(7_900, ramp, 1_700n)).to.equal(7_900);
+  });
+
+  it("starts, keeps and ends ramps like the registry", function () {
+    const cut = rampAfterWrite(DEFAULT_PARAMS, { fromBps: 0, start: 0n, end: 0n }, 100, { ...DEFAULT_PARAMS, liquidationThresholdBps: 8_000 }, NOW);
+    expect(cut.startsRamp).to.equal(true);
+    expect(cut.ramp).to.deep.equal({ fromBps: 8_300, start: NOW, end: NOW + 100n });
+    const keep = rampAfterWrite({ ...DEFAULT_PARAMS, liquidationThresholdBps: 8_000 }, cut.ramp, 100, { ...DEFAULT_PARAMS, liquidationThresholdBps: 8_000, ltvBps: 7_000 }, NOW + 50n);
+    expect(keep.startsRamp).to.equal(false);
+    expect(keep.maxEffectiveThresholdBps).to.equal(8_150);
+    const raise = rampAfterWrite({ ...DEFAULT_PARAMS, liquidationThresholdBps: 8_000 }, cut.ramp, 100, { ...DEFAULT_PARAMS, liquidationThresholdBps: 8_200 }, NOW + 50n);
+    expect(raise.ramp.end).to.equal(0n);
+    expect(raise.maxEffectiveThresholdBps).to.equal(8_200);
+  });
+
+  it("names the first broken invariant", function () {
+    expect(checkInvariants(DEFAULT_PARAMS, 8_300)).to.equal(undefined);
+    expect(checkInvariants({ ...DEFAULT_PARAMS, liquidationBonusBps: 2_100 }, 8_300)?.error).to.equal("ToxicLiquidationSpiral");
+    expect(checkInvariants(DEFAULT_PARAMS, 9_600)?.error).to.equal("ToxicLiquidationSpiral");
+    expect(checkInvariants({ ...DEFAULT_PARAMS, ltvBps: 0 }, 8_300)?.error).to.equal("ZeroLtv");
+  });
+});
+
+describe("rules: validateReport", function () {
+  it("accepts a step within bounds after the cooldown", function () {
+    expect(validateReport(report({ ltvBps: 8_100 }), state(), globals, NOW)).to.equal(undefined);
+  });
+
+  it("reports each rule in the contract's order", function () {
+    const cases: [RiskReport, AssetChainState, string][] = [
+      [report({ ltvBps: 8_100 }), state({ configured: false }), "AssetNotConfigured"],
+      [report({ ltvBps: 8_100 }, { nonce: 4n }), state(), "InvalidNonce"],
+      [report({ ltvBps: 8_100 }, { observedAt: NOW + 1n }), state(), "ReportFromFuture"],
+      [report({ ltvBps: 8_100 }, { observedAt: NOW - 3_601n }), state(), "ReportTooOld"],
+      [report({ ltvBps: 8_100 }, { observedAt: NOW - 10n }), state({ lastObservedAt: NOW - 10n }), "ReportNotNewer"],
+      [report({ ltvBps: 8_100 }), state({ stored: undefined }), "AssetNotListed"],
+      [report({ ltvBps: 8_100 }, { expectedCurrentParams: { ...DEFAULT_PARAMS, ltvBps: 1 } }), state(), "StaleCurrentParams"],
+      [report({}), state(), "NoChange"],
+      [report({ ltvBps: 8_501 }, { expectedCurrentParams: { ...DEFAULT_PARAMS, ltvBps: 8_460 } }), state({ stored: { ...DEFAULT_PARAMS, ltvBps: 8_460 } }), "ParamOutOfBounds"],
+      [report({ ltvBps: 8_101 }), state(), "StepTooLarge"],
+      [report({ ltvBps: 8_100 }), state({ lastUpdateAt: NOW - 3_600n }), "CooldownActive"],
+      [report({ ltvBps: 8_000 }), state({ lastUpdateAt: NOW - 3_599n }), "CooldownActive"],
+      // 90% x (1 + 12%) >= 1: within bounds and a risk-reducing bonus step, but toxic.
+      [
+        report({ ...RISKY, liquidationBonusBps: 1_200 }, { expectedCurrentParams: RISKY }),
+        state({ stored: RISKY }),
+        "ToxicLiquidationSpiral",
+      ],
+    ];
+    for (const [r, s, expected] of cases) {
+      expect(validateReport(r, s, globals, NOW)?.error, expected).to.equal(expected);
+    }
+    expect(validateReport(report({ ltvBps: 8_100 }), state(), { ...globals, paused: true }, NOW)?.error).to.equal("UpdaterPaused");
+  });
+
+  it("treats a lower bonus or close factor as risk-increasing and describes violations readably", function () {
+    const v = validateReport(report({ liquidationBonusBps: 470 }), state(), globals, NOW);
+    expect(v && describeViolation(v)).to.equal(`StepTooLarge(${ASSET}, LiquidationBonus, 500, 470, 25)`);
+    expect(validateReport(report({ closeFactorBps: 4_000 }), state({ lastUpdateAt: NOW - 3_600n }), globals, NOW)?.error).to.equal("StepTooLarge");
+  });
+});
