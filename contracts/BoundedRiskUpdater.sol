@@ -35,13 +35,21 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     uint32 public constant MAX_REPORT_AGE_LIMIT = 7 days;
 
     bytes32 private constant PARAMS_TYPEHASH = keccak256(
-        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
+        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
+        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
     );
     bytes32 private constant REPORT_TYPEHASH = keccak256(
-        "RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,bytes32 reportHash)RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
+        "RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,"
+        "bytes32 reportHash)"
+        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
+        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
     );
     bytes32 private constant BATCH_TYPEHASH = keccak256(
-        "RiskReportBatch(RiskReport[] reports)RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,uint96 liquidationCapPerWindow,uint32 liquidationWindow)RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,bytes32 reportHash)"
+        "RiskReportBatch(RiskReport[] reports)"
+        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
+        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
+        "RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,"
+        "bytes32 reportHash)"
     );
 
     /// @notice The oracle whose feed health gates every report.
@@ -63,6 +71,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     address[] private _signers;
     mapping(address signer => uint256) private _signerPosition; // index + 1; 0 = not a signer
 
+    /// @notice Deploys the registry and the bounded update path as one contract.
     /// @param governance The timelock (DEFAULT_ADMIN_ROLE).
     /// @param guardian The guardian (may be zero and granted later).
     /// @param oracle_ The price oracle gating reports on feed health.
@@ -153,9 +162,13 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         );
     }
 
-    /// @dev Every report rule except signatures and the static invariants, in a fixed order:
+    /// @notice Every report rule except signatures and the static invariants.
+    /// @dev In a fixed order:
     ///      configured, nonce, freshness, listed, compare-and-swap, change, per-field bounds and
     ///      steps (Param order), cooldown, feed health.
+    /// @param report The report (copied to memory).
+    /// @param stateWord The asset's bookkeeping word.
+    /// @param reportAgeLimit The max report age in force.
     /// @return currentSlot The asset's full params slot (targets and ramp state).
     /// @return proposed The report's new parameters, packed.
     function _validate(PackedRiskReport memory report, uint256 stateWord, uint32 reportAgeLimit)

@@ -25,6 +25,7 @@ contract PriceOracle is IPriceOracle, AccessControl {
     AggregatorV3Interface private immutable _sequencerFeed;
     uint32 private immutable _sequencerGracePeriod;
 
+    /// @notice Grants governance its role and fixes the sequencer check for the deployment.
     /// @param governance The timelock administering feeds.
     /// @param sequencerFeed_ The L2 sequencer-uptime feed, or the zero address on L1.
     /// @param sequencerGracePeriod_ Seconds after the sequencer comes back before prices are trusted.
@@ -86,6 +87,8 @@ contract PriceOracle is IPriceOracle, AccessControl {
     }
 
     /// @notice The sequencer-uptime feed and its grace period (zero address when disabled).
+    /// @return feed The sequencer-uptime feed.
+    /// @return gracePeriod Seconds after recovery before prices are trusted.
     function sequencerFeed() external view returns (address feed, uint32 gracePeriod) {
         return (address(_sequencerFeed), _sequencerGracePeriod);
     }

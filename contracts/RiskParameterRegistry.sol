@@ -38,6 +38,7 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     /// @dev AssetStateWord layout; shared with the report path.
     mapping(address asset => uint256) internal _stateWords;
 
+    /// @notice Grants governance and (optionally) the guardian their roles.
     /// @param governance The timelock that administers roles and ramp durations.
     /// @param guardian The account allowed to freeze assets (may be zero to grant later).
     constructor(address governance, address guardian) {

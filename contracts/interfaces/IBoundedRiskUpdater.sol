@@ -76,6 +76,7 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     // ---------------------------------------------------------------- events
     /// @notice An accepted report: with `GovernanceParamsSet`, `GuardianTightened` and the ramp events,
     ///         everything an auditor needs to rebuild the parameter history from logs alone.
+    /// @param asset The collateral asset.
     /// @param nonce The report's nonce (the asset's count of accepted reports before this one).
     /// @param reportHash Content hash of the calibrator's report (inputs, intermediates, code version).
     /// @param oldParams The stored parameters before the report, PackedRiskParams layout (decode with
@@ -91,22 +92,40 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
         address[] signers
     );
     /// @notice Governance set an asset's bounds, steps and cooldowns.
+    /// @param asset The collateral asset.
+    /// @param rules The new rules.
     event AssetRulesSet(address indexed asset, AssetRules rules);
     /// @notice Governance wrote parameters directly (bounds apply, steps and cooldowns do not).
+    /// @param asset The collateral asset.
+    /// @param oldParams The stored parameters before (all zero when the write listed the asset).
+    /// @param newParams The stored parameters after.
     event GovernanceParamsSet(address indexed asset, RiskParams oldParams, RiskParams newParams);
     /// @notice The guardian tightened parameters at once.
+    /// @param asset The collateral asset.
+    /// @param oldParams The stored parameters before.
+    /// @param newParams The stored parameters after.
     event GuardianTightened(address indexed asset, RiskParams oldParams, RiskParams newParams);
     /// @notice A calibrator signer was registered.
+    /// @param signer The signer's address.
+    /// @param signerCount Registered signers after the change.
     event SignerAdded(address indexed signer, uint256 signerCount);
     /// @notice A calibrator signer was removed.
+    /// @param signer The signer's address.
+    /// @param signerCount Registered signers after the change.
     event SignerRemoved(address indexed signer, uint256 signerCount);
     /// @notice The quorum changed.
+    /// @param oldQuorum The previous quorum.
+    /// @param newQuorum The new quorum.
     event QuorumSet(uint8 oldQuorum, uint8 newQuorum);
     /// @notice The max report age changed.
+    /// @param oldMaxReportAge The previous limit (seconds).
+    /// @param newMaxReportAge The new limit (seconds).
     event MaxReportAgeSet(uint32 oldMaxReportAge, uint32 newMaxReportAge);
     /// @notice The guardian paused report submission.
+    /// @param by The guardian account.
     event Paused(address indexed by);
     /// @notice Governance resumed report submission.
+    /// @param by The governance account (the timelock).
     event Unpaused(address indexed by);
 
     // ---------------------------------------------------------------- report path
@@ -128,39 +147,52 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
 
     /// @notice The EIP-712 digest a signer signs for a single report.
     /// @param report The report.
+    /// @return The digest.
     function reportDigest(PackedRiskReport calldata report) external view returns (bytes32);
 
     /// @notice Packs parameters into the PackedRiskParams word reports carry (helper for relayers).
     /// @param params The parameters.
+    /// @return The packed word.
     function packParams(RiskParams calldata params) external pure returns (uint256);
 
     /// @notice The EIP-712 digest a signer signs for a batch.
     /// @param reports The batch, in submission order.
+    /// @return The digest.
     function batchDigest(PackedRiskReport[] calldata reports) external view returns (bytes32);
 
     // ---------------------------------------------------------------- governance / guardian
     /// @notice Governance: sets an asset's bounds, steps and cooldowns. The live parameters, if the
     ///         asset is listed, must lie within the new bounds.
+    /// @param asset The collateral asset.
+    /// @param rules Bounds (bps rules <= 10000), steps (risk-reducing >= risk-increasing) and cooldowns.
     function setAssetRules(address asset, AssetRules calldata rules) external;
 
     /// @notice Governance: writes parameters directly (lists the asset on first write). Bounds and
     ///         invariants apply; steps and cooldowns do not. Restarts the asset's cooldown clock.
+    /// @param asset A configured asset.
+    /// @param newParams The new parameters.
     function governanceSetParams(address asset, RiskParams calldata newParams) external;
 
     /// @notice Guardian: tightens at once (LTV and threshold down, bonus and close factor up; cap and
     ///         window unchanged), within bounds. Restarts the asset's cooldown clock.
+    /// @param asset A listed asset.
+    /// @param newParams The tighter parameters.
     function guardianTighten(address asset, RiskParams calldata newParams) external;
 
     /// @notice Governance: registers a calibrator signer.
+    /// @param signer The signer's address.
     function addSigner(address signer) external;
 
     /// @notice Governance: removes a calibrator signer; the quorum must stay reachable.
+    /// @param signer A registered signer.
     function removeSigner(address signer) external;
 
     /// @notice Governance: sets how many distinct signers a report needs.
+    /// @param quorum Between 1 and the number of registered signers.
     function setQuorum(uint8 quorum) external;
 
     /// @notice Governance: sets how old a report's observation may be when it lands.
+    /// @param maxReportAge Seconds, in (0, MAX_REPORT_AGE_LIMIT].
     function setMaxReportAge(uint32 maxReportAge) external;
 
     /// @notice Guardian: stops report submission.
@@ -171,6 +203,8 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
 
     // ---------------------------------------------------------------- views
     /// @notice The asset's rules as governance set them.
+    /// @param asset The collateral asset.
+    /// @return The bounds, steps and cooldowns.
     function assetRules(address asset) external view returns (AssetRules memory);
 
     /// @notice The asset's report bookkeeping.
@@ -185,17 +219,23 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
         returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt);
 
     /// @notice The registered calibrator signers.
+    /// @return The signers, in registration order (removals swap the last one in).
     function signers() external view returns (address[] memory);
 
     /// @notice Whether `account` is a registered calibrator signer.
+    /// @param account The address to check.
+    /// @return True when registered.
     function isSigner(address account) external view returns (bool);
 
     /// @notice Distinct signers a report needs.
+    /// @return The quorum.
     function quorum() external view returns (uint8);
 
     /// @notice Max seconds between a report's observation and its landing.
+    /// @return The limit in seconds.
     function maxReportAge() external view returns (uint32);
 
     /// @notice Whether report submission is paused.
+    /// @return True while paused.
     function paused() external view returns (bool);
 }

@@ -28,10 +28,17 @@ interface IPriceOracle {
     error ZeroAddress();
 
     /// @notice Emitted when governance sets or replaces an asset's feed.
+    /// @param asset The priced asset.
+    /// @param feed The Chainlink aggregator.
+    /// @param stalenessAllowance Max seconds since the feed's last update.
+    /// @param decimals The feed's decimals, read at configuration.
     event FeedSet(address indexed asset, address indexed feed, uint32 stalenessAllowance, uint8 decimals);
     /// @notice Emitted when governance removes an asset's feed.
+    /// @param asset The asset whose feed was removed.
     event FeedRemoved(address indexed asset);
     /// @notice Emitted at deployment with the L2 sequencer-uptime feed (zero address: no check, as on L1).
+    /// @param feed The sequencer-uptime feed.
+    /// @param gracePeriod Seconds after recovery before prices are trusted.
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 
     /// @notice Sets the asset's Chainlink feed and how old its answer may be.
@@ -46,12 +53,21 @@ interface IPriceOracle {
 
     /// @notice The asset's price with 18 decimals; reverts if the feed or the sequencer is unhealthy.
     /// @param asset An asset with a feed.
+    /// @return price18 The price in the unit of account, 18 decimals.
     function getPrice(address asset) external view returns (uint256 price18);
 
     /// @notice The asset's price, its raw round data's update time, without reverting on staleness.
     /// @dev For monitoring only; never use the result to move funds.
+    /// @param asset An asset with a feed.
+    /// @return price18 The last answer normalised to 18 decimals (0 if not positive).
+    /// @return updatedAt The feed's last update time.
+    /// @return healthy Whether `getPrice` would accept the answer (sequencer status aside).
     function peekPrice(address asset) external view returns (uint256 price18, uint256 updatedAt, bool healthy);
 
     /// @notice The feed configuration of an asset.
+    /// @param asset The asset.
+    /// @return feed The aggregator (zero when none).
+    /// @return stalenessAllowance Max seconds since the last update.
+    /// @return decimals The feed's decimals.
     function feedOf(address asset) external view returns (address feed, uint32 stalenessAllowance, uint8 decimals);
 }

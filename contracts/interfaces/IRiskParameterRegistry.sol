@@ -19,16 +19,24 @@ interface IRiskParameterRegistry {
     error ZeroAddress();
 
     /// @notice Emitted when a cut of the liquidation threshold starts ramping.
+    /// @param asset The collateral asset.
     /// @param fromBps The effective threshold when the ramp starts.
     /// @param toBps The target threshold.
     /// @param start Ramp start (unix seconds).
     /// @param end When the target applies in full (unix seconds).
     event ThresholdRampStarted(address indexed asset, uint16 fromBps, uint16 toBps, uint40 start, uint40 end);
     /// @notice Emitted when governance changes an asset's ramp duration.
+    /// @param asset The collateral asset.
+    /// @param oldRampDuration The previous duration (seconds).
+    /// @param newRampDuration The new duration (seconds).
     event RampDurationSet(address indexed asset, uint32 oldRampDuration, uint32 newRampDuration);
     /// @notice Emitted when the guardian freezes an asset (its effective LTV becomes 0).
+    /// @param asset The collateral asset.
+    /// @param storedLtvBps The stored LTV, kept and restored on unfreeze.
     event AssetFrozen(address indexed asset, uint16 storedLtvBps);
     /// @notice Emitted when governance unfreezes an asset (the stored LTV applies again).
+    /// @param asset The collateral asset.
+    /// @param restoredLtvBps The LTV in force again.
     event AssetUnfrozen(address indexed asset, uint16 restoredLtvBps);
 
     /// @notice Governance: sets how long a cut of the asset's liquidation threshold takes to apply in full.
@@ -47,14 +55,17 @@ interface IRiskParameterRegistry {
 
     /// @notice The parameters in force at this block: LTV 0 while frozen, threshold along its ramp.
     /// @param asset A listed asset.
+    /// @return The effective parameters.
     function effectiveParams(address asset) external view returns (RiskParams memory);
 
     /// @notice The stored target parameters (what a report's `expectedCurrentParams` must equal).
     /// @param asset A listed asset.
+    /// @return The stored parameters.
     function storedParams(address asset) external view returns (RiskParams memory);
 
     /// @notice The liquidation threshold in force at this block.
     /// @param asset A listed asset.
+    /// @return The effective liquidation threshold in bps.
     function effectiveLiquidationThresholdBps(address asset) external view returns (uint16);
 
     /// @notice The running or last ramp of the liquidation threshold.
@@ -69,14 +80,22 @@ interface IRiskParameterRegistry {
         returns (uint16 fromBps, uint16 toBps, uint40 start, uint40 end);
 
     /// @notice The ramp duration governance set for the asset.
+    /// @param asset The collateral asset.
+    /// @return Seconds a threshold cut takes to apply in full.
     function rampDuration(address asset) external view returns (uint32);
 
     /// @notice Whether the asset has been listed (has parameters).
+    /// @param asset The collateral asset.
+    /// @return True once governance wrote its first parameters.
     function isListed(address asset) external view returns (bool);
 
     /// @notice Whether the guardian froze the asset.
+    /// @param asset The collateral asset.
+    /// @return True while the effective LTV is forced to 0.
     function isFrozen(address asset) external view returns (bool);
 
     /// @notice Decodes a word in the PackedRiskParams layout (as emitted in `ReportAccepted`).
+    /// @param packed The packed word (bits above 191 are ignored).
+    /// @return The parameters.
     function unpackParams(uint256 packed) external pure returns (RiskParams memory);
 }

@@ -54,6 +54,9 @@ library AssetStateWord {
     }
 
     /// @notice The word after an accepted report: nonce + 1 and both clocks set.
+    /// @param w The current word.
+    /// @param observedAt The report's observation time.
+    /// @return The new word.
     function afterReport(uint256 w, uint256 observedAt) internal view returns (uint256) {
         uint256 cleared = w & ~(U48 | (U40 << LAST_UPDATE_SHIFT) | (U40 << LAST_OBSERVED_SHIFT));
         return cleared | ((w & U48) + 1) | (block.timestamp << LAST_UPDATE_SHIFT)
@@ -61,6 +64,8 @@ library AssetStateWord {
     }
 
     /// @notice The word with the update clock set to now (governance and guardian writes).
+    /// @param w The current word.
+    /// @return The new word.
     function withLastUpdateNow(uint256 w) internal view returns (uint256) {
         return (w & ~(U40 << LAST_UPDATE_SHIFT)) | (block.timestamp << LAST_UPDATE_SHIFT);
     }
@@ -74,6 +79,10 @@ library AssetStateWord {
     }
 
     /// @notice The word with new cooldowns and the configured flag set.
+    /// @param w The current word.
+    /// @param increasing The risk-increasing cooldown (seconds).
+    /// @param reducing The risk-reducing cooldown (seconds).
+    /// @return The new word.
     function withCooldowns(uint256 w, uint32 increasing, uint32 reducing) internal pure returns (uint256) {
         uint256 cleared = w & ~((U24 << INCREASING_COOLDOWN_SHIFT) | (U24 << REDUCING_COOLDOWN_SHIFT));
         return cleared | (uint256(increasing) << INCREASING_COOLDOWN_SHIFT)

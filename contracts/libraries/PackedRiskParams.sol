@@ -13,6 +13,8 @@ library PackedRiskParams {
     uint256 internal constant PARAMS_MASK = (1 << 192) - 1;
 
     /// @notice Packs calldata parameters (the ABI decoder has already range-checked every field).
+    /// @param p The parameters.
+    /// @return The packed word.
     function pack(RiskParams calldata p) internal pure returns (uint256) {
         return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
             | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
@@ -20,6 +22,8 @@ library PackedRiskParams {
     }
 
     /// @notice Packs memory parameters (same layout as `pack`).
+    /// @param p The parameters.
+    /// @return The packed word.
     function pack_(RiskParams memory p) internal pure returns (uint256) {
         return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
             | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
@@ -27,6 +31,8 @@ library PackedRiskParams {
     }
 
     /// @notice Unpacks a word (bits above 191 are ignored).
+    /// @param word The packed word.
+    /// @return The parameters.
     function unpack(uint256 word) internal pure returns (RiskParams memory) {
         return RiskParams({
             ltvBps: ltvBps(word),

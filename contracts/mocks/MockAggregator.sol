@@ -19,11 +19,16 @@ contract MockAggregator is AggregatorV3Interface {
     /// @notice Thrown by every read while `failing` is set (simulates a broken feed).
     error MockFeedFailure();
 
+    /// @notice Decimals of the answers.
     uint8 public immutable override decimals;
+    /// @notice Human-readable pair, e.g. "ETH / USD".
     string public override description;
     Round private _round;
 
     /// @notice Emitted on every pushed answer.
+    /// @param current The answer.
+    /// @param roundId The new round.
+    /// @param updatedAt The round's update time.
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
 
     constructor(uint8 decimals_, int256 initialAnswer, string memory description_) {
@@ -33,16 +38,21 @@ contract MockAggregator is AggregatorV3Interface {
     }
 
     /// @notice Pushes a new answer stamped with the current block time.
+    /// @param answer The answer.
     function updateAnswer(int256 answer) external {
         _push(answer, block.timestamp, block.timestamp);
     }
 
     /// @notice Pushes a new answer with explicit timestamps (to simulate stale or odd rounds).
+    /// @param answer The answer.
+    /// @param startedAt The round's start time.
+    /// @param updatedAt The round's update time.
     function updateRoundData(int256 answer, uint256 startedAt, uint256 updatedAt) external {
         _push(answer, startedAt, updatedAt);
     }
 
     /// @notice Makes every read revert (true) or work again (false).
+    /// @param failing_ Whether reads revert.
     function setFailing(bool failing_) external {
         _round.failing = failing_;
     }

@@ -13,6 +13,8 @@ contract MockERC20 is ERC20 {
     }
 
     /// @notice Mints `amount` to `to` (test-only: anyone may mint).
+    /// @param to The recipient.
+    /// @param amount The amount in token units.
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `bulwark` command. Run it as `npm run --silent bulwark -- <command> [options]` (installs what it
+ * needs on first run) or through the `bulwark` bin. Commands are added by the calibrator and keeper issues.
+ */
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+
+interface PackageInfo {
+  name: string;
+  version: string;
+  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+}
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as PackageInfo;
+
+const program = new Command()
+  .name("bulwark")
+  .description("Bulwark: calibrate DeFi risk parameters from market data and push them on-chain within governance bounds.")
+  .version(pkg.version, "-V, --version", "print the version")
+  .showHelpAfterError();
+
+program
+  .command("version")
+  .description("print the version and the pinned toolchain (solc, hardhat, viem)")
+  .option("--json", "machine-readable output")
+  .action((options: { json?: boolean }) => {
+    const info = {
+      name: pkg.name,
+      version: pkg.version,
+      solc: pkg.devDependencies.solc,
+      hardhat: pkg.devDependencies.hardhat,
+      viem: pkg.dependencies.viem,
+      node: process.versions.node,
+    };
+    if (options.json) console.log(JSON.stringify(info));
+    else console.log(`bulwark ${info.version} (solc ${info.solc}, hardhat ${info.hardhat}, viem ${info.viem}, node ${info.node})`);
+  });
+
+await program.parseAsync(process.argv);
