@@ -35,7 +35,7 @@ async function singleReportGas(quorum: number): Promise<number> {
   const asset = system.assets[0]!.address;
   await networkHelpers.time.increase(3 * 86_400);
   await freshFeeds(system);
-  const report = await buildReport(system, asset, raised(DEFAULT_PARAMS));
+  const report = await buildReport(system.updater, asset, raised(DEFAULT_PARAMS));
   const sigs = await signReport(system.calibrators.slice(0, quorum), system.domain, report);
   const tx = await system.updater.connect(system.relayer).submitReport(packReport(report), sigs);
   return Number((await tx.wait())!.gasUsed);
@@ -51,7 +51,7 @@ async function batchGas(assetCount: number): Promise<number> {
   await networkHelpers.time.increase(3 * 86_400);
   await freshFeeds(system);
   const reports: RiskReport[] = [];
-  for (const a of system.assets) reports.push(await buildReport(system, a.address as Address, raised(DEFAULT_PARAMS)));
+  for (const a of system.assets) reports.push(await buildReport(system.updater, a.address as Address, raised(DEFAULT_PARAMS)));
   const sigs = await signBatch(system.calibrators.slice(0, 1), system.domain, reports);
   const tx = await system.updater.connect(system.relayer).submitReports(reports.map(packReport), sigs);
   return Number((await tx.wait())!.gasUsed);
@@ -63,7 +63,7 @@ async function thresholdCutGas(): Promise<number> {
   await networkHelpers.time.increase(3_600);
   await freshFeeds(system);
   const cut = { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps - 200, liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps - 200 };
-  const report = await buildReport(system, asset, cut);
+  const report = await buildReport(system.updater, asset, cut);
   const sigs = await signReport(system.calibrators.slice(0, 1), system.domain, report);
   const tx = await system.updater.connect(system.relayer).submitReport(packReport(report), sigs);
   return Number((await tx.wait())!.gasUsed);

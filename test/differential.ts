@@ -17,7 +17,7 @@ import {
 import { BPS, type Address, type AssetRules, type RiskParams, type RiskReport } from "../calibrator/rules/types.js";
 import { signReport } from "../scripts/lib/reportSigning.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../scripts/lib/system.js";
-import { readAssetChainState, readGlobals } from "./helpers/chainState.js";
+import { readAssetChainState, readGlobals } from "../scripts/lib/chainState.js";
 import { Rng, testSeed } from "./helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();

@@ -32,7 +32,7 @@ describe("BoundedRiskUpdater: accepted reports", function () {
   it("applies a quorum-signed report relayed by anyone and emits old, new, nonce, hash and signers", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     const signers = system.calibrators.slice(0, 2);
     await expect(submit(system, report, signers))
       .to.emit(system.updater, "ReportAccepted")
@@ -55,14 +55,14 @@ describe("BoundedRiskUpdater: accepted reports", function () {
   it("accepts signatures in any order and more than the quorum", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     const [a, b, c] = system.calibrators;
     await expect(submit(system, report, [c!, a!, b!])).to.emit(system.updater, "ReportAccepted");
   });
 
   it("matches the digest the TypeScript EIP-712 types produce", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const { REPORT_TYPES, BATCH_TYPES } = await import("../calibrator/rules/eip712.js");
     const { TypedDataEncoder } = await import("ethers");
     const mutable = (t: Record<string, readonly { name: string; type: string }[]>) =>
@@ -77,7 +77,7 @@ describe("BoundedRiskUpdater: accepted reports", function () {
 
   it("applies a batch for several assets in one transaction, atomically", async function () {
     const system = await loadFixture(ready);
-    const reports = await Promise.all(system.assets.map((a) => buildReport(system, a.address, raise(DEFAULT_PARAMS))));
+    const reports = await Promise.all(system.assets.map((a) => buildReport(system.updater, a.address, raise(DEFAULT_PARAMS))));
     await expect(submitBatch(system, reports)).to.emit(system.updater, "ReportAccepted");
     for (const a of system.assets) {
       expect((await storedParams(system.registry, a.address)).ltvBps).to.equal(DEFAULT_PARAMS.ltvBps + 50);
@@ -86,8 +86,8 @@ describe("BoundedRiskUpdater: accepted reports", function () {
 
   it("reverts the whole batch when one report is invalid", async function () {
     const system = await loadFixture(ready);
-    const good = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
-    const bad = await buildReport(system, system.assets[1]!.address, raise(DEFAULT_PARAMS, 51));
+    const good = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const bad = await buildReport(system.updater, system.assets[1]!.address, raise(DEFAULT_PARAMS, 51));
     await expect(submitBatch(system, [good, bad])).to.be.revertedWithCustomError(system.updater, "StepTooLarge");
     expect(await storedParams(system.registry, system.assets[0]!.address)).to.deep.equal(DEFAULT_PARAMS);
   });
@@ -129,7 +129,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
       system.updater,
       "UpdaterPaused",
     );
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     await expect(submitBatch(system, [report])).to.be.revertedWithCustomError(system.updater, "UpdaterPaused");
     await expect(system.updater.previewReport(packReport(report))).to.be.revertedWithCustomError(
       system.updater,
@@ -139,7 +139,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
 
   it("InsufficientSignatures below the quorum", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     await expect(submit(system, report, system.calibrators.slice(0, 1)))
       .to.be.revertedWithCustomError(system.updater, "InsufficientSignatures")
       .withArgs(1, 2);
@@ -147,7 +147,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
 
   it("DuplicateSigner when one signer signs twice", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const a = system.calibrators[0]!;
     await expect(submit(system, report, [a, a]))
       .to.be.revertedWithCustomError(system.updater, "DuplicateSigner")
@@ -156,7 +156,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
 
   it("UnknownSigner for a key that is not registered", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const stranger = ethers.Wallet.createRandom();
     await expect(submit(system, report, [system.calibrators[0]!, stranger as unknown as import("ethers").Wallet]))
       .to.be.revertedWithCustomError(system.updater, "UnknownSigner")
@@ -166,7 +166,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("UnknownSigner when the signed content differs from the relayed one", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const signed = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const signed = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     const sigs = await signReport(system.calibrators.slice(0, 2), system.domain, signed);
     const tampered = packReport({ ...signed, newParams: raise(DEFAULT_PARAMS, 40) });
     await expect(system.updater.connect(system.relayer).submitReport(tampered, sigs)).to.be.revertedWithCustomError(
@@ -177,7 +177,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
 
   it("InvalidSignature for a malformed signature (high s)", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const sigs = await signReport(system.calibrators.slice(0, 2), system.domain, report);
     const highS = { r: sigs[1]!.r, vs: ("0x" + "f".repeat(64)) as `0x${string}` };
     await expect(system.updater.connect(system.relayer).submitReport(packReport(report), [sigs[0]!, highS]))
@@ -187,7 +187,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
 
   it("TooManySignatures above MAX_SIGNERS", async function () {
     const system = await loadFixture(ready);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const sigs = await signReport(system.calibrators.slice(0, 1), system.domain, report);
     const many = Array.from({ length: 33 }, () => sigs[0]!);
     await expect(system.updater.submitReport(packReport(report), many))
@@ -198,7 +198,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("EmptyBatch and BatchTooLarge", async function () {
     const system = await loadFixture(ready);
     await expect(system.updater.submitReports([], [])).to.be.revertedWithCustomError(system.updater, "EmptyBatch");
-    const report = packReport(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS)));
+    const report = packReport(await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS)));
     await expect(system.updater.submitReports(Array(65).fill(report), []))
       .to.be.revertedWithCustomError(system.updater, "BatchTooLarge")
       .withArgs(65, 64);
@@ -207,7 +207,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("AssetNotConfigured for an asset governance never configured", async function () {
     const system = await loadFixture(ready);
     const unknown = ethers.Wallet.createRandom().address as `0x${string}`;
-    const report = { ...(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: unknown };
+    const report = { ...(await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: unknown };
     await expect(submit(system, report))
       .to.be.revertedWithCustomError(system.updater, "AssetNotConfigured")
       .withArgs(unknown);
@@ -217,7 +217,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
     const system = await loadFixture(ready);
     const fresh = ethers.Wallet.createRandom().address as `0x${string}`;
     await system.updater.connect(system.governance).setAssetRules(fresh, DEFAULT_RULES);
-    const report = { ...(await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: fresh, nonce: 0n };
+    const report = { ...(await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS))), asset: fresh, nonce: 0n };
     await expect(submit(system, report)).to.be.revertedWithCustomError(system.updater, "AssetNotListed").withArgs(fresh);
   });
 
@@ -227,7 +227,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
     await expect(propose(system, asset, raise(DEFAULT_PARAMS), { nonce: 1n }))
       .to.be.revertedWithCustomError(system.updater, "InvalidNonce")
       .withArgs(asset, 0n, 1n);
-    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     await submit(system, report);
     await expect(submit(system, report))
       .to.be.revertedWithCustomError(system.updater, "InvalidNonce")
@@ -245,11 +245,11 @@ describe("BoundedRiskUpdater: rejected reports", function () {
       .to.be.revertedWithCustomError(system.updater, "ReportTooOld")
       .withArgs(asset, now - 3_600n, 3_600);
     // First report lands; a later one observed at the same instant is not newer.
-    const first = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const first = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     await submit(system, first);
     await time.increase(3 * DAY);
     await refreshFeeds(system);
-    const second = await buildReport(system, asset, raise(first.newParams), { observedAt: first.observedAt });
+    const second = await buildReport(system.updater, asset, raise(first.newParams), { observedAt: first.observedAt });
     await expect(submit(system, second)).to.be.revertedWithCustomError(system.updater, "ReportTooOld");
     await system.updater.connect(system.governance).setMaxReportAge(7 * DAY);
     await expect(submit(system, second))
@@ -260,7 +260,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("StaleCurrentParams when the live values changed after the report was computed", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const report = await buildReport(system, asset, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, asset, raise(DEFAULT_PARAMS));
     await system.updater.connect(system.guardian).guardianTighten(asset, { ...DEFAULT_PARAMS, ltvBps: 8_000 });
     await expect(submit(system, report)).to.be.revertedWithCustomError(system.updater, "StaleCurrentParams").withArgs(asset);
   });
@@ -274,7 +274,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("MalformedPackedParams when bits above 191 are set", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const report = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS)));
+    const report = packReport(await buildReport(system.updater, asset, raise(DEFAULT_PARAMS)));
     const dirty = { ...report, newParams: report.newParams | (1n << 200n) };
     await expect(system.updater.previewReport(dirty))
       .to.be.revertedWithCustomError(system.updater, "MalformedPackedParams")
@@ -354,7 +354,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
   it("previewReport raises the same errors as submitReport and passes what would land", async function () {
     const system = await loadFixture(ready);
     const asset = system.assets[0]!.address;
-    const tooFar = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS, 60)));
+    const tooFar = packReport(await buildReport(system.updater, asset, raise(DEFAULT_PARAMS, 60)));
     await expect(system.updater.previewReport(tooFar)).to.be.revertedWithCustomError(system.updater, "StepTooLarge");
     // Wide steps so that only the static invariant can object: 90% x (1 + 12%) >= 1.
     const wide = { min: 0, max: 10_000, maxRiskIncreasingStep: 2_000, maxRiskReducingStep: 2_000 };
@@ -362,12 +362,12 @@ describe("BoundedRiskUpdater: rejected reports", function () {
       .connect(system.governance)
       .setAssetRules(asset, { ...DEFAULT_RULES, ltv: wide, liquidationThreshold: wide, liquidationBonus: wide });
     const toxic = packReport(
-      await buildReport(system, asset, { ...DEFAULT_PARAMS, liquidationBonusBps: 1_200, liquidationThresholdBps: 9_000, ltvBps: 8_000 }),
+      await buildReport(system.updater, asset, { ...DEFAULT_PARAMS, liquidationBonusBps: 1_200, liquidationThresholdBps: 9_000, ltvBps: 8_000 }),
     );
     await expect(system.updater.previewReport(toxic))
       .to.be.revertedWithCustomError(system.updater, "ToxicLiquidationSpiral")
       .withArgs(9_000, 1_200);
-    const ok = packReport(await buildReport(system, asset, raise(DEFAULT_PARAMS)));
+    const ok = packReport(await buildReport(system.updater, asset, raise(DEFAULT_PARAMS)));
     await system.updater.previewReport(ok);
   });
 
@@ -519,7 +519,7 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
     const system = await loadFixture(ready);
     const g = system.updater.connect(system.governance);
     await g.removeSigner(system.calibrators[2]!.address);
-    const report = await buildReport(system, system.assets[0]!.address, raise(DEFAULT_PARAMS));
+    const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     await expect(submit(system, report, [system.calibrators[0]!, system.calibrators[2]!]))
       .to.be.revertedWithCustomError(system.updater, "UnknownSigner")
       .withArgs(system.calibrators[2]!.address);

@@ -151,14 +151,14 @@ export function toRiskParams(r: {
 
 /** A report for `asset` that moves its stored parameters to `newParams`, with the next nonce. */
 export async function buildReport(
-  system: System,
+  updater: BoundedRiskUpdater,
   asset: Address,
   newParams: RiskParams,
   overrides: Partial<RiskReport> = {},
 ): Promise<RiskReport> {
-  const current = await storedParams(system.registry, asset);
-  const [, nonce] = await system.updater.assetState(asset);
-  const block = await system.registry.runner!.provider!.getBlock("latest");
+  const current = await storedParams(updater, asset);
+  const [, nonce] = await updater.assetState(asset);
+  const block = await updater.runner!.provider!.getBlock("latest");
   return {
     asset,
     newParams,

@@ -20,7 +20,7 @@ export async function submitBatch(system: System, reports: readonly RiskReport[]
 
 /** Builds a report moving `asset` to `params` with the next nonce and a fresh observation, and submits it. */
 export async function propose(system: System, asset: Address, params: RiskParams, overrides: Partial<RiskReport> = {}) {
-  return submit(system, await buildReport(system, asset, params, overrides));
+  return submit(system, await buildReport(system.updater, asset, params, overrides));
 }
 
 /** Pushes a fresh answer to every feed (after time travel, so reports are not rejected as stale). */

@@ -1,7 +1,7 @@
 /** Reads what calibrator/rules/riskRules.ts needs from a deployed BoundedRiskUpdater (ethers). */
 import type { AssetChainState, UpdaterGlobals } from "../../calibrator/rules/riskRules.js";
 import type { Address, AssetRules } from "../../calibrator/rules/types.js";
-import { toRiskParams } from "../../scripts/lib/system.js";
+import { toRiskParams } from "./system.js";
 import type { BoundedRiskUpdater } from "../../types/ethers-contracts/index.js";
 
 export async function readAssetChainState(updater: BoundedRiskUpdater, asset: Address): Promise<AssetChainState> {
