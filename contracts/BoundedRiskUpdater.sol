@@ -59,6 +59,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         uint8 quorum;
         bool paused;
         uint32 maxReportAge;
+        uint8 signerCount;
+        /// @dev Bit i set when index i (1..32) holds a signer.
+        uint64 signerIndexSet;
     }
 
     /// @dev The four bps rules packed in one slot: rule i (Param order) at bits [64i, 64i+64) as
@@ -68,8 +71,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     mapping(address asset => AmountRule) private _capRules;
     mapping(address asset => AmountRule) private _windowRules;
     Config private _config;
-    address[] private _signers;
-    mapping(address signer => uint256) private _signerPosition; // index + 1; 0 = not a signer
+    /// @dev Stable indices 1..MAX_SIGNERS, so an event's signer bitmap can be read against the logs.
+    mapping(uint256 index => address) private _signerAt;
+    mapping(address signer => uint256) private _signerIndex; // 0 = not a signer
 
     /// @notice Deploys the registry and the bounded update path as one contract.
     /// @param governance The timelock (DEFAULT_ADMIN_ROLE).
@@ -101,18 +105,17 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     function submitReport(PackedRiskReport calldata report, Signature[] calldata signatures) external {
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
-        address[] memory reportSigners =
-            _verifySignatures(_hashTypedDataV4(_reportStructHash(report)), signatures, config.quorum);
-        _apply(report, reportSigners, config.maxReportAge);
+        uint256 signerBitmap = _verifySignatures(_hashTypedDataV4(_reportStructHash(report)), signatures, config.quorum);
+        _apply(report, signerBitmap, config.maxReportAge);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function submitReports(PackedRiskReport[] calldata reports, Signature[] calldata signatures) external {
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
-        address[] memory reportSigners = _verifySignatures(_batchDigest(reports), signatures, config.quorum);
+        uint256 signerBitmap = _verifySignatures(_batchDigest(reports), signatures, config.quorum);
         for (uint256 i = 0; i < reports.length; ++i) {
-            _apply(reports[i], reportSigners, config.maxReportAge);
+            _apply(reports[i], signerBitmap, config.maxReportAge);
         }
     }
 
@@ -143,7 +146,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     /// @dev Checks (all of `_validate`), then the writes: parameters (with the static invariants and
     ///      ramp), then the bookkeeping word once, then the event. No external calls after the checks.
-    function _apply(PackedRiskReport calldata reportData, address[] memory reportSigners, uint32 reportAgeLimit)
+    function _apply(PackedRiskReport calldata reportData, uint256 signerBitmap, uint32 reportAgeLimit)
         private
     {
         PackedRiskReport memory report = reportData; // one calldata copy instead of checked field reads
@@ -158,7 +161,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             report.reportHash,
             currentSlot & PackedRiskParams.PARAMS_MASK,
             proposed,
-            reportSigners
+            signerBitmap
         );
     }
 
@@ -260,25 +263,23 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         }
     }
 
+    /// @dev Returns the bitmap of the signers' indices; duplicates are found without sorting.
     function _verifySignatures(bytes32 digest, Signature[] calldata signatures, uint256 quorum_)
         private
         view
-        returns (address[] memory recovered)
+        returns (uint256 seen)
     {
         uint256 count = signatures.length;
         if (count < quorum_) revert InsufficientSignatures(count, quorum_);
         if (count > MAX_SIGNERS) revert TooManySignatures(count, MAX_SIGNERS);
-        recovered = new address[](count);
-        uint256 seen; // bitmap of signer positions: duplicates are found without sorting
         for (uint256 i = 0; i < count; ++i) {
             (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signatures[i].r, signatures[i].vs);
             if (err != ECDSA.RecoverError.NoError) revert InvalidSignature(i);
-            uint256 position = _signerPosition[signer];
-            if (position == 0) revert UnknownSigner(signer);
-            uint256 bit = 1 << position;
+            uint256 index = _signerIndex[signer];
+            if (index == 0) revert UnknownSigner(signer);
+            uint256 bit = 1 << index;
             if (seen & bit != 0) revert DuplicateSigner(signer);
             seen |= bit;
-            recovered[i] = signer;
         }
     }
 
@@ -412,16 +413,16 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     /// @inheritdoc IBoundedRiskUpdater
     function removeSigner(address signer) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 position = _signerPosition[signer];
-        if (position == 0) revert SignerNotRegistered(signer);
-        uint256 remaining = _signers.length - 1;
-        if (remaining < _config.quorum) revert InvalidQuorum(_config.quorum, remaining);
-        address last = _signers[remaining];
-        _signers[position - 1] = last;
-        _signerPosition[last] = position;
-        _signers.pop();
-        delete _signerPosition[signer];
-        emit SignerRemoved(signer, remaining);
+        uint256 index = _signerIndex[signer];
+        if (index == 0) revert SignerNotRegistered(signer);
+        Config memory config = _config;
+        uint256 remaining = config.signerCount - 1;
+        if (remaining < config.quorum) revert InvalidQuorum(config.quorum, remaining);
+        _config.signerCount = uint8(remaining);
+        _config.signerIndexSet = uint64(config.signerIndexSet & ~(uint256(1) << index));
+        delete _signerAt[index];
+        delete _signerIndex[signer];
+        emit SignerRemoved(signer, index, remaining);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -475,13 +476,31 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     }
 
     /// @inheritdoc IBoundedRiskUpdater
-    function signers() external view returns (address[] memory) {
-        return _signers;
+    function signers() external view returns (address[] memory list) {
+        Config memory config = _config;
+        list = new address[](config.signerCount);
+        uint256 n;
+        for (uint256 index = 1; index <= MAX_SIGNERS; ++index) {
+            if (config.signerIndexSet & (uint256(1) << index) != 0) {
+                list[n] = _signerAt[index];
+                ++n;
+            }
+        }
+    }
+
+    /// @inheritdoc IBoundedRiskUpdater
+    function signerAt(uint256 index) external view returns (address) {
+        return _signerAt[index];
+    }
+
+    /// @inheritdoc IBoundedRiskUpdater
+    function signerIndex(address signer) external view returns (uint256) {
+        return _signerIndex[signer];
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function isSigner(address account) external view returns (bool) {
-        return _signerPosition[account] != 0;
+        return _signerIndex[account] != 0;
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -501,17 +520,24 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     // ================================================================ internals
 
+    /// @dev Gives the signer the lowest free index (a bounded scan of at most MAX_SIGNERS bits).
     function _addSigner(address signer) private {
         if (signer == address(0)) revert ZeroAddress();
-        if (_signerPosition[signer] != 0) revert SignerAlreadyRegistered(signer);
-        if (_signers.length >= MAX_SIGNERS) revert TooManySigners(MAX_SIGNERS);
-        _signers.push(signer);
-        _signerPosition[signer] = _signers.length;
-        emit SignerAdded(signer, _signers.length);
+        if (_signerIndex[signer] != 0) revert SignerAlreadyRegistered(signer);
+        Config memory config = _config;
+        if (config.signerCount >= MAX_SIGNERS) revert TooManySigners(MAX_SIGNERS);
+        uint256 index = 1;
+        while (config.signerIndexSet & (uint256(1) << index) != 0) ++index;
+        _signerAt[index] = signer;
+        _signerIndex[signer] = index;
+        _config.signerCount = config.signerCount + 1;
+        _config.signerIndexSet = uint64(config.signerIndexSet | (uint256(1) << index));
+        emit SignerAdded(signer, index, config.signerCount + 1);
     }
 
     function _setQuorum(uint8 quorum_) private {
-        if (quorum_ == 0 || quorum_ > _signers.length) revert InvalidQuorum(quorum_, _signers.length);
+        uint256 count = _config.signerCount;
+        if (quorum_ == 0 || quorum_ > count) revert InvalidQuorum(quorum_, count);
         emit QuorumSet(_config.quorum, quorum_);
         _config.quorum = quorum_;
     }

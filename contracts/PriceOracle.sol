@@ -93,13 +93,22 @@ contract PriceOracle is IPriceOracle, AccessControl {
         return (address(_sequencerFeed), _sequencerGracePeriod);
     }
 
-    function _latest(address asset, FeedConfig memory config) private view returns (int256, uint256) {
-        if (address(config.feed) == address(0)) revert FeedNotConfigured(asset);
-        try config.feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
-            return (answer, updatedAt);
-        } catch {
-            revert FeedCallFailed(asset);
+    /// @dev `latestRoundData()` through one staticcall, reading only the two words used (answer at
+    ///      offset 0x20, updatedAt at 0x60): the full five-value ABI decode costs more than the read.
+    ///      A revert, or fewer than five words returned, is `FeedCallFailed`.
+    function _latest(address asset, FeedConfig memory config) private view returns (int256 answer, uint256 updatedAt) {
+        address feed = address(config.feed);
+        if (feed == address(0)) revert FeedNotConfigured(asset);
+        bool ok;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, 0xfeaf968c)) // latestRoundData()
+            ok := staticcall(gas(), feed, ptr, 0x04, ptr, 0xa0)
+            if lt(returndatasize(), 0xa0) { ok := 0 }
+            answer := mload(add(ptr, 0x20))
+            updatedAt := mload(add(ptr, 0x60))
         }
+        if (!ok) revert FeedCallFailed(asset);
     }
 
     /// @dev Chainlink's documented pattern: answer 1 = down; startedAt is when the status last changed

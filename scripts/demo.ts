@@ -95,7 +95,8 @@ for (const log of receipt!.logs) {
   const changes = (Object.keys(DEFAULT_PARAMS) as (keyof RiskParams)[])
     .filter((k) => unpackParams(parsed.args.oldParams)[k] !== unpackParams(parsed.args.newParams)[k])
     .map((k) => `${k} ${unpackParams(parsed.args.oldParams)[k]} -> ${unpackParams(parsed.args.newParams)[k]}`);
-  console.log(`  ReportAccepted ${symbol} nonce ${parsed.args.nonce}: ${changes.join(", ")}; signers ${parsed.args.signers.length}`);
+  const signerIndices = [...Array(33).keys()].filter((i) => (BigInt(parsed.args.signerBitmap) >> BigInt(i)) & 1n);
+  console.log(`  ReportAccepted ${symbol} nonce ${parsed.args.nonce}: ${changes.join(", ")}; signed by calibrators #${signerIndices.join(", #")}`);
 }
 
 step(5, "Live parameters (effective = what the margin engine applies now)");

@@ -42,8 +42,12 @@ describe("BoundedRiskUpdater: accepted reports", function () {
         report.reportHash,
         packParams(DEFAULT_PARAMS),
         packParams(report.newParams),
-        signers.map((w) => w.address),
+        (1n << 1n) | (1n << 2n), // calibrators 0 and 1 hold indices 1 and 2
       );
+    for (const [i, w] of system.calibrators.entries()) {
+      expect(await system.updater.signerIndex(w.address)).to.equal(BigInt(i + 1));
+      expect(await system.updater.signerAt(i + 1)).to.equal(w.address);
+    }
     expect(await storedParams(system.registry, asset)).to.deep.equal(report.newParams);
     const [configured, nonce, lastUpdateAt, lastObservedAt] = await system.updater.assetState(asset);
     expect(configured).to.equal(true);
@@ -508,9 +512,16 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
     await expect(g.setQuorum(3)).to.emit(system.updater, "QuorumSet").withArgs(2, 3);
     await expect(g.removeSigner(b!)).to.be.revertedWithCustomError(system.updater, "InvalidQuorum").withArgs(3, 2);
     await g.setQuorum(2);
-    await expect(g.removeSigner(a!)).to.emit(system.updater, "SignerRemoved").withArgs(a, 2);
+    await expect(g.removeSigner(a!)).to.emit(system.updater, "SignerRemoved").withArgs(a, 1, 2);
     expect(await system.updater.isSigner(a!)).to.equal(false);
-    expect([...(await system.updater.signers())].sort()).to.deep.equal([b, c].sort());
+    expect(await system.updater.signerAt(1)).to.equal(ethers.ZeroAddress);
+    expect([...(await system.updater.signers())]).to.deep.equal([b, c]);
+    // The freed index 1 goes to the next signer; the others keep theirs.
+    const newcomer = ethers.Wallet.createRandom().address;
+    await expect(g.addSigner(newcomer)).to.emit(system.updater, "SignerAdded").withArgs(newcomer, 1, 3);
+    expect(await system.updater.signerIndex(c!)).to.equal(3n);
+    expect([...(await system.updater.signers())]).to.deep.equal([newcomer, b, c]);
+    await g.removeSigner(newcomer);
     for (let i = 0; i < 30; i++) await g.addSigner(ethers.Wallet.createRandom().address);
     await expect(g.addSigner(stranger)).to.be.revertedWithCustomError(system.updater, "TooManySigners").withArgs(32);
   });

@@ -82,14 +82,10 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     /// @param oldParams The stored parameters before the report, PackedRiskParams layout (decode with
     ///        `unpackParams` or calibrator/rules/packing.ts).
     /// @param newParams The stored parameters after the report, same layout.
-    /// @param signers The calibrators whose signatures were verified.
+    /// @param signerBitmap The calibrators whose signatures were verified: bit i set for the signer
+    ///        registered at index i (`SignerAdded`/`SignerRemoved` give the index; `signerAt` reads it).
     event ReportAccepted(
-        address indexed asset,
-        uint64 indexed nonce,
-        bytes32 reportHash,
-        uint256 oldParams,
-        uint256 newParams,
-        address[] signers
+        address indexed asset, uint64 nonce, bytes32 reportHash, uint256 oldParams, uint256 newParams, uint256 signerBitmap
     );
     /// @notice Governance set an asset's bounds, steps and cooldowns.
     /// @param asset The collateral asset.
@@ -107,12 +103,14 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     event GuardianTightened(address indexed asset, RiskParams oldParams, RiskParams newParams);
     /// @notice A calibrator signer was registered.
     /// @param signer The signer's address.
+    /// @param index Its index (1..32): its bit in `ReportAccepted.signerBitmap`, stable until removal.
     /// @param signerCount Registered signers after the change.
-    event SignerAdded(address indexed signer, uint256 signerCount);
-    /// @notice A calibrator signer was removed.
+    event SignerAdded(address indexed signer, uint256 index, uint256 signerCount);
+    /// @notice A calibrator signer was removed; its index becomes free for a later signer.
     /// @param signer The signer's address.
+    /// @param index The index it held.
     /// @param signerCount Registered signers after the change.
-    event SignerRemoved(address indexed signer, uint256 signerCount);
+    event SignerRemoved(address indexed signer, uint256 index, uint256 signerCount);
     /// @notice The quorum changed.
     /// @param oldQuorum The previous quorum.
     /// @param newQuorum The new quorum.
@@ -219,8 +217,18 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
         returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt);
 
     /// @notice The registered calibrator signers.
-    /// @return The signers, in registration order (removals swap the last one in).
+    /// @return The signers, by ascending index.
     function signers() external view returns (address[] memory);
+
+    /// @notice The signer registered at `index` (zero address if the index is free).
+    /// @param index 1..32.
+    /// @return The signer's address.
+    function signerAt(uint256 index) external view returns (address);
+
+    /// @notice The index of a registered signer (0 if not registered).
+    /// @param signer The address.
+    /// @return The index (1..32), its bit in `ReportAccepted.signerBitmap`.
+    function signerIndex(address signer) external view returns (uint256);
 
     /// @notice Whether `account` is a registered calibrator signer.
     /// @param account The address to check.
