@@ -223,7 +223,23 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             + (riskIncreasing ? stateWord.riskIncreasingCooldown() : stateWord.riskReducingCooldown());
         if (block.timestamp < readyAt) revert CooldownActive(asset, readyAt);
 
-        oracle.getPrice(asset); // reverts with the oracle's own error while the feed is unhealthy
+        _requireHealthyFeed(asset);
+    }
+
+    /// @dev `oracle.getPrice(asset)` for its revert only: the price itself is not used, so the call is
+    ///      made directly and the oracle's own error (StalePrice, FeedCallFailed, ...) is bubbled as is.
+    function _requireHealthyFeed(address asset) private view {
+        address target = address(oracle);
+        bytes4 selector = IPriceOracle.getPrice.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), asset)
+            if iszero(staticcall(gas(), target, ptr, 0x24, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     /// @dev Bounds and steps of the four bps fields (Param order, 16 bits each at offsets 0..48 of
@@ -234,6 +250,8 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         pure
         returns (bool riskIncreasing)
     {
+        // The four bps fields are the low 64 bits of both words: skip the loop when none changed.
+        if (uint64(current ^ proposed) == 0) return false;
         for (uint256 i = 0; i < 4; ++i) {
             uint256 from = uint16(current >> (16 * i));
             uint256 to = uint16(proposed >> (16 * i));
@@ -245,7 +263,11 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             bool up = to > from;
             bool increasing = up == (i < 2); // i 0, 1: LTV and threshold
             uint256 maxStep = increasing ? uint16(rule >> 32) : uint16(rule >> 48);
-            if ((up ? to - from : from - to) > maxStep) revert StepTooLarge(asset, Param(i), from, to, maxStep);
+            uint256 step;
+            unchecked {
+                step = up ? to - from : from - to; // the subtraction's order makes it non-negative
+            }
+            if (step > maxStep) revert StepTooLarge(asset, Param(i), from, to, maxStep);
             if (increasing) riskIncreasing = true;
         }
     }

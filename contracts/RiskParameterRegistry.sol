@@ -154,7 +154,7 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     {
         newParams &= PackedRiskParams.PARAMS_MASK;
         uint16 newThreshold = newParams.liquidationThresholdBps();
-        uint256 maxEffective = newThreshold;
+        uint16 maxEffective = newThreshold;
         uint256 rampBits; // a raise (or a cut with no ramp duration) ends any running ramp
         if (current != 0) {
             uint16 effective = _effectiveThreshold(asset, current);

@@ -15,7 +15,7 @@ library RiskParamsLib {
     /// @notice The liquidation threshold must stay strictly below 100%.
     error ThresholdNotBelowOne(uint16 liquidationThresholdBps);
     /// @notice threshold x (1 + bonus) must stay below 1, else a liquidation lowers the health factor.
-    error ToxicLiquidationSpiral(uint256 liquidationThresholdBps, uint16 liquidationBonusBps);
+    error ToxicLiquidationSpiral(uint16 liquidationThresholdBps, uint16 liquidationBonusBps);
     /// @notice The close factor must lie in (0, 10000] bps.
     error InvalidCloseFactor(uint16 closeFactorBps);
     /// @notice A zero liquidation cap would block every liquidation of the asset.
@@ -27,7 +27,7 @@ library RiskParamsLib {
     ///         liquidation threshold the asset will have from now on (the effective value at the start of a ramp).
     /// @param p The new target parameters, packed (PackedRiskParams layout).
     /// @param maxEffectiveThresholdBps max(effective threshold right after the write, target threshold).
-    function checkInvariants(uint256 p, uint256 maxEffectiveThresholdBps) internal pure {
+    function checkInvariants(uint256 p, uint16 maxEffectiveThresholdBps) internal pure {
         uint16 ltv = PackedRiskParams.ltvBps(p);
         uint16 threshold = PackedRiskParams.liquidationThresholdBps(p);
         uint16 bonus = PackedRiskParams.liquidationBonusBps(p);
@@ -36,7 +36,12 @@ library RiskParamsLib {
         if (ltv >= threshold) revert LtvNotBelowThreshold(ltv, threshold);
         if (threshold >= BPS) revert ThresholdNotBelowOne(threshold);
         // During a ramp the effective threshold only falls, so checking its starting value covers the ramp.
-        if (maxEffectiveThresholdBps * (BPS + bonus) >= BPS * BPS) {
+        // Both factors are below 2^17 (16-bit inputs): the product cannot overflow.
+        uint256 spiral;
+        unchecked {
+            spiral = uint256(maxEffectiveThresholdBps) * (BPS + bonus);
+        }
+        if (spiral >= BPS * BPS) {
             revert ToxicLiquidationSpiral(maxEffectiveThresholdBps, bonus);
         }
         if (closeFactor == 0 || closeFactor > BPS) revert InvalidCloseFactor(closeFactor);

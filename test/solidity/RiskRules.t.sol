@@ -9,7 +9,7 @@ import {BulwarkTestBase} from "./BulwarkTestBase.sol";
 
 /// @notice Exposes the internal invariant check so a fuzzer can call it and catch its reverts.
 contract InvariantChecker {
-    function check(uint256 packed, uint256 maxEffective) external pure {
+    function check(uint256 packed, uint16 maxEffective) external pure {
         RiskParamsLib.checkInvariants(packed, maxEffective);
     }
 }
@@ -37,8 +37,8 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         view
     {
         RiskParams memory p = RiskParams(ltv, lt, lb, cf, cap, window);
-        uint256 maxEffective = uint256(lt) + (rampExtra % 500);
-        bool expectedOk = ltv > 0 && ltv < lt && lt < 10_000 && maxEffective * (10_000 + uint256(lb)) < 1e8 && cf > 0
+        uint16 maxEffective = uint16(_bound(uint256(lt) + (rampExtra % 500), 0, type(uint16).max));
+        bool expectedOk = ltv > 0 && ltv < lt && lt < 10_000 && uint256(maxEffective) * (10_000 + uint256(lb)) < 1e8 && cf > 0
             && cf <= 10_000 && cap > 0 && window > 0;
         bool ok;
         try checker.check(PackedRiskParams.pack_(p), maxEffective) {
