@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
-import {AssetRules, BPS, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
+import {AssetRules, BPS, BpsRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {BulwarkTestBase} from "./BulwarkTestBase.sol";
 
@@ -24,6 +24,7 @@ contract UpdaterHandler is Test {
     uint256 public cooldownViolations;
     uint256 public lastWriteAt;
     uint256 public calls;
+    uint256 public rulesChanges;
 
     constructor(
         BoundedRiskUpdater updater_,
@@ -114,6 +115,36 @@ contract UpdaterHandler is Test {
         try updater.governanceSetParams(asset, next) {
             lastWriteAt = block.timestamp;
         } catch {}
+    }
+
+    /// Governance re-sets the rules: random bounds around the live values, random steps and cooldowns.
+    function governanceSetRules(uint16 slack, uint16 incStep, uint16 extraStep, uint32 cooldown, uint32 reducing) external {
+        ++calls;
+        RiskParams memory p = updater.storedParams(asset);
+        AssetRules memory next = rules;
+        uint16 pad = uint16(_bound(slack, 0, 1_000));
+        uint16 inc = uint16(_bound(incStep, 0, 300));
+        uint16 red = inc + uint16(_bound(extraStep, 0, 700));
+        next.ltv = BpsRule(_sub(p.ltvBps, pad), _add(p.ltvBps, pad), inc, red);
+        next.liquidationThreshold = BpsRule(_sub(p.liquidationThresholdBps, pad), _add(p.liquidationThresholdBps, pad), inc, red);
+        next.liquidationBonus = BpsRule(_sub(p.liquidationBonusBps, pad / 4), _add(p.liquidationBonusBps, pad / 4), inc / 2, red / 2);
+        next.closeFactor = BpsRule(_sub(p.closeFactorBps, pad * 2), _add(p.closeFactorBps, pad * 2), inc * 4, red * 4);
+        next.riskIncreasingCooldown = uint32(_bound(cooldown, 0, 4 days));
+        next.riskReducingCooldown = uint32(_bound(reducing, 0, next.riskIncreasingCooldown));
+        vm.prank(governance);
+        try updater.setAssetRules(asset, next) {
+            rules = next; // later reports are checked against the rules in force
+            ++rulesChanges;
+        } catch {}
+    }
+
+    function _sub(uint16 v, uint16 d) private pure returns (uint16) {
+        return v > d ? v - d : 0;
+    }
+
+    function _add(uint16 v, uint16 d) private pure returns (uint16) {
+        uint256 x = uint256(v) + d;
+        return x > 10_000 ? 10_000 : uint16(x);
     }
 
     function guardianTighten(uint16 ltvCut, uint16 bonusRaise) external {
@@ -237,5 +268,8 @@ contract UpdaterHandlerSanityTest is BulwarkTestBase {
         handler.submitReport(-10, 0, 0, 0, 1, 2);
         assertEq(handler.acceptedReports(), 2);
         assertEq(handler.stepViolations() + handler.cooldownViolations(), 0);
+        handler.governanceSetRules(200, 10, 40, 1 hours, 0);
+        assertEq(handler.rulesChanges(), 1);
+        assertEq(updater.assetRules(asset).ltv.maxRiskIncreasingStep, 10);
     }
 }
