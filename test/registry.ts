@@ -20,6 +20,17 @@ const withThreshold = (lt: number, ltv = DEFAULT_PARAMS.ltvBps): RiskParams => (
   liquidationThresholdBps: lt,
 });
 
+/** WETH's threshold cut from 83% to 79%, one second before the ramp's half-way point (effective 81%). */
+async function halfWayDownARamp() {
+  const system = await deployed();
+  const asset = system.assets[0]!.address;
+  const g = system.updater.connect(system.governance);
+  await g.governanceSetParams(asset, withThreshold(7_900, 7_600));
+  const start = BigInt(await time.latest());
+  await time.increaseTo(start + BigInt(RAMP / 2) - 1n);
+  return { system, asset, g };
+}
+
 describe("RiskParameterRegistry: threshold ramps", function () {
   it("ramps a threshold cut linearly from the effective value; the LTV cut applies at once", async function () {
     const system = await loadFixture(deployed);
@@ -57,12 +68,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("a cut during a ramp restarts from the current effective value", async function () {
-    const system = await loadFixture(deployed);
-    const asset = system.assets[0]!.address;
-    const g = system.updater.connect(system.governance);
-    await g.governanceSetParams(asset, withThreshold(7_900, 7_600));
-    const start = BigInt(await time.latest());
-    await time.increaseTo(start + BigInt(RAMP / 2) - 1n);
+    const { system, asset, g } = await loadFixture(halfWayDownARamp);
     const tx = await g.governanceSetParams(asset, withThreshold(7_500, 7_000));
     const now = BigInt(await time.latest());
     await expect(tx).to.emit(system.registry, "ThresholdRampStarted").withArgs(asset, 8_100, 7_500, now, now + BigInt(RAMP));
@@ -70,12 +76,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("keeps a running ramp when another field changes and ends it on a raise", async function () {
-    const system = await loadFixture(deployed);
-    const asset = system.assets[0]!.address;
-    const g = system.updater.connect(system.governance);
-    await g.governanceSetParams(asset, withThreshold(7_900, 7_600));
-    const start = BigInt(await time.latest());
-    await time.increaseTo(start + BigInt(RAMP / 2) - 1n);
+    const { system, asset, g } = await loadFixture(halfWayDownARamp);
     await expect(g.governanceSetParams(asset, { ...withThreshold(7_900, 7_600), liquidationBonusBps: 600 })).not.to.emit(
       system.registry,
       "ThresholdRampStarted",

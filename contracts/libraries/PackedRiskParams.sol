@@ -24,7 +24,7 @@ library PackedRiskParams {
     /// @notice Packs memory parameters (same layout as `pack`).
     /// @param p The parameters.
     /// @return The packed word.
-    function pack_(RiskParams memory p) internal pure returns (uint256) {
+    function packMemory(RiskParams memory p) internal pure returns (uint256) {
         return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
             | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
             | (uint256(p.liquidationWindow) << 160);

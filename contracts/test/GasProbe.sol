@@ -25,12 +25,3 @@ contract GasProbe {
         lastGas = used;
     }
 }
-
-/// @title BlockClock
-/// @notice Test helper: exposes the block time a call sees (to align off-chain rule checks with eth_call).
-contract BlockClock {
-    /// @notice The current block's timestamp.
-    function timestamp() external view returns (uint256) {
-        return block.timestamp;
-    }
-}

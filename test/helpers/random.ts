@@ -25,9 +25,6 @@ export class Rng {
   chance(p: number): boolean {
     return this.next() < p;
   }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
 }
 
 /** The seed: BULWARK_SEED from the environment, else a fixed default (so CI is reproducible). */

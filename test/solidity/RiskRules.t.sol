@@ -41,7 +41,7 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         bool expectedOk = ltv > 0 && ltv < lt && lt < 10_000 && uint256(maxEffective) * (10_000 + uint256(lb)) < 1e8 && cf > 0
             && cf <= 10_000 && cap > 0 && window > 0;
         bool ok;
-        try checker.check(PackedRiskParams.pack_(p), maxEffective) {
+        try checker.check(PackedRiskParams.packMemory(p), maxEffective) {
             ok = true;
         } catch {
             ok = false;
