@@ -1,0 +1,58 @@
+/** Reads a CSV file with a header row into column-addressable records (csv-parse does the parsing). */
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { DataError } from "./errors.js";
+
+export interface CsvTable {
+  file: string;
+  header: readonly string[];
+  /** Data rows; row i sits on file line i + 2 (line 1 is the header). */
+  rows: readonly (readonly string[])[];
+}
+
+export function readCsv(file: string): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new DataError(file, undefined, undefined, `cannot read file: ${(error as Error).message}`);
+  }
+  let records: string[][];
+  try {
+    records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+  } catch (error) {
+    const e = error as { lines?: number; message: string };
+    throw new DataError(file, e.lines, undefined, `malformed CSV: ${e.message}`);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new DataError(file, undefined, undefined, "empty file (no header)");
+  if (rows.length === 0) throw new DataError(file, undefined, undefined, "no data rows");
+  return { file, header, rows };
+}
+
+/** Index of a required column, or a DataError naming the missing column. */
+export function columnIndex(table: CsvTable, name: string): number {
+  const index = table.header.indexOf(name);
+  if (index < 0) throw new DataError(table.file, 1, name, `missing column (header: ${table.header.join(",")})`);
+  return index;
+}
+
+/** The first present column among `names`, or undefined. */
+export function firstColumn(table: CsvTable, names: readonly string[]): { name: string; index: number } | undefined {
+  for (const name of names) {
+    const index = table.header.indexOf(name);
+    if (index >= 0) return { name, index };
+  }
+  return undefined;
+}
+
+/** A strictly positive, finite number from a cell, or a DataError naming the cell. */
+export function positiveNumber(table: CsvTable, rowIndex: number, column: number): number {
+  const raw = table.rows[rowIndex]![column] ?? "";
+  const field = table.header[column]!;
+  if (raw === "") throw new DataError(table.file, rowIndex + 2, field, "empty value");
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new DataError(table.file, rowIndex + 2, field, `not a number: "${raw}"`);
+  if (value <= 0) throw new DataError(table.file, rowIndex + 2, field, `must be positive, got ${raw}`);
+  return value;
+}

@@ -1,0 +1,197 @@
+/**
+ * GARCH(1,1) with a constant mean and Gaussian innovations, fitted by maximum likelihood
+ * (methods.md §1, following `arch`): ε_t = r_t − μ, σ²_t = ω + αε²_{t−1} + βσ²_{t−1}, with ε²_0 and
+ * σ²_0 set to the backcast. Returns are rescaled by a power of 10 for the optimiser; parameters,
+ * variances and the log-likelihood are reported on the original scale.
+ */
+import { minimizeBfgs } from "./optimize.js";
+import { backcast, sampleMoments } from "./volatility.js";
+
+export interface GarchParams {
+  mu: number;
+  omega: number;
+  alpha: number;
+  beta: number;
+}
+
+export interface GarchFit {
+  params: GarchParams;
+  /** Full Gaussian log-likelihood including constants, on the original scale of the returns. */
+  logLikelihood: number;
+  /** σ²_t for each return (original scale). */
+  conditionalVariances: Float64Array;
+  /** One-period-ahead variance after the last return. */
+  sigma2Next: number;
+  persistence: number;
+  varianceTargeting: boolean;
+  /** The power of 10 the returns were multiplied by for the fit. */
+  scale: number;
+  iterations: number;
+  converged: boolean;
+}
+
+export interface GarchOptions {
+  /** Engle–Mezrich variance targeting: ω = s²(1 − α − β) with the sample variance s². */
+  varianceTargeting?: boolean;
+}
+
+const LN_2PI = Math.log(2 * Math.PI);
+/** Persistence is kept strictly below 1 (covariance stationarity). */
+const MAX_PERSISTENCE = 1 - 1e-7;
+
+/**
+ * Log-likelihood and its gradient in (μ, ω, α, β) for returns `x`, by the recursion of ∂σ²_t.
+ * `variances`, when given, receives σ²_t.
+ */
+export function garchLogLikelihood(
+  x: ArrayLike<number>,
+  p: GarchParams,
+  backcastValue: number,
+  variances?: Float64Array,
+): { value: number; gradient: [number, number, number, number]; sigma2Next: number } {
+  const { mu, omega, alpha, beta } = p;
+  let h = omega + (alpha + beta) * backcastValue;
+  let dMu = 0;
+  let dOmega = 1;
+  let dAlpha = backcastValue;
+  let dBeta = backcastValue;
+  let value = 0;
+  let gMu = 0;
+  let gOmega = 0;
+  let gAlpha = 0;
+  let gBeta = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (!(h > 0)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
+    if (variances) variances[t] = h;
+    const e = x[t]! - mu;
+    const e2 = e * e;
+    value -= 0.5 * (LN_2PI + Math.log(h) + e2 / h);
+    const c = -0.5 * (1 / h - e2 / (h * h)); // ∂ℓ_t/∂h
+    gMu += c * dMu + e / h;
+    gOmega += c * dOmega;
+    gAlpha += c * dAlpha;
+    gBeta += c * dBeta;
+    const nextDMu = -2 * alpha * e + beta * dMu;
+    dOmega = 1 + beta * dOmega;
+    dAlpha = e2 + beta * dAlpha;
+    dBeta = h + beta * dBeta;
+    dMu = nextDMu;
+    h = omega + alpha * e2 + beta * h;
+  }
+  return { value, gradient: [gMu, gOmega, gAlpha, gBeta], sigma2Next: h };
+}
+
+const logistic = (u: number) => 1 / (1 + Math.exp(-u));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/** Unconstrained coordinates: (μ, ln ω, logit(persistence), logit(α / persistence)). */
+function fromUnconstrained(u: ArrayLike<number>, targetVariance: number | undefined): GarchParams {
+  const i = targetVariance === undefined ? 1 : 0;
+  const persistence = MAX_PERSISTENCE * logistic(u[i + 1]!);
+  const alpha = persistence * logistic(u[i + 2]!);
+  const omega = targetVariance === undefined ? Math.exp(u[1]!) : targetVariance * (1 - persistence);
+  return { mu: u[0]!, omega, alpha, beta: persistence - alpha };
+}
+
+function toUnconstrained(p: GarchParams, varianceTargeting: boolean): number[] {
+  const persistence = p.alpha + p.beta;
+  const core = [logit(persistence / MAX_PERSISTENCE), logit(p.alpha / persistence)];
+  return varianceTargeting ? [p.mu, ...core] : [p.mu, Math.log(p.omega), ...core];
+}
+
+/** Scale factor 10^k that brings the sample variance into [1, 10^4) (arch rescales similarly). */
+function chooseScale(variance: number): number {
+  let scale = 1;
+  while (variance * scale * scale < 1) scale *= 10;
+  while (variance * scale * scale >= 1e4) scale /= 10;
+  return scale;
+}
+
+export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {}): GarchFit {
+  const n = returns.length;
+  if (n < 10) throw new RangeError(`GARCH needs at least 10 returns, got ${n}`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(returns[i]!)) throw new RangeError(`return ${i} is not finite`);
+  }
+  const moments = sampleMoments(returns);
+  const scale = chooseScale(moments.variance);
+  const x = Float64Array.from(returns, (r) => r * scale);
+  const mean = moments.mean * scale;
+  const variance = moments.variance * scale * scale;
+  const bc = backcast(Float64Array.from(x, (v) => v - mean));
+  const targeting = options.varianceTargeting === true;
+  const target = targeting ? variance : undefined;
+
+  // Starting values: the arch grid, keeping the point with the highest log-likelihood.
+  let best: GarchParams | undefined;
+  let bestValue = -Infinity;
+  for (const alpha of [0.01, 0.05, 0.1, 0.2]) {
+    for (const persistence of [0.5, 0.7, 0.9, 0.98]) {
+      const start = { mu: mean, omega: variance * (1 - persistence), alpha, beta: persistence - alpha };
+      const { value } = garchLogLikelihood(x, start, bc);
+      if (value > bestValue) {
+        bestValue = value;
+        best = start;
+      }
+    }
+  }
+
+  // Minimise −ℓ/n in unconstrained coordinates, with the chain rule through the transform.
+  const objective = (u: Float64Array) => {
+    const p = fromUnconstrained(u, target);
+    const { value, gradient } = garchLogLikelihood(x, p, bc);
+    const [gMu, gOmega, gAlpha, gBeta] = gradient;
+    const i = targeting ? 0 : 1;
+    const persistence = p.alpha + p.beta;
+    const sP = logistic(u[i + 1]!);
+    const sA = logistic(u[i + 2]!);
+    const dPersistence = MAX_PERSISTENCE * sP * (1 - sP); // ∂persistence/∂u_p
+    // α = P·sA, β = P·(1 − sA): derivatives through P and through sA.
+    const gP = gAlpha * sA + gBeta * (1 - sA) + (targeting ? -gOmega * (target as number) : 0);
+    const gA = (gAlpha - gBeta) * persistence * sA * (1 - sA);
+    const grad = targeting
+      ? Float64Array.of(gMu, gP * dPersistence, gA)
+      : Float64Array.of(gMu, gOmega * p.omega, gP * dPersistence, gA);
+    return { value: -value / n, gradient: grad.map((g) => -g / n) };
+  };
+  const result = minimizeBfgs(objective, toUnconstrained(best!, targeting), { maxIterations: 1_000, gradientTolerance: 1e-9 });
+  const fitted = fromUnconstrained(result.x, target);
+  const variances = new Float64Array(n);
+  const { value, sigma2Next } = garchLogLikelihood(x, fitted, bc, variances);
+  const s2 = scale * scale;
+  for (let i = 0; i < n; i++) variances[i] = variances[i]! / s2;
+  return {
+    params: { mu: fitted.mu / scale, omega: fitted.omega / s2, alpha: fitted.alpha, beta: fitted.beta },
+    logLikelihood: value + n * Math.log(scale),
+    conditionalVariances: variances,
+    sigma2Next: sigma2Next / s2,
+    persistence: fitted.alpha + fitted.beta,
+    varianceTargeting: targeting,
+    scale,
+    iterations: result.iterations,
+    converged: result.converged,
+  };
+}
+
+/** The unconditional variance ω/(1 − α − β) (finite only when persistence < 1). */
+export function unconditionalVariance(p: GarchParams): number {
+  return p.omega / (1 - p.alpha - p.beta);
+}
+
+/** σ²_{t+h|t} = σ̄² + (α+β)^{h−1}(σ²_{t+1|t} − σ̄²), h ≥ 1. */
+export function forecastVariance(p: GarchParams, sigma2Next: number, h: number): number {
+  const phi = p.alpha + p.beta;
+  const bar = unconditionalVariance(p);
+  return bar + phi ** (h - 1) * (sigma2Next - bar);
+}
+
+/**
+ * Variance of the sum of the next H returns: Σ_{h=1}^{H} σ²_{t+h|t}
+ * = Hσ̄² + (σ²_{t+1|t} − σ̄²)(1 − φ^H)/(1 − φ), φ = α + β < 1 (not √H scaling).
+ */
+export function horizonVariance(p: GarchParams, sigma2Next: number, horizon: number): number {
+  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  const phi = p.alpha + p.beta;
+  const bar = unconditionalVariance(p);
+  return horizon * bar + ((sigma2Next - bar) * (1 - phi ** horizon)) / (1 - phi);
+}
