@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { volCommand } from "./commands/vol.js";
+import { DataError } from "./data/errors.js";
 
 interface PackageInfo {
   name: string;
@@ -38,4 +40,15 @@ program
     else console.log(`bulwark ${info.version} (solc ${info.solc}, hardhat ${info.hardhat}, viem ${info.viem}, node ${info.node})`);
   });
 
-await program.parseAsync(process.argv);
+program.addCommand(volCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Bad input data is the user's to fix: say which file, row and field, without a stack trace.
+  if (error instanceof DataError || error instanceof RangeError) {
+    console.error(`bulwark: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -24,6 +24,50 @@ describe("bulwark CLI", function () {
     expect(run.stdout).to.match(/Commands:[\s\S]*version/);
   });
 
+  it("vol --json fits GARCH on ETHUSDT hourly 2022-2025 and reports the issue's fields", function () {
+    const run = bulwark("vol", "--input", "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1h_2022_2025.csv", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as {
+      model: string;
+      n: number;
+      params: Record<string, number>;
+      logLikelihood: number;
+      sigmaNext: number;
+      annualizedVol: number;
+      timings: { fitMs: number };
+    };
+    expect(out.model).to.equal("garch");
+    expect(out.n).to.equal(34_348);
+    expect(Object.keys(out.params)).to.deep.equal(["mu", "omega", "alpha", "beta"]);
+    expect(out.params.alpha! + out.params.beta!).to.be.below(1);
+    expect(out.annualizedVol).to.be.closeTo(out.sigmaNext * Math.sqrt(8_760), 1e-12);
+    expect(out.logLikelihood).to.be.greaterThan(100_000);
+    expect(out.timings.fitMs).to.be.a("number");
+  });
+
+  it("vol --model ewma and hist report their own parameters", function () {
+    const file = "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv";
+    const ewmaOut = JSON.parse(bulwark("vol", "--input", file, "--model", "ewma", "--lambda", "0.97", "--json").stdout) as {
+      params: { lambda: number };
+      annualizedVol: number;
+      sigmaNext: number;
+    };
+    expect(ewmaOut.params).to.deep.equal({ lambda: 0.97 });
+    expect(ewmaOut.annualizedVol).to.be.closeTo(ewmaOut.sigmaNext * Math.sqrt(365), 1e-12);
+    const hist = JSON.parse(bulwark("vol", "--input", file, "--model", "hist", "--json").stdout) as { n: number; params: object };
+    expect(hist.n).to.equal(1_431);
+    expect(hist.params).to.deep.equal({});
+  });
+
+  it("vol names the file, row and field of bad data, and rejects bad options", function () {
+    const gap = bulwark("vol", "--input", "data/format_samples/ETHUSDT_1h_2017_2021_excerpt.csv", "--max-gap", "1", "--json");
+    expect(gap.status).to.equal(2);
+    expect(gap.stderr).to.include("ETHUSDT_1h_2017_2021_excerpt.csv:49 [open_time_utc]: gap of 2 missing candles");
+    const lambda = bulwark("vol", "--input", "x.csv", "--model", "ewma", "--lambda", "1.5");
+    expect(lambda.status).to.not.equal(0);
+    expect(lambda.stderr).to.include("--lambda");
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);
