@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../helpers/approx.js";
 import { candleLogReturns, loadCandles } from "../../calibrator/data/candles.js";
 import {
   fitGarch,
@@ -44,11 +45,11 @@ describe("calibrator/models: historical and EWMA volatility", function () {
   it("computes the unbiased sample standard deviation and annualises by sqrt(N)", function () {
     const r = [0.01, -0.02, 0.03];
     // mean 0.00667; squared deviations 1.111e-5, 7.111e-4, 5.444e-4; sum 1.2667e-3 / 2.
-    expect(sampleMoments(r).variance).to.be.closeTo(0.0012666666666666666 / 2, 1e-15);
-    expect(historicalVolatility(r)).to.be.closeTo(Math.sqrt(0.00063333333333333), 1e-12);
+    expectClose(sampleMoments(r).variance, 0.0012666666666666666 / 2, 1e-15);
+    expectClose(historicalVolatility(r), Math.sqrt(0.00063333333333333), 1e-12);
     // methods.md: 70% annual = 3.66% daily = 0.75% hourly.
-    expect(annualize(0.7 / Math.sqrt(365), 365)).to.be.closeTo(0.7, 1e-12);
-    expect(0.7 / Math.sqrt(8_760)).to.be.closeTo(0.0075, 5e-5);
+    expectClose(annualize(0.7 / Math.sqrt(365), 365), 0.7, 1e-12);
+    expectClose(0.7 / Math.sqrt(8_760), 0.0075, 5e-5);
     expect(() => sampleMoments([1])).to.throw(RangeError);
   });
 
@@ -56,20 +57,20 @@ describe("calibrator/models: historical and EWMA volatility", function () {
     const r = [0.01, -0.02, 0.03, 0.0];
     const w = [1, 0.94, 0.94 ** 2, 0.94 ** 3];
     const bc = (w[0]! * 1e-4 + w[1]! * 4e-4 + w[2]! * 9e-4 + 0) / (w[0]! + w[1]! + w[2]! + w[3]!);
-    expect(backcast(r)).to.be.closeTo(bc, 1e-18);
+    expectClose(backcast(r), bc, 1e-18);
     const out = ewma(r, 0.94);
     let s2 = bc;
     for (let t = 0; t < r.length; t++) {
-      expect(out.variances[t]).to.be.closeTo(s2, 1e-18);
+      expectClose(out.variances[t], s2, 1e-18);
       s2 = 0.94 * s2 + 0.06 * r[t]! ** 2;
     }
-    expect(out.sigma2Next).to.be.closeTo(s2, 1e-18);
+    expectClose(out.sigma2Next, s2, 1e-18);
     expect(() => ewma(r, 1)).to.throw(RangeError, /lambda/);
   });
 
   it("EWMA with lambda 0.94 has the RiskMetrics half-life of 11.2 periods", function () {
     // Impulse response: one squared shock decays by lambda each period.
-    expect(Math.log(0.5) / Math.log(0.94)).to.be.closeTo(11.2, 0.05);
+    expectClose(Math.log(0.5) / Math.log(0.94), 11.2, 0.05);
   });
 });
 
@@ -77,13 +78,13 @@ describe("calibrator/models: range estimators", function () {
   const c = { open: [100, 102], high: [105, 110], low: [95, 100], close: [102, 108] };
   it("match hand-computed values on two candles", function () {
     const hl = [Math.log(105 / 95), Math.log(110 / 100)];
-    expect(parkinsonVariance(c)).to.be.closeTo((hl[0]! ** 2 + hl[1]! ** 2) / (4 * 2 * Math.LN2), 1e-15);
+    expectClose(parkinsonVariance(c), (hl[0]! ** 2 + hl[1]! ** 2) / (4 * 2 * Math.LN2), 1e-15);
     const co = [Math.log(102 / 100), Math.log(108 / 102)];
     const gk = (0.5 * hl[0]! ** 2 - (2 * Math.LN2 - 1) * co[0]! ** 2 + 0.5 * hl[1]! ** 2 - (2 * Math.LN2 - 1) * co[1]! ** 2) / 2;
-    expect(garmanKlassVariance(c)).to.be.closeTo(gk, 1e-15);
+    expectClose(garmanKlassVariance(c), gk, 1e-15);
     const rs0 = Math.log(105 / 102) * Math.log(105 / 100) + Math.log(95 / 102) * Math.log(95 / 100);
     const rs1 = Math.log(110 / 108) * Math.log(110 / 102) + Math.log(100 / 108) * Math.log(100 / 102);
-    expect(rogersSatchellVariance(c)).to.be.closeTo((rs0 + rs1) / 2, 1e-15);
+    expectClose(rogersSatchellVariance(c), (rs0 + rs1) / 2, 1e-15);
   });
 
   it("agree with each other and with close-to-close volatility on ETH daily candles", function () {
@@ -93,7 +94,7 @@ describe("calibrator/models: range estimators", function () {
       expect(v / closeToClose).to.be.within(0.5, 2);
     }
     // With no overnight gap (open = previous close on a 24/7 venue), Yang–Zhang is close to its RS/oc parts.
-    expect(yangZhangVariance(ethDaily)).to.be.closeTo(closeToClose, closeToClose * 0.5);
+    expectClose(yangZhangVariance(ethDaily), closeToClose, closeToClose * 0.5);
   });
 });
 
@@ -102,7 +103,7 @@ describe("calibrator/models: GARCH(1,1)", function () {
     const x = [0.5, -1.2, 2.0, 0.1, -0.3];
     const p = { mu: 0.1, omega: 0.2, alpha: 0.1, beta: 0.8 };
     const bc = 1.3;
-    expect(garchLogLikelihood(x, p, bc).value).to.be.closeTo(naiveLogLikelihood(x, p, bc), 1e-12);
+    expectClose(garchLogLikelihood(x, p, bc).value, naiveLogLikelihood(x, p, bc), 1e-12);
   });
 
   it("the analytic gradient matches central finite differences", function () {
@@ -114,7 +115,7 @@ describe("calibrator/models: GARCH(1,1)", function () {
       const h = 1e-6;
       const up = garchLogLikelihood(x, { ...p, [k]: p[k] + h }, 1).value;
       const down = garchLogLikelihood(x, { ...p, [k]: p[k] - h }, 1).value;
-      expect(gradient[i]).to.be.closeTo((up - down) / (2 * h), 1e-4 * Math.max(1, Math.abs(gradient[i]!)));
+      expectClose(gradient[i], (up - down) / (2 * h), 1e-4 * Math.max(1, Math.abs(gradient[i]!)));
     });
   });
 
@@ -131,10 +132,10 @@ describe("calibrator/models: GARCH(1,1)", function () {
     }
     const fit = fitGarch(r);
     expect(fit.converged).to.equal(true);
-    expect(fit.params.alpha).to.be.closeTo(truth.alpha, 0.015);
-    expect(fit.params.beta).to.be.closeTo(truth.beta, 0.02);
-    expect(fit.persistence).to.be.closeTo(0.98, 0.01);
-    expect(fit.params.mu).to.be.closeTo(truth.mu, 3e-4);
+    expectClose(fit.params.alpha, truth.alpha, 0.015);
+    expectClose(fit.params.beta, truth.beta, 0.02);
+    expectClose(fit.persistence, 0.98, 0.01);
+    expectClose(fit.params.mu, truth.mu, 3e-4);
     // The MLE beats the truth in-sample (it maximises the same likelihood).
     const bc = backcast(Float64Array.from(r, (v) => v - sampleMoments(r).mean));
     expect(fit.logLikelihood).to.be.at.least(garchLogLikelihood(r, truth, bc).value - 1e-6);
@@ -148,7 +149,7 @@ describe("calibrator/models: GARCH(1,1)", function () {
     const mean = sampleMoments(ethHourly).mean;
     const bc = backcast(Float64Array.from(ethHourly, (v) => v - mean));
     const ll = (p: GarchParams) => garchLogLikelihood(ethHourly, p, bc).value;
-    expect(ll(fit.params)).to.be.closeTo(fit.logLikelihood, 1e-6);
+    expectClose(ll(fit.params), fit.logLikelihood, 1e-6);
     for (const k of ["mu", "omega", "alpha", "beta"] as const) {
       for (const f of [0.99, 1.01]) expect(ll({ ...fit.params, [k]: fit.params[k] * f })).to.be.below(fit.logLikelihood);
     }
@@ -164,7 +165,7 @@ describe("calibrator/models: GARCH(1,1)", function () {
     const free = fitGarch(ethHourly);
     const vt = fitGarch(ethHourly, { varianceTargeting: true });
     const s2 = sampleMoments(ethHourly).variance;
-    expect(vt.params.omega).to.be.closeTo(s2 * (1 - vt.persistence), 1e-15);
+    expectClose(vt.params.omega, s2 * (1 - vt.persistence), 1e-15);
     expect(vt.logLikelihood).to.be.at.most(free.logLikelihood);
   });
 
@@ -173,9 +174,9 @@ describe("calibrator/models: GARCH(1,1)", function () {
     const next = 5e-5;
     let sum = 0;
     for (let h = 1; h <= 24; h++) sum += forecastVariance(p, next, h);
-    expect(horizonVariance(p, next, 24)).to.be.closeTo(sum, 1e-15);
+    expectClose(horizonVariance(p, next, 24), sum, 1e-15);
     const bar = unconditionalVariance(p);
-    expect(horizonVariance(p, bar, 24)).to.be.closeTo(24 * bar, 1e-15);
+    expectClose(horizonVariance(p, bar, 24), 24 * bar, 1e-15);
     // Above the long-run level, the GARCH horizon variance is below sqrt(h) scaling of today's variance.
     expect(horizonVariance(p, next, 24)).to.be.below(24 * next);
     expect(() => horizonVariance(p, next, 0)).to.throw(RangeError);
