@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
 import { DataError } from "./data/errors.js";
 
@@ -41,6 +42,7 @@ program
   });
 
 program.addCommand(volCommand());
+program.addCommand(varCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -69,6 +69,25 @@ describe("bulwark CLI", function () {
     expect(lambda.stderr).to.include("--lambda");
   });
 
+  it("var --json reports method, confidence, horizon, VaR and ES for each method", function () {
+    const file = "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv";
+    const results = ["historical", "normal", "student-t", "fhs"].map(
+      (method) =>
+        JSON.parse(
+          bulwark("var", "--input", file, "--confidence", "0.99", "--horizon-periods", "10", "--method", method, "--paths", "2000", "--json").stdout,
+        ) as { method: string; confidence: number; horizonPeriods: number; var: number; es: number },
+    );
+    for (const r of results) {
+      expect(r).to.include({ confidence: 0.99, horizonPeriods: 10 });
+      expect(r.es).to.be.greaterThan(r.var);
+      expect(r.var).to.be.within(0.1, 0.6);
+    }
+    expect(results.map((r) => r.method)).to.deep.equal(["historical", "normal", "student-t", "fhs"]);
+    const bad = bulwark("var", "--input", file, "--confidence", "99");
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.include("--confidence");
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);

@@ -120,3 +120,27 @@ export function christoffersen(indicators: ArrayLike<number>): LikelihoodRatio {
   const pValue = 1 - chisquareCdf(lr, 1);
   return { lr, pValue, pass: pValue > 0.05 };
 }
+
+/** Sample excess kurtosis (moment estimator). */
+export function excessKurtosis(x: ArrayLike<number>): number {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (x[i]! - mean) ** 2;
+    m2 += d;
+    m4 += d * d;
+  }
+  m2 /= n;
+  m4 /= n;
+  return m4 / (m2 * m2) - 3;
+}
+
+/** Degrees of freedom matching the sample kurtosis: excess kurtosis of a t is 6/(ν − 4) for ν > 4. */
+export function studentTDofFromKurtosis(x: ArrayLike<number>): number {
+  const k = excessKurtosis(x);
+  return k > 0 ? 4 + 6 / k : 1_000; // no excess kurtosis: effectively normal
+}

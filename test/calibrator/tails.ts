@@ -77,3 +77,29 @@ describe("calibrator/models: VaR backtests", function () {
     expect(christoffersen(spread).pass).to.equal(true);
   });
 });
+
+describe("calibrator/models: filtered historical simulation", function () {
+  it("on i.i.d. normal returns agrees with the normal VaR over 1 and 10 periods, reproducibly", async function () {
+    const { Rng } = await import("../../calibrator/models/random.js");
+    const { fitGarch } = await import("../../calibrator/models/garch.js");
+    const { filteredHistoricalSimulation } = await import("../../calibrator/models/fhs.js");
+    const rng = new Rng(11);
+    const sigma = 0.02;
+    const r = new Float64Array(4_000);
+    for (let i = 0; i < r.length; i += 2) {
+      const u = Math.max(rng.next(), 1e-300);
+      const v = rng.next();
+      const m = Math.sqrt(-2 * Math.log(u));
+      r[i] = sigma * m * Math.cos(2 * Math.PI * v);
+      r[i + 1] = sigma * m * Math.sin(2 * Math.PI * v);
+    }
+    const fit = fitGarch(r);
+    for (const horizon of [1, 10]) {
+      const sim = filteredHistoricalSimulation(r, fit, { horizon, confidence: 0.99, paths: 20_000, seed: 5 });
+      const reference = normalVarEs(0, sigma * Math.sqrt(horizon), 0.99);
+      expectClose(sim.var, reference.var, reference.var * 0.08, `horizon ${horizon}`);
+      expectClose(sim.es, reference.es, reference.es * 0.08, `horizon ${horizon}`);
+      expect(filteredHistoricalSimulation(r, fit, { horizon, confidence: 0.99, paths: 20_000, seed: 5 })).to.deep.equal(sim);
+    }
+  });
+});
