@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
 import { DataError } from "./data/errors.js";
@@ -43,6 +44,7 @@ program
 
 program.addCommand(volCommand());
 program.addCommand(varCommand());
+program.addCommand(slippageCommand());
 
 try {
   await program.parseAsync(process.argv);

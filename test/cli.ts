@@ -88,6 +88,19 @@ describe("bulwark CLI", function () {
     expect(bad.stderr).to.include("--confidence");
   });
 
+  it("slippage --json reports the spot price and one fill per size", function () {
+    const run = bulwark("slippage", "--pool", "data/uniswap_v3_usdc_weth_005_ticks", "--sell", "1,100,1000", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { spotPrice: number; sell: string; fills: { amountIn: number; amountOut: number; avgPrice: number; slippage: number }[] };
+    expect(out.sell).to.equal("WETH");
+    expect(out.fills.map((f) => f.amountIn)).to.deep.equal([1, 100, 1000]);
+    for (const f of out.fills) expectClose(f.avgPrice, f.amountOut / f.amountIn, 1e-9);
+    expect(out.fills[2]!.slippage).to.be.greaterThan(out.fills[0]!.slippage);
+    const bad = bulwark("slippage", "--pool", "data/uniswap_v3_usdc_weth_005_ticks", "--sell", "1,-5");
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.include("--sell takes positive amounts");
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);
