@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { ivCommand } from "./commands/iv.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
@@ -45,6 +46,7 @@ program
 program.addCommand(volCommand());
 program.addCommand(varCommand());
 program.addCommand(slippageCommand());
+program.addCommand(ivCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -9,6 +9,8 @@ import type { Address, RiskParams, RiskReport } from "../calibrator/rules/types.
 import { performance } from "node:perf_hooks";
 import { candleLogReturns, loadCandles } from "../calibrator/data/candles.js";
 import { fitGarch } from "../calibrator/models/garch.js";
+import { impliedVolSurface } from "../calibrator/commands/iv.js";
+import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
 import { signBatch, signReport } from "./lib/reportSigning.js";
 import { buildReport, DEFAULT_PARAMS, deploySystem, type AssetSpec, type System } from "./lib/system.js";
@@ -101,6 +103,7 @@ function medianMs(fn: () => unknown, runs = 15): number {
 const ethReturns = (interval: "1d" | "1h") =>
   candleLogReturns(loadCandles(`data/binance_spot_eth_btc_2022_2025/ETHUSDT_${interval}_2022_2025.csv`));
 const ethDaily = ethReturns("1d");
+const optionSnapshot = loadOptionSnapshot("data/deribit_btc_eth_option_snapshots_2025_2026/deribit_options_snapshot_20260305T042746Z.csv");
 const ethHourly = ethReturns("1h");
 
 const results: BenchResult[] = [
@@ -112,6 +115,12 @@ const results: BenchResult[] = [
   { name: "registry.effectiveParams.duringRamp", value: await effectiveParamsGas(true), unit: "gas" },
   { name: "calibrator.garch.fit.1d", value: medianMs(() => fitGarch(ethDaily)), unit: "ms" },
   { name: "calibrator.garch.fit.1h", value: medianMs(() => fitGarch(ethHourly)), unit: "ms", target: 350 },
+  {
+    name: "calibrator.svi.fit.snapshot",
+    value: medianMs(() => ["BTC", "ETH"].map((c) => impliedVolSurface(optionSnapshot, c))),
+    unit: "ms",
+    target: 200,
+  },
 ];
 
 console.log(

@@ -101,6 +101,21 @@ describe("bulwark CLI", function () {
     expect(bad.stderr).to.include("--sell takes positive amounts");
   });
 
+  it("iv --json reports quotes and SVI slices with the issue's fields", function () {
+    const run = bulwark("iv", "--input", "data/deribit_btc_eth_option_snapshots_2025_2026/deribit_options_snapshot_20260305T042746Z.csv", "--currency", "ETH", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as {
+      quotes: { instrument: string; expiry: string; strike: number; T: number; forward: number; iv: number }[];
+      slices: { expiry: string; T: number; n: number; svi: Record<string, number>; rmseIv: number; butterflyFree: boolean }[];
+      timings: { fitMs: number };
+    };
+    expect(out.quotes[0]).to.include.keys(["instrument", "expiry", "strike", "T", "forward", "iv"]);
+    expect(out.quotes[0]!.expiry).to.match(/^\d{4}-\d{2}-\d{2}T08:00:00Z$/);
+    expect(Object.keys(out.slices[0]!.svi)).to.deep.equal(["a", "b", "rho", "m", "sigma"]);
+    expect(out.slices.every((s) => s.butterflyFree)).to.equal(true);
+    expect(out.timings.fitMs).to.be.a("number");
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);

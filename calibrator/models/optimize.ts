@@ -100,3 +100,57 @@ function bfgsUpdate(H: Float64Array[], s: Float64Array, y: Float64Array, sy: num
   }
   return out;
 }
+
+/**
+ * Nelder–Mead simplex minimisation (Lagarias et al. 1998 coefficients), derivative-free: for the
+ * two-parameter outer search of the SVI fit.
+ */
+export function minimizeNelderMead(
+  f: (x: Float64Array) => number,
+  x0: ArrayLike<number>,
+  options: { step?: ArrayLike<number>; maxIterations?: number; tolerance?: number } = {},
+): MinimizeResult {
+  const n = x0.length;
+  const maxIterations = options.maxIterations ?? 400;
+  const tol = options.tolerance ?? 1e-12;
+  let simplex: { x: Float64Array; v: number }[] = [];
+  const start = Float64Array.from(x0);
+  simplex.push({ x: start, v: f(start) });
+  for (let i = 0; i < n; i++) {
+    const x = Float64Array.from(start);
+    x[i] = x[i]! + (options.step?.[i] ?? (Math.abs(x[i]!) > 1e-8 ? 0.1 * Math.abs(x[i]!) : 0.01));
+    simplex.push({ x, v: f(x) });
+  }
+  let iter = 0;
+  for (; iter < maxIterations; iter++) {
+    simplex.sort((a, b) => a.v - b.v);
+    const best = simplex[0]!;
+    const worst = simplex[n]!;
+    if (Math.abs(worst.v - best.v) <= tol * (Math.abs(best.v) + tol)) break;
+    const centroid = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] = centroid[j]! + simplex[i]!.x[j]! / n;
+    const along = (t: number) => centroid.map((c, j) => c + t * (worst.x[j]! - c));
+    const reflected = along(-1);
+    const fr = f(reflected);
+    if (fr < best.v) {
+      const expanded = along(-2);
+      const fe = f(expanded);
+      simplex[n] = fe < fr ? { x: expanded, v: fe } : { x: reflected, v: fr };
+    } else if (fr < simplex[n - 1]!.v) {
+      simplex[n] = { x: reflected, v: fr };
+    } else {
+      const contracted = fr < worst.v ? along(-0.5) : along(0.5);
+      const fc = f(contracted);
+      if (fc < Math.min(fr, worst.v)) simplex[n] = { x: contracted, v: fc };
+      else {
+        simplex = simplex.map((p, i) => {
+          if (i === 0) return p;
+          const x = p.x.map((v, j) => best.x[j]! + 0.5 * (v - best.x[j]!));
+          return { x, v: f(x) };
+        });
+      }
+    }
+  }
+  simplex.sort((a, b) => a.v - b.v);
+  return { x: simplex[0]!.x, value: simplex[0]!.v, iterations: iter, converged: iter < maxIterations };
+}
