@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { ivCommand } from "./commands/iv.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
@@ -47,6 +48,7 @@ program.addCommand(volCommand());
 program.addCommand(varCommand());
 program.addCommand(slippageCommand());
 program.addCommand(ivCommand());
+program.addCommand(calibrateCommand());
 
 try {
   await program.parseAsync(process.argv);

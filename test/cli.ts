@@ -116,6 +116,19 @@ describe("bulwark CLI", function () {
     expect(out.timings.fitMs).to.be.a("number");
   });
 
+  it("calibrate --json gives each asset's parameters in bps and a hashed report", function () {
+    const run = bulwark("calibrate", "--config", "config/calibrate.sample.json", "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { symbol: string; params: Record<string, number | string>; report: { reportHash: string } }[];
+    expect(out.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC"]);
+    for (const a of out) {
+      expect(Object.keys(a.params).sort()).to.deep.equal(
+        ["closeFactorBps", "liquidationBonusBps", "liquidationCapPerWindow", "liquidationThresholdBps", "liquidationWindow", "ltvBps"],
+      );
+      expect(a.report.reportHash).to.match(/^0x[0-9a-f]{64}$/);
+    }
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);

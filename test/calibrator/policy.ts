@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { calibrate, loadConfig } from "../../calibrator/commands/calibrate.js";
+import { DataError } from "../../calibrator/data/errors.js";
+import { DEFAULT_POLICY, liquidationHorizonSeconds, riskParameters, type RiskEstimates } from "../../calibrator/policy/riskPolicy.js";
+import { canonicalJson, reportHash } from "../../calibrator/report/reportHash.js";
+import { checkInvariants } from "../../calibrator/rules/riskRules.js";
+import { expectClose } from "../helpers/approx.js";
+
+const physics = { oracleHeartbeatSeconds: 3_600, keeperDelaySeconds: 600, executionSeconds: 600 };
+const estimates: RiskEstimates = {
+  horizonEs: 0.05,
+  hourlyVol: 0.008,
+  stressedSlippage: 0.01,
+  stressedSizeUsd: 1_000_000,
+  gasCostUsd: 50,
+  depthWithin: (s) => s * 100_000_000,
+};
+
+describe("calibrator/policy: risk estimates to parameters", function () {
+  it("follows the documented formulas step by step", function () {
+    const r = riskParameters(estimates, physics);
+    const kappa = 2.3263478740408408; // z at 99%
+    const bonusRaw = (0.01 + 50 / 1e6 + kappa * 0.008 * Math.sqrt(600 / 3600)) / (1 - 0.01);
+    const bonus = Math.max(bonusRaw, 0.02); // the 200 bps floor binds here (raw 1.78%)
+    const threshold = (Math.exp(-0.05) * 0.99) / (1 + bonus);
+    expectClose(r.intermediates.bonusRaw!, bonusRaw, 1e-15);
+    expectClose(r.intermediates.bonus!, bonus, 1e-15);
+    expectClose(r.intermediates.threshold!, threshold, 1e-15);
+    expect(r.liquidationBonusBps).to.equal(Math.ceil(bonus * 10_000));
+    expect(r.liquidationThresholdBps).to.equal(Math.floor(threshold * 10_000));
+    expect(r.ltvBps).to.equal(Math.floor(threshold * Math.exp(-1.6448536269514722 * 0.008 * Math.sqrt(24)) * 10_000));
+    expectClose(r.liquidationCapPerWindowUsd, bonus * 1e8, 1e-6);
+    expect(liquidationHorizonSeconds(physics)).to.equal(4_800);
+  });
+
+  it("always satisfies the on-chain invariants, with the toxic-spiral margin", function () {
+    for (const horizonEs of [0.001, 0.05, 0.3, 0.9]) {
+      for (const stressedSlippage of [0, 0.02, 0.2]) {
+        const r = riskParameters({ ...estimates, horizonEs, stressedSlippage }, physics);
+        const p = { ...r, liquidationCapPerWindow: 1n };
+        expect(checkInvariants(p, r.liquidationThresholdBps), `ES ${horizonEs} s ${stressedSlippage}`).to.equal(undefined);
+        expect((r.liquidationThresholdBps / 1e4) * (1 + r.liquidationBonusBps / 1e4)).to.be.at.most(1 - DEFAULT_POLICY.toxicSpiralMargin + 1e-4);
+      }
+    }
+  });
+
+  it("is monotone: more tail risk or more slippage never loosens the parameters", function () {
+    const calm = riskParameters(estimates, physics);
+    const wild = riskParameters({ ...estimates, horizonEs: 0.15, hourlyVol: 0.02 }, physics);
+    const thin = riskParameters({ ...estimates, stressedSlippage: 0.05 }, physics);
+    expect(wild.liquidationThresholdBps).to.be.below(calm.liquidationThresholdBps);
+    expect(wild.ltvBps).to.be.below(calm.ltvBps);
+    expect(thin.liquidationBonusBps).to.be.above(calm.liquidationBonusBps);
+    expect(thin.liquidationThresholdBps).to.be.below(calm.liquidationThresholdBps);
+  });
+});
+
+describe("calibrator: calibrate on the sample config", function () {
+  this.timeout(60_000);
+  const sample = "config/calibrate.sample.json";
+
+  it("produces valid parameters and a report whose hash is the keccak256 of its canonical content", function () {
+    const [weth, wbtc] = calibrate(sample);
+    for (const a of [weth!, wbtc!]) {
+      const { reportHash: hash, ...body } = a.report;
+      expect(hash).to.equal(reportHash(body));
+      expect(hash).to.match(/^0x[0-9a-f]{64}$/);
+      const p = { ...a.params, liquidationCapPerWindow: BigInt(a.params.liquidationCapPerWindow) };
+      expect(checkInvariants(p, p.liquidationThresholdBps)).to.equal(undefined);
+      expect((a.report.inputs as { candles: { sha256: string } }).candles.sha256).to.match(/^[0-9a-f]{64}$/);
+    }
+    expect(weth!.symbol).to.equal("WETH");
+    // The report is reproducible: the same inputs give the same hash.
+    expect(calibrate(sample)[0]!.report.reportHash).to.equal(weth!.report.reportHash);
+  });
+
+  it("canonical JSON sorts keys at every level and renders bigints as decimal strings", function () {
+    expect(canonicalJson({ b: 1, a: { d: 2n, c: [3, { f: 1, e: 2 }] } })).to.equal('{"a":{"c":[3,{"e":2,"f":1}],"d":"2"},"b":1}');
+  });
+
+  it("rejects a bad config naming the field, and a changed input changes the hash", function () {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-config-"));
+    const config = JSON.parse(readFileSync(sample, "utf8")) as { assets: Record<string, unknown>[] };
+    const absolute = (p: string) => join(process.cwd(), "config", p);
+    for (const a of config.assets) {
+      a.candles = absolute(a.candles as string);
+      a.pool = absolute(a.pool as string);
+      (a.options as { snapshot: string }).snapshot = absolute((a.options as { snapshot: string }).snapshot);
+    }
+    const bad = structuredClone(config);
+    delete (bad.assets[0]!.physics as Record<string, unknown>).keeperDelaySeconds;
+    writeFileSync(join(dir, "bad.json"), JSON.stringify(bad));
+    try {
+      loadConfig(join(dir, "bad.json"));
+      expect.fail("expected a DataError");
+    } catch (error) {
+      expect(error).to.be.instanceOf(DataError);
+      expect((error as DataError).field).to.equal("assets.0.physics.keeperDelaySeconds");
+    }
+    const cheaperGas = structuredClone(config);
+    cheaperGas.assets = [cheaperGas.assets[0]!];
+    writeFileSync(join(dir, "a.json"), JSON.stringify(cheaperGas));
+    cheaperGas.assets[0]!.gasCostUsd = 5;
+    writeFileSync(join(dir, "b.json"), JSON.stringify(cheaperGas));
+    expect(calibrate(join(dir, "a.json"))[0]!.report.reportHash).to.not.equal(calibrate(join(dir, "b.json"))[0]!.report.reportHash);
+  });
+});
