@@ -10,6 +10,7 @@ export interface VolResult {
   model: "hist" | "ewma" | "garch";
   n: number;
   params: Record<string, number>;
+  /** GARCH: the full log-likelihood including constants (Gaussian, or Student-t with --dist student-t). */
   logLikelihood?: number;
   sigmaNext: number;
   annualizedVol: number;
@@ -25,6 +26,7 @@ interface VolOptions {
   maxGap: number;
   allowGaps?: boolean;
   varianceTargeting?: boolean;
+  dist: "normal" | "student-t";
   json?: boolean;
 }
 
@@ -36,7 +38,7 @@ export function runVol(options: VolOptions): VolResult {
   const t0 = performance.now();
   let result: Omit<VolResult, "timings" | "annualizedVol" | "periodsPerYear">;
   if (options.model === "garch") {
-    const fit = fitGarch(returns, { varianceTargeting: options.varianceTargeting === true });
+    const fit = fitGarch(returns, { varianceTargeting: options.varianceTargeting === true, distribution: options.dist });
     result = { model: "garch", n: returns.length, params: { ...fit.params }, logLikelihood: fit.logLikelihood, sigmaNext: Math.sqrt(fit.sigma2Next) };
   } else if (options.model === "ewma") {
     const fit = ewma(returns, options.lambda);
@@ -58,6 +60,7 @@ export function volCommand(): Command {
     .option("--max-gap <candles>", "longest run of missing candles accepted", nonNegativeInteger, DEFAULT_MAX_MISSING_CANDLES)
     .option("--allow-gaps", "accept longer gaps; returns across them are dropped")
     .option("--variance-targeting", "GARCH: omega = s^2 (1 - alpha - beta)")
+    .addOption(new Option("--dist <distribution>", "GARCH innovations").choices(["normal", "student-t"]).default("normal"))
     .option("--json", "machine-readable output")
     .action((options: VolOptions) => {
       const result = runVol(options);

@@ -4,7 +4,9 @@
  * σ²_0 set to the backcast. Returns are rescaled by a power of 10 for the optimiser; parameters,
  * variances and the log-likelihood are reported on the original scale.
  */
+import gammaln from "@stdlib/math-base-special-gammaln";
 import { minimizeBfgs } from "./optimize.js";
+import { excessKurtosis } from "./tails.js";
 import { backcast, sampleMoments } from "./volatility.js";
 
 export interface GarchParams {
@@ -12,11 +14,14 @@ export interface GarchParams {
   omega: number;
   alpha: number;
   beta: number;
+  /** Degrees of freedom of standardised Student-t innovations (> 2); absent for Gaussian. */
+  nu?: number;
 }
 
 export interface GarchFit {
   params: GarchParams;
-  /** Full Gaussian log-likelihood including constants, on the original scale of the returns. */
+  distribution: "normal" | "student-t";
+  /** Full log-likelihood including constants, on the original scale of the returns. */
   logLikelihood: number;
   /** σ²_t for each return (original scale). */
   conditionalVariances: Float64Array;
@@ -33,6 +38,8 @@ export interface GarchFit {
 export interface GarchOptions {
   /** Engle–Mezrich variance targeting: ω = s²(1 − α − β) with the sample variance s². */
   varianceTargeting?: boolean;
+  /** Innovation distribution (methods.md §1); Gaussian by default. */
+  distribution?: "normal" | "student-t";
 }
 
 const LN_2PI = Math.log(2 * Math.PI);
@@ -81,22 +88,77 @@ export function garchLogLikelihood(
   return { value, gradient: [gMu, gOmega, gAlpha, gBeta], sigma2Next: h };
 }
 
+/**
+ * Log-likelihood with standardised Student-t innovations (unit variance, ν > 2):
+ * ℓ_t = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ln(π(ν−2)σ²_t) − ((ν+1)/2)·ln(1 + ε²_t/(σ²_t(ν−2))),
+ * and its gradient in (μ, ω, α, β) by the same recursion of ∂σ²_t (ν's derivative is numerical).
+ */
+export function garchStudentTLogLikelihood(
+  x: ArrayLike<number>,
+  p: GarchParams,
+  backcastValue: number,
+  variances?: Float64Array,
+): { value: number; gradient: [number, number, number, number]; sigma2Next: number } {
+  const { mu, omega, alpha, beta } = p;
+  const nu = p.nu!;
+  if (!(nu > 2)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
+  const constant = gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
+  let h = omega + (alpha + beta) * backcastValue;
+  let dMu = 0;
+  let dOmega = 1;
+  let dAlpha = backcastValue;
+  let dBeta = backcastValue;
+  let value = 0;
+  let gMu = 0;
+  let gOmega = 0;
+  let gAlpha = 0;
+  let gBeta = 0;
+  for (let t = 0; t < x.length; t++) {
+    if (!(h > 0)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
+    if (variances) variances[t] = h;
+    const e = x[t]! - mu;
+    const e2 = e * e;
+    const q = e2 / (h * (nu - 2));
+    value += constant - 0.5 * Math.log(h) - ((nu + 1) / 2) * Math.log1p(q);
+    const c = -0.5 / h + ((nu + 1) * q) / (2 * h * (1 + q)); // ∂ℓ_t/∂h
+    const cE = -((nu + 1) * e) / (h * (nu - 2) * (1 + q)); // ∂ℓ_t/∂ε
+    gMu += c * dMu - cE;
+    gOmega += c * dOmega;
+    gAlpha += c * dAlpha;
+    gBeta += c * dBeta;
+    const nextDMu = -2 * alpha * e + beta * dMu;
+    dOmega = 1 + beta * dOmega;
+    dAlpha = e2 + beta * dAlpha;
+    dBeta = h + beta * dBeta;
+    dMu = nextDMu;
+    h = omega + alpha * e2 + beta * h;
+  }
+  return { value, gradient: [gMu, gOmega, gAlpha, gBeta], sigma2Next: h };
+}
+
+/** ν = 2 + NU_FLOOR + e^u keeps the variance of the innovations finite. */
+const NU_FLOOR = 0.05;
+
 const logistic = (u: number) => 1 / (1 + Math.exp(-u));
 const logit = (p: number) => Math.log(p / (1 - p));
 
 /** Unconstrained coordinates: (μ, ln ω, logit(persistence), logit(α / persistence)). */
-function fromUnconstrained(u: ArrayLike<number>, targetVariance: number | undefined): GarchParams {
+function fromUnconstrained(u: ArrayLike<number>, targetVariance: number | undefined, studentT: boolean): GarchParams {
   const i = targetVariance === undefined ? 1 : 0;
   const persistence = MAX_PERSISTENCE * logistic(u[i + 1]!);
   const alpha = persistence * logistic(u[i + 2]!);
   const omega = targetVariance === undefined ? Math.exp(u[1]!) : targetVariance * (1 - persistence);
-  return { mu: u[0]!, omega, alpha, beta: persistence - alpha };
+  const p: GarchParams = { mu: u[0]!, omega, alpha, beta: persistence - alpha };
+  if (studentT) p.nu = 2 + NU_FLOOR + Math.exp(u[i + 3]!);
+  return p;
 }
 
 function toUnconstrained(p: GarchParams, varianceTargeting: boolean): number[] {
   const persistence = p.alpha + p.beta;
   const core = [logit(persistence / MAX_PERSISTENCE), logit(p.alpha / persistence)];
-  return varianceTargeting ? [p.mu, ...core] : [p.mu, Math.log(p.omega), ...core];
+  const u = varianceTargeting ? [p.mu, ...core] : [p.mu, Math.log(p.omega), ...core];
+  if (p.nu !== undefined) u.push(Math.log(p.nu - 2 - NU_FLOOR));
+  return u;
 }
 
 /** Scale factor 10^k that brings the sample variance into [1, 10^4) (arch rescales similarly). */
@@ -122,13 +184,20 @@ export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {})
   const targeting = options.varianceTargeting === true;
   const target = targeting ? variance : undefined;
 
+  const studentT = options.distribution === "student-t";
+  const logLikelihood = studentT ? garchStudentTLogLikelihood : garchLogLikelihood;
+  // methods.md: ν₀ = max((4k − 6)/(k − 3), 4) when the kurtosis k exceeds 3.75, else 12.
+  const kurtosis = excessKurtosis(x) + 3;
+  const nu0 = kurtosis > 3.75 ? Math.max((4 * kurtosis - 6) / (kurtosis - 3), 4) : 12;
+
   // Starting values: the arch grid, keeping the point with the highest log-likelihood.
   let best: GarchParams | undefined;
   let bestValue = -Infinity;
   for (const alpha of [0.01, 0.05, 0.1, 0.2]) {
     for (const persistence of [0.5, 0.7, 0.9, 0.98]) {
-      const start = { mu: mean, omega: variance * (1 - persistence), alpha, beta: persistence - alpha };
-      const { value } = garchLogLikelihood(x, start, bc);
+      const start: GarchParams = { mu: mean, omega: variance * (1 - persistence), alpha, beta: persistence - alpha };
+      if (studentT) start.nu = nu0;
+      const { value } = logLikelihood(x, start, bc);
       if (value > bestValue) {
         bestValue = value;
         best = start;
@@ -138,8 +207,8 @@ export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {})
 
   // Minimise −ℓ/n in unconstrained coordinates, with the chain rule through the transform.
   const objective = (u: Float64Array) => {
-    const p = fromUnconstrained(u, target);
-    const { value, gradient } = garchLogLikelihood(x, p, bc);
+    const p = fromUnconstrained(u, target, studentT);
+    const { value, gradient } = logLikelihood(x, p, bc);
     const [gMu, gOmega, gAlpha, gBeta] = gradient;
     const i = targeting ? 0 : 1;
     const persistence = p.alpha + p.beta;
@@ -149,19 +218,33 @@ export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {})
     // α = P·sA, β = P·(1 − sA): derivatives through P and through sA.
     const gP = gAlpha * sA + gBeta * (1 - sA) + (targeting ? -gOmega * (target as number) : 0);
     const gA = (gAlpha - gBeta) * persistence * sA * (1 - sA);
-    const grad = targeting
-      ? Float64Array.of(gMu, gP * dPersistence, gA)
-      : Float64Array.of(gMu, gOmega * p.omega, gP * dPersistence, gA);
-    return { value: -value / n, gradient: grad.map((g) => -g / n) };
+    const grad = targeting ? [gMu, gP * dPersistence, gA] : [gMu, gOmega * p.omega, gP * dPersistence, gA];
+    if (studentT) {
+      // ∂ℓ/∂u_ν by a central difference (lnΓ's derivative is not needed anywhere else).
+      const h = 1e-5;
+      const up = Float64Array.from(u);
+      const down = Float64Array.from(u);
+      up[i + 3] = up[i + 3]! + h;
+      down[i + 3] = down[i + 3]! - h;
+      grad.push(
+        (logLikelihood(x, fromUnconstrained(up, target, true), bc).value -
+          logLikelihood(x, fromUnconstrained(down, target, true), bc).value) /
+          (2 * h),
+      );
+    }
+    return { value: -value / n, gradient: Float64Array.from(grad, (g) => -g / n) };
   };
   const result = minimizeBfgs(objective, toUnconstrained(best!, targeting), { maxIterations: 1_000, gradientTolerance: 1e-9 });
-  const fitted = fromUnconstrained(result.x, target);
+  const fitted = fromUnconstrained(result.x, target, studentT);
   const variances = new Float64Array(n);
-  const { value, sigma2Next } = garchLogLikelihood(x, fitted, bc, variances);
+  const { value, sigma2Next } = logLikelihood(x, fitted, bc, variances);
   const s2 = scale * scale;
   for (let i = 0; i < n; i++) variances[i] = variances[i]! / s2;
+  const params: GarchParams = { mu: fitted.mu / scale, omega: fitted.omega / s2, alpha: fitted.alpha, beta: fitted.beta };
+  if (studentT) params.nu = fitted.nu!;
   return {
-    params: { mu: fitted.mu / scale, omega: fitted.omega / s2, alpha: fitted.alpha, beta: fitted.beta },
+    params,
+    distribution: studentT ? "student-t" : "normal",
     logLikelihood: value + n * Math.log(scale),
     conditionalVariances: variances,
     sigma2Next: sigma2Next / s2,
