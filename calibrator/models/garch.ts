@@ -48,7 +48,9 @@ const MAX_PERSISTENCE = 1 - 1e-7;
 
 /**
  * Log-likelihood and its gradient in (μ, ω, α, β) for returns `x`, by the recursion of ∂σ²_t.
- * `variances`, when given, receives σ²_t.
+ * Gaussian innovations, or standardised Student-t ones when `p.nu` is set (unit variance, ν > 2):
+ * ℓ_t = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ln(π(ν−2)σ²_t) − ((ν+1)/2)·ln(1 + ε²_t/(σ²_t(ν−2))).
+ * ν's own derivative is left to the caller (numerical). `variances`, when given, receives σ²_t.
  */
 export function garchLogLikelihood(
   x: ArrayLike<number>,
@@ -57,6 +59,10 @@ export function garchLogLikelihood(
   variances?: Float64Array,
 ): { value: number; gradient: [number, number, number, number]; sigma2Next: number } {
   const { mu, omega, alpha, beta } = p;
+  const nu = p.nu;
+  const studentT = nu !== undefined;
+  if (studentT && !(nu > 2)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
+  const tConstant = studentT ? gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2)) : 0;
   let h = omega + (alpha + beta) * backcastValue;
   let dMu = 0;
   let dOmega = 1;
@@ -72,60 +78,22 @@ export function garchLogLikelihood(
     if (variances) variances[t] = h;
     const e = x[t]! - mu;
     const e2 = e * e;
-    value -= 0.5 * (LN_2PI + Math.log(h) + e2 / h);
-    const c = -0.5 * (1 / h - e2 / (h * h)); // ∂ℓ_t/∂h
-    gMu += c * dMu + e / h;
-    gOmega += c * dOmega;
-    gAlpha += c * dAlpha;
-    gBeta += c * dBeta;
-    const nextDMu = -2 * alpha * e + beta * dMu;
-    dOmega = 1 + beta * dOmega;
-    dAlpha = e2 + beta * dAlpha;
-    dBeta = h + beta * dBeta;
-    dMu = nextDMu;
-    h = omega + alpha * e2 + beta * h;
-  }
-  return { value, gradient: [gMu, gOmega, gAlpha, gBeta], sigma2Next: h };
-}
-
-/**
- * Log-likelihood with standardised Student-t innovations (unit variance, ν > 2):
- * ℓ_t = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ln(π(ν−2)σ²_t) − ((ν+1)/2)·ln(1 + ε²_t/(σ²_t(ν−2))),
- * and its gradient in (μ, ω, α, β) by the same recursion of ∂σ²_t (ν's derivative is numerical).
- */
-export function garchStudentTLogLikelihood(
-  x: ArrayLike<number>,
-  p: GarchParams,
-  backcastValue: number,
-  variances?: Float64Array,
-): { value: number; gradient: [number, number, number, number]; sigma2Next: number } {
-  const { mu, omega, alpha, beta } = p;
-  const nu = p.nu!;
-  if (!(nu > 2)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
-  const constant = gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
-  let h = omega + (alpha + beta) * backcastValue;
-  let dMu = 0;
-  let dOmega = 1;
-  let dAlpha = backcastValue;
-  let dBeta = backcastValue;
-  let value = 0;
-  let gMu = 0;
-  let gOmega = 0;
-  let gAlpha = 0;
-  let gBeta = 0;
-  for (let t = 0; t < x.length; t++) {
-    if (!(h > 0)) return { value: -Infinity, gradient: [0, 0, 0, 0], sigma2Next: NaN };
-    if (variances) variances[t] = h;
-    const e = x[t]! - mu;
-    const e2 = e * e;
-    const q = e2 / (h * (nu - 2));
-    value += constant - 0.5 * Math.log(h) - ((nu + 1) / 2) * Math.log1p(q);
-    const c = -0.5 / h + ((nu + 1) * q) / (2 * h * (1 + q)); // ∂ℓ_t/∂h
-    const cE = -((nu + 1) * e) / (h * (nu - 2) * (1 + q)); // ∂ℓ_t/∂ε
-    gMu += c * dMu - cE;
-    gOmega += c * dOmega;
-    gAlpha += c * dAlpha;
-    gBeta += c * dBeta;
+    let dLdh: number; // ∂ℓ_t/∂σ²_t
+    let dLde: number; // ∂ℓ_t/∂ε_t
+    if (studentT) {
+      const q = e2 / (h * (nu - 2));
+      value += tConstant - 0.5 * Math.log(h) - ((nu + 1) / 2) * Math.log1p(q);
+      dLdh = -0.5 / h + ((nu + 1) * q) / (2 * h * (1 + q));
+      dLde = -((nu + 1) * e) / (h * (nu - 2) * (1 + q));
+    } else {
+      value -= 0.5 * (LN_2PI + Math.log(h) + e2 / h);
+      dLdh = -0.5 * (1 / h - e2 / (h * h));
+      dLde = -e / h;
+    }
+    gMu += dLdh * dMu - dLde; // ∂ε_t/∂μ = −1
+    gOmega += dLdh * dOmega;
+    gAlpha += dLdh * dAlpha;
+    gBeta += dLdh * dBeta;
     const nextDMu = -2 * alpha * e + beta * dMu;
     dOmega = 1 + beta * dOmega;
     dAlpha = e2 + beta * dAlpha;
@@ -185,7 +153,7 @@ export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {})
   const target = targeting ? variance : undefined;
 
   const studentT = options.distribution === "student-t";
-  const logLikelihood = studentT ? garchStudentTLogLikelihood : garchLogLikelihood;
+  const logLikelihood = garchLogLikelihood;
   // methods.md: ν₀ = max((4k − 6)/(k − 3), 4) when the kurtosis k exceeds 3.75, else 12.
   const kurtosis = excessKurtosis(x) + 3;
   const nu0 = kurtosis > 3.75 ? Math.max((4 * kurtosis - 6) / (kurtosis - 3), 4) : 12;
