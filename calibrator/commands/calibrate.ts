@@ -17,7 +17,7 @@ import { maxSellWithinSlippage, simulateExactInput, spotPrice } from "../models/
 import { DEFAULT_POLICY, liquidationHorizonSeconds, riskParameters } from "../policy/riskPolicy.js";
 import { canonicalJson, reportHash } from "../report/reportHash.js";
 import { impliedVolSurface } from "./iv.js";
-import { volatileSide } from "./slippage.js";
+import { toUnits, volatileSide } from "./slippage.js";
 
 const physicsSchema = z.object({
   oracleHeartbeatSeconds: z.number().int().positive(),
@@ -136,7 +136,7 @@ export function calibrate(configFile: string): AssetCalibration[] {
     const spot = spotPrice(pool, side.sellToken0);
     const inDecimals = side.sellToken0 ? pool.token0.decimals : pool.token1.decimals;
     const outDecimals = side.sellToken0 ? pool.token1.decimals : pool.token0.decimals;
-    const units = (usd: number) => BigInt(Math.floor((usd / spot) * 1e6)) * 10n ** BigInt(inDecimals - 6);
+    const units = (usd: number) => toUnits(usd / spot, inDecimals);
     const slippageOf = (amountIn: bigint, amountOut: bigint) =>
       1 - Number(amountOut) / 10 ** outDecimals / (Number(amountIn) / 10 ** inDecimals) / spot;
     const stressed = simulateExactInput(pool, units(asset.stressedSizeUsd), side.sellToken0);
