@@ -407,7 +407,8 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     function guardianTighten(address asset, RiskParams calldata newParams) external onlyRole(GUARDIAN_ROLE) {
         uint256 currentSlot = _listedSlot(asset);
         RiskParams memory current = currentSlot.unpack();
-        if (PackedRiskParams.pack(newParams) == currentSlot & PackedRiskParams.PARAMS_MASK) revert NoChange(asset);
+        uint256 proposed = PackedRiskParams.pack(newParams);
+        if (proposed == currentSlot & PackedRiskParams.PARAMS_MASK) revert NoChange(asset);
         if (newParams.ltvBps > current.ltvBps) revert NotTightening(asset, Param.Ltv);
         if (newParams.liquidationThresholdBps > current.liquidationThresholdBps) {
             revert NotTightening(asset, Param.LiquidationThreshold);
@@ -423,7 +424,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             revert NotTightening(asset, Param.LiquidationWindow);
         }
         _checkAllBounds(asset, newParams);
-        uint256 stateWord = _writeParams(asset, currentSlot, PackedRiskParams.pack(newParams), _stateWords[asset]);
+        uint256 stateWord = _writeParams(asset, currentSlot, proposed, _stateWords[asset]);
         _stateWords[asset] = stateWord.withLastUpdateNow();
         emit GuardianTightened(asset, current, newParams);
     }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { packParams, packReport } from "../calibrator/rules/packing.js";
 import { Param, type RiskParams } from "../calibrator/rules/types.js";
-import { signReport } from "../scripts/lib/reportSigning.js";
+import { mutableTypes, signReport } from "../scripts/lib/reportSigning.js";
 import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../scripts/lib/system.js";
 import { propose, refreshFeeds, submit, submitBatch } from "./helpers/reports.js";
 
@@ -69,13 +69,11 @@ describe("BoundedRiskUpdater: accepted reports", function () {
     const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
     const { REPORT_TYPES, BATCH_TYPES } = await import("../calibrator/rules/eip712.js");
     const { TypedDataEncoder } = await import("ethers");
-    const mutable = (t: Record<string, readonly { name: string; type: string }[]>) =>
-      Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map((f) => ({ ...f }))]));
     expect(await system.updater.reportDigest(packReport(report))).to.equal(
-      TypedDataEncoder.hash(system.domain, mutable(REPORT_TYPES), report),
+      TypedDataEncoder.hash(system.domain, mutableTypes(REPORT_TYPES), report),
     );
     expect(await system.updater.batchDigest([packReport(report), packReport(report)])).to.equal(
-      TypedDataEncoder.hash(system.domain, mutable(BATCH_TYPES), { reports: [report, report] }),
+      TypedDataEncoder.hash(system.domain, mutableTypes(BATCH_TYPES), { reports: [report, report] }),
     );
   });
 

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { loadOptionSnapshot, type OptionQuote } from "../data/deribit.js";
 import { isoUtc } from "../data/timestamps.js";
 import { impliedVolatility } from "../models/black76.js";
-import { fitSviSlice, type PreviousSlice, type SviParams } from "../models/svi.js";
+import { fitSviSlice, type PreviousSlice, type SviParams, sviTotalVariance } from "../models/svi.js";
 
 const YEAR_SECONDS = 365 * 86_400;
 /** Options this close to expiry carry too little time value for a stable inversion. */
@@ -93,7 +93,7 @@ export function ivCommand(): Command {
           expiry: s.expiry.slice(0, 10),
           "T (days)": (s.T * 365).toFixed(1),
           n: s.n,
-          "ATM IV": `${(Math.sqrt((s.svi.a + s.svi.b * (-s.svi.rho * s.svi.m + Math.sqrt(s.svi.m ** 2 + s.svi.sigma ** 2))) / s.T) * 100).toFixed(2)}%`,
+          "ATM IV": `${(Math.sqrt(sviTotalVariance(s.svi, 0) / s.T) * 100).toFixed(2)}%`,
           "RMSE (vol pts)": (s.rmseIv * 100).toFixed(3),
           butterflyFree: s.butterflyFree,
           calendarFree: s.calendarFree,

@@ -1,10 +1,10 @@
 /** `bulwark var`: VaR and ES of a candle file's log returns over a horizon, by four methods. */
 import { Command, Option } from "commander";
-import { candleLogReturns, DEFAULT_MAX_MISSING_CANDLES, loadCandles } from "../data/candles.js";
 import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch } from "../models/garch.js";
 import { historicalVarEs, normalVarEs, studentTDofFromKurtosis, studentTVarEs } from "../models/tails.js";
 import { sampleMoments } from "../models/volatility.js";
+import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
 import { nonNegativeInteger, openUnitInterval, positiveInteger, positiveNumber } from "./options.js";
 
 type Method = "historical" | "normal" | "student-t" | "fhs";
@@ -20,16 +20,13 @@ export interface VarResult {
   paths?: number;
 }
 
-interface VarOptions {
-  input: string;
+interface VarOptions extends CandleInputOptions {
   confidence: number;
   horizonPeriods: number;
   method: Method;
   nu?: number;
   paths: number;
   seed: number;
-  maxGap: number;
-  allowGaps?: boolean;
   json?: boolean;
 }
 
@@ -38,8 +35,7 @@ interface VarOptions {
  * (μH, σ√H); FHS is the horizon-aware method (GARCH volatility clustering over the H periods).
  */
 export function runVar(options: VarOptions): VarResult {
-  const candles = loadCandles(options.input, { maxMissingCandles: options.maxGap, allowGaps: options.allowGaps === true });
-  const returns = candleLogReturns(candles, options.maxGap);
+  const { returns } = loadReturns(options);
   const h = options.horizonPeriods;
   const base = { method: options.method, confidence: options.confidence, horizonPeriods: h, n: returns.length };
   const { mean, variance } = sampleMoments(returns);
@@ -61,17 +57,13 @@ export function runVar(options: VarOptions): VarResult {
 }
 
 export function varCommand(): Command {
-  return new Command("var")
-    .description("value at risk and expected shortfall of log returns (losses as positive fractions)")
-    .requiredOption("--input <file>", "OHLC candle CSV")
+  return withCandleInput(new Command("var").description("value at risk and expected shortfall of log returns (losses as positive fractions)"))
     .requiredOption("--confidence <c>", "confidence level in (0, 1), e.g. 0.99", openUnitInterval)
     .option("--horizon-periods <h>", "horizon in candle periods", positiveInteger, 1)
     .addOption(new Option("--method <method>", "estimator").choices(["historical", "normal", "student-t", "fhs"]).default("historical"))
     .option("--nu <nu>", "Student-t degrees of freedom (default: from the sample kurtosis)", positiveNumber)
     .option("--paths <n>", "FHS simulated paths", positiveInteger, 10_000)
     .option("--seed <n>", "FHS random seed", nonNegativeInteger, 1)
-    .option("--max-gap <candles>", "longest run of missing candles accepted", nonNegativeInteger, DEFAULT_MAX_MISSING_CANDLES)
-    .option("--allow-gaps", "accept longer gaps; returns across them are dropped")
     .option("--json", "machine-readable output")
     .action((options: VarOptions) => {
       const result = runVar(options);

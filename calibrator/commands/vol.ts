@@ -1,10 +1,10 @@
 /** `bulwark vol`: volatility of a candle file's log returns (historical, EWMA or GARCH(1,1)). */
 import { performance } from "node:perf_hooks";
 import { Command, Option } from "commander";
-import { candleLogReturns, DEFAULT_MAX_MISSING_CANDLES, loadCandles } from "../data/candles.js";
 import { fitGarch } from "../models/garch.js";
 import { annualize, ewma, historicalVolatility } from "../models/volatility.js";
-import { nonNegativeInteger, openUnitInterval, positiveNumber } from "./options.js";
+import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
+import { openUnitInterval, positiveNumber } from "./options.js";
 
 export interface VolResult {
   model: "hist" | "ewma" | "garch";
@@ -18,21 +18,17 @@ export interface VolResult {
   timings: { fitMs: number };
 }
 
-interface VolOptions {
-  input: string;
+interface VolOptions extends CandleInputOptions {
   model: "hist" | "ewma" | "garch";
   lambda: number;
   periodsPerYear?: number;
-  maxGap: number;
-  allowGaps?: boolean;
   varianceTargeting?: boolean;
   dist: "normal" | "student-t";
   json?: boolean;
 }
 
 export function runVol(options: VolOptions): VolResult {
-  const candles = loadCandles(options.input, { maxMissingCandles: options.maxGap, allowGaps: options.allowGaps === true });
-  const returns = candleLogReturns(candles, options.maxGap);
+  const { candles, returns } = loadReturns(options);
   // Crypto trades around the clock: a year holds 365 days of candles.
   const periodsPerYear = options.periodsPerYear ?? (365 * 86_400) / candles.intervalSeconds;
   const t0 = performance.now();
@@ -51,14 +47,10 @@ export function runVol(options: VolOptions): VolResult {
 }
 
 export function volCommand(): Command {
-  return new Command("vol")
-    .description("volatility of a candle CSV's close-to-close log returns")
-    .requiredOption("--input <file>", "OHLC candle CSV (any layout of the shared data)")
+  return withCandleInput(new Command("vol").description("volatility of a candle CSV's close-to-close log returns"))
     .addOption(new Option("--model <model>", "estimator").choices(["hist", "ewma", "garch"]).default("garch"))
     .option("--lambda <lambda>", "EWMA decay (RiskMetrics 0.94)", openUnitInterval, 0.94)
     .option("--periods-per-year <n>", "annualisation (default: from the candle interval, 365 days a year)", positiveNumber)
-    .option("--max-gap <candles>", "longest run of missing candles accepted", nonNegativeInteger, DEFAULT_MAX_MISSING_CANDLES)
-    .option("--allow-gaps", "accept longer gaps; returns across them are dropped")
     .option("--variance-targeting", "GARCH: omega = s^2 (1 - alpha - beta)")
     .addOption(new Option("--dist <distribution>", "GARCH innovations").choices(["normal", "student-t"]).default("normal"))
     .option("--json", "machine-readable output")

@@ -9,8 +9,8 @@ export function toCompact(signature: string): CompactSignature {
   return { r: sig.r as `0x${string}`, vs: sig.yParityAndS as `0x${string}` };
 }
 
-// ethers wants mutable field arrays.
-const mutableTypes = <T extends Record<string, readonly { name: string; type: string }[]>>(types: T) =>
+/** The EIP-712 type definitions with mutable field arrays, as ethers wants them. */
+export const mutableTypes = <T extends Record<string, readonly { name: string; type: string }[]>>(types: T) =>
   Object.fromEntries(Object.entries(types).map(([k, v]) => [k, v.map((f) => ({ ...f }))]));
 
 export async function signReport(
