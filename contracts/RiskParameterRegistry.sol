@@ -85,6 +85,15 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     }
 
     /// @inheritdoc IRiskParameterRegistry
+    function effectiveParamsPacked(address asset) external view returns (uint256 packed) {
+        uint256 slot = _listedSlot(asset);
+        // Replace the threshold field by its effective value; a frozen asset lends nothing (LTV 0).
+        packed = (slot & PackedRiskParams.PARAMS_MASK & ~uint256(0xFFFF_FFFF))
+            | (uint256(_effectiveThreshold(asset, slot)) << 16);
+        if (slot & FROZEN_BIT == 0) packed |= slot & 0xFFFF;
+    }
+
+    /// @inheritdoc IRiskParameterRegistry
     function storedParams(address asset) external view returns (RiskParams memory) {
         return _listedSlot(asset).unpack();
     }

@@ -58,6 +58,11 @@ interface IRiskParameterRegistry {
     /// @return The effective parameters.
     function effectiveParams(address asset) external view returns (RiskParams memory);
 
+    /// @notice `effectiveParams` as one `PackedRiskParams` word: the cheap read for consumer contracts.
+    /// @param asset A listed asset.
+    /// @return packed The effective parameters, layout of `PackedRiskParams` (bits above 191 are zero).
+    function effectiveParamsPacked(address asset) external view returns (uint256 packed);
+
     /// @notice The stored target parameters (what a report's `expectedCurrentParams` must equal).
     /// @param asset A listed asset.
     /// @return The stored parameters.

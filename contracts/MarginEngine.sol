@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {AccountSnapshot, IMarginEngine, LiquidationConfig} from "./interfaces/IMarginEngine.sol";
+import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
+import {AccountWord} from "./libraries/AccountWord.sol";
+import {InterestRateModel, RateModel} from "./libraries/InterestRateModel.sol";
+import {LiquidationRateLimit} from "./libraries/LiquidationRateLimit.sol";
+import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
+
+/// @title MarginEngine
+/// @notice The lending pool of one debt asset and the cross-margin accounts that borrow from it.
+///         Lenders hold ERC-4626 shares; borrowers post several collateral tokens; liquidations obey
+///         the registry's close factor, bonus and per-window rate limit; bad debt is written off
+///         against the reserve first and then against lenders.
+/// @dev Values are 18-decimal amounts of the debt asset: the oracle prices each collateral in the debt
+///      asset's unit of account (docs/engine.md). Rounding: collateral values and seizures round down,
+///      debts and fees round up, the pool's total borrows round down, so every rounding favours the pool.
+///      Storage is packed by hand (layouts below) because a borrow or a liquidation touches each word once.
+contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardTransient {
+    using AccountWord for uint256;
+    using PackedRiskParams for uint256;
+    using SafeERC20 for IERC20;
+
+    /// @notice Role allowed to pause borrowing and withdrawals.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Most collateral assets one account may hold (bounds every loop over an account).
+    uint256 public constant MAX_COLLATERALS_PER_ACCOUNT = AccountWord.MAX_COLLATERALS;
+    /// @notice Largest minimum-leftover value governance may set (18 decimals).
+    uint256 public constant MAX_MIN_LEFTOVER_VALUE = 1_000_000e18;
+    /// @notice Largest share of the bonus the protocol may take.
+    uint256 public constant MAX_PROTOCOL_FEE_BPS = 5_000;
+    /// @notice Lowest full-close health factor governance may set (bps of 1.0).
+    uint256 public constant MIN_FULL_CLOSE_HEALTH_BPS = 5_000;
+
+    uint256 private constant WAD = 1e18;
+    uint256 private constant BPS = 10_000;
+    uint256 private constant BPS_TO_WAD = 1e14;
+    uint256 private constant U40 = (1 << 40) - 1;
+    uint256 private constant U112 = (1 << 112) - 1;
+    uint256 private constant U128 = (1 << 128) - 1;
+    uint256 private constant NOT_HELD = type(uint256).max;
+
+    // Pool word: borrowIndex (WAD) 0..111, lastAccrual 112..151, rate model 152..239, pause flags 240, 241.
+    uint256 private constant TIME_SHIFT = 112;
+    uint256 private constant MODEL_SHIFT = 152;
+    uint256 private constant MODEL_MASK = ((1 << 88) - 1) << MODEL_SHIFT;
+    uint256 private constant BORROW_PAUSED = 1 << 240;
+    uint256 private constant WITHDRAW_PAUSED = 1 << 241;
+    // Liquidation word: fullCloseHealthBps 0..15, rateLimitBypassHealthBps 16..31, protocolFeeBps 32..47,
+    // minLeftoverValue 48..143, number of listed collaterals 144..151.
+    uint256 private constant LISTED_SHIFT = 144;
+    // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..127, totalDeposited 128..255.
+    // Collateral-by-id word: token 0..159, decimals 160..167.
+
+    IRiskParameterRegistry public immutable registry;
+    IPriceOracle public immutable oracle;
+    /// @dev 10^(18 - debt decimals): debt units to 18-decimal values.
+    uint256 private immutable _debtScale;
+    /// @dev The debt asset (ERC-4626 `asset()`), kept here because parameters named `asset` shadow it.
+    IERC20 private immutable _debtToken;
+
+    uint256 private _poolWord;
+    /// @dev cash 0..127, totalScaledDebt 128..255.
+    uint256 private _balancesWord;
+    /// @dev reserve 0..127, cumulative bad debt written off 128..255.
+    uint256 private _reserveWord;
+    uint256 private _liquidationWord;
+    mapping(address account => uint256) private _accounts;
+    /// @dev Collateral balances by position in the account word, two uint128 per slot.
+    mapping(address account => uint256[4]) private _balances;
+    mapping(address token => uint256) private _collateralByToken;
+    uint256[256] private _collateralById;
+    /// @dev LiquidationRateLimit buckets by collateral id.
+    uint256[256] private _rateLimits;
+
+    /// @notice Deploys the pool for `debtAsset`.
+    /// @param debtAsset The borrowed asset (at most 18 decimals).
+    /// @param name_ Lender share name.
+    /// @param symbol_ Lender share symbol.
+    /// @param registry_ The RiskParameterRegistry (the BoundedRiskUpdater's address).
+    /// @param oracle_ The PriceOracle.
+    /// @param governance The timelock (DEFAULT_ADMIN_ROLE).
+    /// @param guardian May pause (zero: grant later).
+    /// @param model The initial interest rate model.
+    /// @param config The initial liquidation configuration.
+    constructor(
+        IERC20Metadata debtAsset,
+        string memory name_,
+        string memory symbol_,
+        IRiskParameterRegistry registry_,
+        IPriceOracle oracle_,
+        address governance,
+        address guardian,
+        RateModel memory model,
+        LiquidationConfig memory config
+    ) ERC20(name_, symbol_) ERC4626(debtAsset) {
+        if (address(registry_) == address(0) || address(oracle_) == address(0) || governance == address(0)) {
+            revert ZeroAddress();
+        }
+        uint8 debtDecimals = debtAsset.decimals();
+        if (debtDecimals > 18) revert UnsupportedDecimals(debtDecimals);
+        registry = registry_;
+        oracle = oracle_;
+        _debtScale = 10 ** (18 - debtDecimals);
+        _debtToken = debtAsset;
+        _grantRole(DEFAULT_ADMIN_ROLE, governance);
+        if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
+        _poolWord = WAD | (block.timestamp << TIME_SHIFT);
+        _setRateModel(model);
+        _setLiquidationConfig(config);
+    }
+
+    // ------------------------------------------------------------------ borrowers
+
+    /// @inheritdoc IMarginEngine
+    function depositCollateral(address asset, uint256 amount, address account) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (account == address(0)) revert ZeroAddress();
+        uint256 config = _listedCollateral(asset);
+        uint256 totalAfter = (config >> 128) + amount;
+        uint256 supplyCap = (config >> 16) & U112;
+        if (totalAfter > supplyCap) revert SupplyCapExceeded(asset, totalAfter, supplyCap);
+        _collateralByToken[asset] = (config & U128) | (totalAfter << 128);
+
+        uint256 id = config & 0xFF;
+        uint256 header = _accounts[account];
+        uint256 position = header.positionOf(id);
+        if (position == header.count()) {
+            if (position == AccountWord.MAX_COLLATERALS) revert TooManyCollateralAssets(AccountWord.MAX_COLLATERALS);
+            _accounts[account] = header.push(id);
+            _writeBalance(account, position, amount); // amount <= supplyCap < 2^112
+        } else {
+            _writeBalance(account, position, _balanceAt(account, position) + amount);
+        }
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+        emit CollateralDeposited(msg.sender, account, asset, amount);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function withdrawCollateral(address asset, uint256 amount, address to)
+        external
+        nonReentrant
+        returns (uint256 withdrawn)
+    {
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        uint256 config = _listedCollateral(asset);
+        uint256 header = _accounts[msg.sender];
+        uint256 position = header.positionOf(config & 0xFF);
+        uint256 balance = position < header.count() ? _balanceAt(msg.sender, position) : 0;
+        withdrawn = amount == type(uint256).max ? balance : amount;
+        if (withdrawn > balance || withdrawn == 0) revert InsufficientCollateral(asset, withdrawn, balance);
+
+        header = _setBalance(msg.sender, header, position, balance - withdrawn);
+        _collateralByToken[asset] = config - (withdrawn << 128);
+        uint256 scaled = header.scaledDebt();
+        if (scaled != 0) {
+            // The check reads the balances just written: the account must stay within its borrow limit.
+            (uint256 poolWord,) = _accrue();
+            uint256 debtValue = _debtOf(scaled, poolWord & U112) * _debtScale;
+            Scan memory s = _scan(msg.sender, header, 0);
+            if (debtValue > s.borrowLimit) revert BorrowLimitExceeded(debtValue, s.borrowLimit);
+        }
+        IERC20(asset).safeTransfer(to, withdrawn);
+        emit CollateralWithdrawn(msg.sender, asset, withdrawn, to);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function borrow(uint256 amount, address to) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        (uint256 poolWord, uint256 balancesWord) = _accrue();
+        if (poolWord & BORROW_PAUSED != 0) revert BorrowingPaused();
+        uint256 cash = balancesWord & U128;
+        if (amount > cash) revert InsufficientCash(amount, cash);
+
+        uint256 index = poolWord & U112;
+        uint256 header = _accounts[msg.sender];
+        uint256 scaledAdded = Math.mulDiv(amount, WAD, index, Math.Rounding.Ceil);
+        uint256 scaledAfter = header.scaledDebt() + scaledAdded;
+        uint256 debtAfter = _debtOf(scaledAfter, index);
+        Scan memory s = _scan(msg.sender, header, 0);
+        if (debtAfter * _debtScale > s.borrowLimit) revert BorrowLimitExceeded(debtAfter * _debtScale, s.borrowLimit);
+
+        _accounts[msg.sender] = header.withScaledDebt(_fit128(scaledAfter));
+        _balancesWord = _packBalances(cash - amount, (balancesWord >> 128) + scaledAdded);
+        _debtToken.safeTransfer(to, amount);
+        emit Borrowed(msg.sender, amount, to, debtAfter);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function repay(uint256 amount, address account) external nonReentrant returns (uint256 repaid) {
+        if (amount == 0) revert ZeroAmount();
+        (uint256 poolWord, uint256 balancesWord) = _accrue();
+        uint256 header = _accounts[account];
+        uint256 scaled = header.scaledDebt();
+        if (scaled == 0) revert NoDebt(account);
+        uint256 index = poolWord & U112;
+        uint256 debt = _debtOf(scaled, index);
+        uint256 scaledRemoved;
+        if (amount >= debt) {
+            (repaid, scaledRemoved) = (debt, scaled);
+        } else {
+            // Rounded down: a partial repayment never cancels more debt than it pays.
+            (repaid, scaledRemoved) = (amount, (amount * WAD) / index);
+        }
+        uint256 scaledAfter = scaled - scaledRemoved;
+        _accounts[account] = header.withScaledDebt(scaledAfter);
+        _balancesWord = _packBalances((balancesWord & U128) + repaid, (balancesWord >> 128) - scaledRemoved);
+        _debtToken.safeTransferFrom(msg.sender, address(this), repaid);
+        emit Repaid(msg.sender, account, repaid, _debtOf(scaledAfter, index));
+    }
+
+    // ------------------------------------------------------------------ liquidation
+
+    /// @dev Everything a liquidation computes before it writes, kept in memory to stay off the stack.
+    struct Liquidation {
+        uint256 header;
+        uint256 index;
+        uint256 debt;
+        uint256 healthFactor;
+        uint256 repaid;
+        uint256 seized;
+        uint256 seizedValue;
+        uint256 fee;
+        uint256 balancesWord;
+    }
+
+    /// @inheritdoc IMarginEngine
+    function liquidate(address borrower, address asset, uint256 maxRepay, uint256 minSeized)
+        external
+        nonReentrant
+        returns (uint256 repaid, uint256 seized)
+    {
+        if (borrower == msg.sender) revert SelfLiquidation();
+        if (maxRepay == 0) revert ZeroAmount();
+        uint256 config = _listedCollateral(asset);
+        Liquidation memory l;
+        uint256 poolWord;
+        (poolWord, l.balancesWord) = _accrue();
+        l.index = poolWord & U112;
+        l.header = _accounts[borrower];
+        l.debt = _debtOf(l.header.scaledDebt(), l.index);
+        Scan memory s = _scan(borrower, l.header, config & 0xFF);
+        if (l.debt == 0) revert AccountHealthy(type(uint256).max);
+        l.healthFactor = (s.liquidationValue * WAD) / (l.debt * _debtScale);
+        if (l.healthFactor >= WAD) revert AccountHealthy(l.healthFactor);
+        if (s.targetPosition == NOT_HELD) revert CollateralNotHeld(borrower, asset);
+
+        uint256 liquidationWord = _liquidationWord;
+        _sizeLiquidation(l, s, liquidationWord, maxRepay);
+        if (l.seized < minSeized || l.seized == 0) revert SeizedBelowMinimum(l.seized, minSeized);
+        _enforceRateLimit(config & 0xFF, asset, s.targetParams, l, liquidationWord);
+
+        // Effects.
+        uint256 scaled = l.header.scaledDebt();
+        uint256 scaledRemoved = l.repaid == l.debt ? scaled : (l.repaid * WAD) / l.index;
+        l.header = _setBalance(borrower, l.header, s.targetPosition, s.targetBalance - l.seized);
+        _collateralByToken[asset] = config - (l.seized << 128);
+        uint256 totalScaled = (l.balancesWord >> 128) - scaledRemoved;
+        uint256 reserveWord = _reserveWord;
+        reserveWord = (reserveWord & ~U128) | _fit128((reserveWord & U128) + l.fee);
+        scaled -= scaledRemoved;
+        if (scaled != 0 && l.header.count() == 0) {
+            (totalScaled, reserveWord) = _writeOffBadDebt(borrower, scaled, totalScaled, reserveWord, l.index);
+            scaled = 0;
+        }
+        _accounts[borrower] = l.header.withScaledDebt(scaled);
+        _balancesWord = _packBalances((l.balancesWord & U128) + l.repaid + l.fee, totalScaled);
+        _reserveWord = reserveWord;
+        emit Liquidated(msg.sender, borrower, asset, l.repaid, l.seized, l.fee, l.healthFactor);
+
+        // Interactions.
+        _debtToken.safeTransferFrom(msg.sender, address(this), l.repaid + l.fee);
+        IERC20(asset).safeTransfer(msg.sender, l.seized);
+        return (l.repaid, l.seized);
+    }
+
+    /// @dev Close factor (full below the full-close health or for small positions), bonus, balance
+    ///      cap, dust rule and protocol fee. Seizure rounds down; a repayment recomputed from a capped
+    ///      seizure rounds up, so seized <= repaid × (1 + bonus) / price always holds.
+    function _sizeLiquidation(Liquidation memory l, Scan memory s, uint256 liquidationWord, uint256 maxRepay)
+        private
+        view
+    {
+        uint256 minLeftover = (liquidationWord >> 48) & ((1 << 96) - 1);
+        uint256 debtValue = l.debt * _debtScale;
+        uint256 targetValue = (s.targetBalance * s.targetPrice) / s.targetUnit;
+        uint256 allowed = l.debt;
+        if (
+            l.healthFactor >= (liquidationWord & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
+                && targetValue >= 2 * minLeftover
+        ) {
+            allowed = (l.debt * s.targetParams.closeFactorBps()) / BPS;
+        }
+        l.repaid = maxRepay < allowed ? maxRepay : allowed;
+        uint256 bonusFactor = BPS + s.targetParams.liquidationBonusBps();
+        l.seized = Math.mulDiv(l.repaid * _debtScale * bonusFactor, s.targetUnit, BPS * s.targetPrice);
+        if (l.seized > s.targetBalance) {
+            l.seized = s.targetBalance;
+            l.repaid = Math.mulDiv(
+                s.targetBalance * s.targetPrice, BPS, bonusFactor * s.targetUnit * _debtScale, Math.Rounding.Ceil
+            );
+            if (l.repaid > l.debt) l.repaid = l.debt;
+        }
+        l.seizedValue = (l.seized * s.targetPrice) / s.targetUnit;
+
+        uint256 leftoverDebt = l.debt - l.repaid;
+        uint256 leftoverCollateral = s.targetBalance - l.seized;
+        if (leftoverDebt != 0 && leftoverCollateral != 0) {
+            uint256 leftoverDebtValue = leftoverDebt * _debtScale;
+            uint256 leftoverCollateralValue = (leftoverCollateral * s.targetPrice) / s.targetUnit;
+            if (leftoverDebtValue < minLeftover || leftoverCollateralValue < minLeftover) {
+                revert LiquidationLeavesDust(leftoverDebtValue, leftoverCollateralValue);
+            }
+        }
+        uint256 feeBps = (liquidationWord >> 32) & 0xFFFF;
+        l.fee = Math.mulDiv(l.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
+    }
+
+    /// @dev Charges the seized value to the asset's bucket; deeply underwater accounts bypass the cap
+    ///      but still count, so the bucket always reflects what was really sold into the market.
+    function _enforceRateLimit(
+        uint256 id,
+        address asset,
+        uint256 params,
+        Liquidation memory l,
+        uint256 liquidationWord
+    ) private {
+        uint256 cap = params.liquidationCapPerWindow();
+        uint256 used = LiquidationRateLimit.usedAt(_rateLimits[id], cap, params.liquidationWindow(), block.timestamp);
+        if (l.healthFactor >= ((liquidationWord >> 16) & 0xFFFF) * BPS_TO_WAD) {
+            uint256 available = used >= cap ? 0 : cap - used;
+            if (l.seizedValue > available) revert LiquidationRateLimited(asset, l.seizedValue, available);
+        }
+        _rateLimits[id] = LiquidationRateLimit.pack(used + l.seizedValue, block.timestamp);
+    }
+
+    /// @dev Cancels the remaining debt of an account without collateral: the reserve absorbs it first,
+    ///      lenders the rest (total borrows fall, so the share price does).
+    function _writeOffBadDebt(address account, uint256 scaled, uint256 totalScaled, uint256 reserveWord, uint256 index)
+        private
+        returns (uint256 totalScaledAfter, uint256 reserveWordAfter)
+    {
+        totalScaledAfter = totalScaled - scaled;
+        uint256 loss = (totalScaled * index) / WAD - (totalScaledAfter * index) / WAD;
+        uint256 reserve = reserveWord & U128;
+        uint256 coveredByReserve = loss < reserve ? loss : reserve;
+        uint256 badDebt = (reserveWord >> 128) + loss;
+        reserveWordAfter = (reserve - coveredByReserve) | (badDebt << 128);
+        emit BadDebtWrittenOff(account, loss, coveredByReserve, loss - coveredByReserve);
+    }
+
+    // ------------------------------------------------------------------ lenders (ERC-4626)
+
+    /// @notice Lendable assets: cash plus borrows (with interest to this block) minus the reserve.
+    /// @return The assets backing lender shares.
+    function totalAssets() public view override returns (uint256) {
+        (uint256 cash, uint256 borrows, uint256 reserve,,) = _currentPool();
+        return cash + borrows - reserve;
+    }
+
+    /// @notice Assets `owner` may withdraw now: its shares' worth, capped by idle cash; 0 while paused.
+    /// @param owner The lender.
+    /// @return Debt-asset units.
+    function maxWithdraw(address owner) public view override returns (uint256) {
+        if (_poolWord & WITHDRAW_PAUSED != 0) return 0;
+        uint256 assets = super.maxWithdraw(owner);
+        uint256 cash = _balancesWord & U128;
+        return assets < cash ? assets : cash;
+    }
+
+    /// @notice Shares `owner` may redeem now: capped by idle cash; 0 while paused.
+    /// @param owner The lender.
+    /// @return Share units.
+    function maxRedeem(address owner) public view override returns (uint256) {
+        if (_poolWord & WITHDRAW_PAUSED != 0) return 0;
+        uint256 shares = balanceOf(owner);
+        uint256 cashShares = _convertToShares(_balancesWord & U128, Math.Rounding.Floor);
+        return shares < cashShares ? shares : cashShares;
+    }
+
+    /// @notice ERC-4626 deposit (interest accrues first).
+    /// @param assets Debt-asset units.
+    /// @param receiver Who receives the shares.
+    /// @return Shares minted.
+    function deposit(uint256 assets, address receiver) public override nonReentrant returns (uint256) {
+        return super.deposit(assets, receiver);
+    }
+
+    /// @notice ERC-4626 mint (interest accrues first).
+    /// @param shares Shares to mint.
+    /// @param receiver Who receives the shares.
+    /// @return Assets taken.
+    function mint(uint256 shares, address receiver) public override nonReentrant returns (uint256) {
+        return super.mint(shares, receiver);
+    }
+
+    /// @notice ERC-4626 withdraw; reverts with `WithdrawalsPaused` while paused.
+    /// @param assets Debt-asset units.
+    /// @param receiver Who receives the assets.
+    /// @param owner Whose shares burn.
+    /// @return Shares burned.
+    function withdraw(uint256 assets, address receiver, address owner)
+        public
+        override
+        nonReentrant
+        returns (uint256)
+    {
+        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        return super.withdraw(assets, receiver, owner);
+    }
+
+    /// @notice ERC-4626 redeem; reverts with `WithdrawalsPaused` while paused.
+    /// @param shares Shares to burn.
+    /// @param receiver Who receives the assets.
+    /// @param owner Whose shares burn.
+    /// @return Assets sent.
+    function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
+        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        return super.redeem(shares, receiver, owner);
+    }
+
+    /// @dev Shares were priced on `totalAssets()`, which already includes pending interest, so
+    ///      accruing here changes nothing in the conversion.
+    function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
+        (, uint256 balancesWord) = _accrue();
+        _balancesWord = _packBalances((balancesWord & U128) + assets, balancesWord >> 128);
+        super._deposit(caller, receiver, assets, shares);
+    }
+
+    function _withdraw(address caller, address receiver, address owner, uint256 assets, uint256 shares)
+        internal
+        override
+    {
+        (, uint256 balancesWord) = _accrue();
+        _balancesWord = balancesWord - assets; // maxWithdraw/maxRedeem capped assets at cash
+        super._withdraw(caller, receiver, owner, assets, shares);
+    }
+
+    /// @dev Six extra share decimals make the first-depositor inflation attack cost 10^6 times the gain.
+    function _decimalsOffset() internal pure override returns (uint8) {
+        return 6;
+    }
+
+    // ------------------------------------------------------------------ governance and guardian
+
+    /// @inheritdoc IMarginEngine
+    function listCollateral(address asset, uint256 supplyCap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (asset == address(0)) revert ZeroAddress();
+        if (asset == address(_debtToken)) revert DebtAssetAsCollateral();
+        if (_collateralByToken[asset] != 0) revert CollateralAlreadyListed(asset);
+        if (!registry.isListed(asset)) revert NotInRegistry(asset);
+        (address feed,,) = oracle.feedOf(asset);
+        if (feed == address(0)) revert NoPriceFeed(asset);
+        uint8 decimals_ = IERC20Metadata(asset).decimals();
+        if (decimals_ > 36) revert UnsupportedDecimals(decimals_);
+        if (supplyCap > U112) revert AmountTooLarge(supplyCap);
+        uint256 liquidationWord = _liquidationWord;
+        uint256 id = ((liquidationWord >> LISTED_SHIFT) & 0xFF) + 1;
+        if (id > 255) revert TooManyListedCollaterals();
+        _liquidationWord = (liquidationWord & ~(uint256(0xFF) << LISTED_SHIFT)) | (id << LISTED_SHIFT);
+        _collateralByToken[asset] = id | (uint256(decimals_) << 8) | (supplyCap << 16);
+        _collateralById[id] = uint256(uint160(asset)) | (uint256(decimals_) << 160);
+        emit CollateralListed(asset, uint8(id), decimals_, supplyCap);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function setSupplyCap(address asset, uint256 supplyCap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 config = _listedCollateral(asset);
+        if (supplyCap > U112) revert AmountTooLarge(supplyCap);
+        _collateralByToken[asset] = (config & ~(U112 << 16)) | (supplyCap << 16);
+        emit SupplyCapSet(asset, supplyCap);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function setRateModel(RateModel calldata model) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _accrue(); // interest so far accrues at the old rate
+        _setRateModel(model);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function setLiquidationConfig(LiquidationConfig calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setLiquidationConfig(config);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function pause(bool borrowing, bool withdrawals) external onlyRole(GUARDIAN_ROLE) {
+        uint256 poolWord = _poolWord;
+        if (borrowing) poolWord |= BORROW_PAUSED;
+        if (withdrawals) poolWord |= WITHDRAW_PAUSED;
+        _poolWord = poolWord;
+        emit PauseSet(poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function unpause(bool borrowing, bool withdrawals) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 poolWord = _poolWord;
+        if (borrowing) poolWord &= ~BORROW_PAUSED;
+        if (withdrawals) poolWord &= ~WITHDRAW_PAUSED;
+        _poolWord = poolWord;
+        emit PauseSet(poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function withdrawReserve(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        (, uint256 balancesWord) = _accrue();
+        uint256 reserveWord = _reserveWord;
+        uint256 reserve = reserveWord & U128;
+        if (amount > reserve) revert ReserveExceeded(amount, reserve);
+        uint256 cash = balancesWord & U128;
+        if (amount > cash) revert InsufficientCash(amount, cash);
+        _reserveWord = reserveWord - amount;
+        _balancesWord = balancesWord - amount;
+        _debtToken.safeTransfer(to, amount);
+        emit ReserveWithdrawn(to, amount);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IMarginEngine
+    function healthFactor(address account) external view returns (uint256) {
+        uint256 header = _accounts[account];
+        uint256 scaled = header.scaledDebt();
+        if (scaled == 0) return type(uint256).max;
+        (,,,, uint256 index) = _currentPool();
+        Scan memory s = _scan(account, header, 0);
+        return (s.liquidationValue * WAD) / (_debtOf(scaled, index) * _debtScale);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function accountSnapshot(address account) external view returns (AccountSnapshot memory snapshot) {
+        uint256 header = _accounts[account];
+        (,,,, uint256 index) = _currentPool();
+        Scan memory s = _scan(account, header, 0);
+        snapshot.collateralValue = s.collateralValue;
+        snapshot.borrowLimit = s.borrowLimit;
+        snapshot.liquidationValue = s.liquidationValue;
+        snapshot.debt = _debtOf(header.scaledDebt(), index);
+        snapshot.debtValue = snapshot.debt * _debtScale;
+        snapshot.healthFactor = snapshot.debt == 0
+            ? type(uint256).max
+            : (s.liquidationValue * WAD) / snapshot.debtValue;
+    }
+
+    /// @inheritdoc IMarginEngine
+    function debtOf(address account) external view returns (uint256) {
+        (,,,, uint256 index) = _currentPool();
+        return _debtOf(_accounts[account].scaledDebt(), index);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function collateralBalance(address account, address asset) external view returns (uint256) {
+        uint256 header = _accounts[account];
+        uint256 position = header.positionOf(_collateralByToken[asset] & 0xFF); // ids start at 1
+        if (position == header.count()) return 0;
+        return _balanceAt(account, position);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function collateralAssetsOf(address account) external view returns (address[] memory assets) {
+        uint256 header = _accounts[account];
+        assets = new address[](header.count());
+        for (uint256 p = 0; p < assets.length; ++p) {
+            assets[p] = address(uint160(_collateralById[header.idAt(p)]));
+        }
+    }
+
+    /// @inheritdoc IMarginEngine
+    function poolState()
+        external
+        view
+        returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 badDebtWrittenOff, uint256 borrowIndex)
+    {
+        return _currentPool();
+    }
+
+    /// @inheritdoc IMarginEngine
+    function borrowRate() external view returns (uint256) {
+        (uint256 cash, uint256 borrows,,,) = _currentPool();
+        return InterestRateModel.annualBorrowRate(
+            _poolWord >> MODEL_SHIFT, InterestRateModel.utilization(cash, borrows)
+        );
+    }
+
+    /// @inheritdoc IMarginEngine
+    function rateModel() external view returns (RateModel memory) {
+        return InterestRateModel.unpack(_poolWord >> MODEL_SHIFT);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function liquidationConfig() external view returns (LiquidationConfig memory config) {
+        uint256 word = _liquidationWord;
+        config.fullCloseHealthBps = uint16(word);
+        config.rateLimitBypassHealthBps = uint16(word >> 16);
+        config.protocolFeeBps = uint16(word >> 32);
+        config.minLeftoverValue = uint96(word >> 48);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function collateralConfig(address asset)
+        external
+        view
+        returns (uint8 id, uint8 decimals_, uint256 supplyCap, uint256 totalDeposited)
+    {
+        uint256 config = _collateralByToken[asset];
+        return (uint8(config), uint8(config >> 8), (config >> 16) & U112, config >> 128);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function liquidationCapacity(address asset) external view returns (uint256 used, uint256 available) {
+        uint256 config = _listedCollateral(asset);
+        uint256 params = registry.effectiveParamsPacked(asset);
+        uint256 cap = params.liquidationCapPerWindow();
+        used = LiquidationRateLimit.usedAt(
+            _rateLimits[config & 0xFF], cap, params.liquidationWindow(), block.timestamp
+        );
+        available = used >= cap ? 0 : cap - used;
+    }
+
+    /// @inheritdoc IMarginEngine
+    function paused() external view returns (bool borrowingPaused, bool withdrawalsPaused) {
+        uint256 poolWord = _poolWord;
+        return (poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev One pass over an account's collateral: sums of value, borrow limit (× LTV) and liquidation
+    ///      value (× effective threshold), plus the price, parameters and balance of `targetId`.
+    struct Scan {
+        uint256 collateralValue;
+        uint256 borrowLimit;
+        uint256 liquidationValue;
+        uint256 targetPosition;
+        uint256 targetBalance;
+        uint256 targetPrice;
+        uint256 targetParams;
+        uint256 targetUnit;
+    }
+
+    function _scan(address account, uint256 header, uint256 targetId) private view returns (Scan memory s) {
+        s.targetPosition = NOT_HELD;
+        uint256 n = header.count(); // at most MAX_COLLATERALS_PER_ACCOUNT
+        uint256 balanceWord;
+        for (uint256 p = 0; p < n; ++p) {
+            if (p & 1 == 0) balanceWord = _balances[account][p >> 1];
+            uint256 balance = p & 1 == 0 ? balanceWord & U128 : balanceWord >> 128;
+            uint256 id = header.idAt(p);
+            uint256 info = _collateralById[id];
+            address token = address(uint160(info));
+            uint256 unit = 10 ** ((info >> 160) & 0xFF);
+            uint256 price = oracle.getPrice(token);
+            uint256 params = registry.effectiveParamsPacked(token);
+            uint256 value = (balance * price) / unit;
+            s.collateralValue += value;
+            s.borrowLimit += (value * params.ltvBps()) / BPS;
+            s.liquidationValue += (value * params.liquidationThresholdBps()) / BPS;
+            if (id == targetId) {
+                (s.targetPosition, s.targetBalance, s.targetPrice, s.targetParams, s.targetUnit) =
+                    (p, balance, price, params, unit);
+            }
+        }
+    }
+
+    /// @dev Brings the index to this block; writes only when time has passed.
+    function _accrue() private returns (uint256 poolWord, uint256 balancesWord) {
+        poolWord = _poolWord;
+        balancesWord = _balancesWord;
+        if ((poolWord >> TIME_SHIFT) & U40 == block.timestamp) return (poolWord, balancesWord);
+        (uint256 newIndex, uint256 interest) = _pendingInterest(poolWord, balancesWord);
+        poolWord = (poolWord & ~((U40 << TIME_SHIFT) | U112)) | (block.timestamp << TIME_SHIFT) | newIndex;
+        _poolWord = poolWord;
+        if (interest != 0) {
+            uint256 toReserve = (interest * InterestRateModel.reserveFactorBps(poolWord >> MODEL_SHIFT)) / BPS;
+            if (toReserve != 0) {
+                uint256 reserveWord = _reserveWord;
+                _reserveWord = (reserveWord & ~U128) | _fit128((reserveWord & U128) + toReserve);
+            }
+            emit InterestAccrued(newIndex, interest, toReserve);
+        }
+    }
+
+    /// @dev Index growth since the last accrual (simple interest within one accrual, compounding across).
+    function _pendingInterest(uint256 poolWord, uint256 balancesWord)
+        private
+        view
+        returns (uint256 newIndex, uint256 interest)
+    {
+        newIndex = poolWord & U112;
+        uint256 scaled = balancesWord >> 128;
+        uint256 elapsed = block.timestamp - ((poolWord >> TIME_SHIFT) & U40);
+        if (elapsed == 0 || scaled == 0) return (newIndex, 0);
+        uint256 borrows = (scaled * newIndex) / WAD;
+        uint256 annualRate = InterestRateModel.annualBorrowRate(
+            poolWord >> MODEL_SHIFT, InterestRateModel.utilization(balancesWord & U128, borrows)
+        );
+        newIndex += Math.mulDiv(newIndex, annualRate * elapsed, WAD * InterestRateModel.SECONDS_PER_YEAR);
+        if (newIndex > U112) revert AmountTooLarge(newIndex);
+        interest = (scaled * newIndex) / WAD - borrows;
+    }
+
+    /// @dev The pool with interest to this block, without writing.
+    function _currentPool()
+        private
+        view
+        returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 badDebt, uint256 index)
+    {
+        uint256 poolWord = _poolWord;
+        uint256 balancesWord = _balancesWord;
+        uint256 reserveWord = _reserveWord;
+        uint256 interest;
+        (index, interest) = _pendingInterest(poolWord, balancesWord);
+        cash = balancesWord & U128;
+        totalBorrows = ((balancesWord >> 128) * index) / WAD;
+        reserve = (reserveWord & U128)
+            + (interest * InterestRateModel.reserveFactorBps(poolWord >> MODEL_SHIFT)) / BPS;
+        badDebt = reserveWord >> 128;
+    }
+
+    function _debtOf(uint256 scaled, uint256 index) private pure returns (uint256) {
+        return Math.mulDiv(scaled, index, WAD, Math.Rounding.Ceil);
+    }
+
+    function _listedCollateral(address asset) private view returns (uint256 config) {
+        config = _collateralByToken[asset];
+        if (config == 0) revert CollateralNotListed(asset);
+    }
+
+    function _balanceAt(address account, uint256 position) private view returns (uint256) {
+        uint256 word = _balances[account][position >> 1];
+        return position & 1 == 0 ? word & U128 : word >> 128;
+    }
+
+    function _writeBalance(address account, uint256 position, uint256 balance) private {
+        uint256 word = _balances[account][position >> 1];
+        word = position & 1 == 0 ? (word & ~U128) | balance : (word & U128) | (balance << 128);
+        _balances[account][position >> 1] = word;
+    }
+
+    /// @dev Writes a balance; at zero the position is removed (the last one moves into it) and the
+    ///      returned header, which the caller stores, no longer lists the asset.
+    function _setBalance(address account, uint256 header, uint256 position, uint256 balance)
+        private
+        returns (uint256)
+    {
+        if (balance != 0) {
+            _writeBalance(account, position, balance);
+            return header;
+        }
+        uint256 last = header.count() - 1;
+        if (position != last) _writeBalance(account, position, _balanceAt(account, last));
+        _writeBalance(account, last, 0);
+        header = header.removeAt(position);
+        _accounts[account] = header;
+        return header;
+    }
+
+    function _packBalances(uint256 cash, uint256 totalScaled) private pure returns (uint256) {
+        return _fit128(cash) | (_fit128(totalScaled) << 128);
+    }
+
+    function _fit128(uint256 amount) private pure returns (uint256) {
+        if (amount > U128) revert AmountTooLarge(amount);
+        return amount;
+    }
+
+    function _setRateModel(RateModel memory model) private {
+        if (!InterestRateModel.isWithinBounds(model)) revert InvalidRateModel();
+        _poolWord = (_poolWord & ~MODEL_MASK) | (InterestRateModel.pack(model) << MODEL_SHIFT);
+        emit RateModelSet(model);
+    }
+
+    function _setLiquidationConfig(LiquidationConfig memory config) private {
+        if (
+            config.fullCloseHealthBps < MIN_FULL_CLOSE_HEALTH_BPS || config.fullCloseHealthBps > BPS
+                || config.rateLimitBypassHealthBps > config.fullCloseHealthBps
+                || config.protocolFeeBps > MAX_PROTOCOL_FEE_BPS || config.minLeftoverValue > MAX_MIN_LEFTOVER_VALUE
+        ) revert InvalidLiquidationConfig();
+        uint256 listed = _liquidationWord & (uint256(0xFF) << LISTED_SHIFT);
+        _liquidationWord = listed | uint256(config.fullCloseHealthBps) | (uint256(config.rateLimitBypassHealthBps) << 16)
+            | (uint256(config.protocolFeeBps) << 32) | (uint256(config.minLeftoverValue) << 48);
+        emit LiquidationConfigSet(config);
+    }
+}
