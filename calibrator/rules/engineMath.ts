@@ -1,0 +1,137 @@
+/**
+ * The TypeScript copy of MarginEngine's arithmetic, in bigint and with the contract's rounding:
+ * interest accrual, collateral values, liquidation sizing (close factor, bonus, balance cap, dust rule,
+ * protocol fee) and the liquidation rate-limit bucket. The engine tests compare the chain against it,
+ * and the backtest simulator uses it so that simulated liquidations match the contract to the wei.
+ * Pure: no I/O, no clock.
+ */
+export const WAD = 10n ** 18n;
+export const BPS = 10_000n;
+export const SECONDS_PER_YEAR = 365n * 86_400n;
+
+export interface RateModel {
+  baseRateBps: number;
+  slope1Bps: number;
+  slope2Bps: number;
+  optimalUtilizationBps: number;
+  reserveFactorBps: number;
+}
+
+export interface LiquidationConfig {
+  fullCloseHealthBps: number;
+  rateLimitBypassHealthBps: number;
+  protocolFeeBps: number;
+  /** 18-decimal value. */
+  minLeftoverValue: bigint;
+}
+
+const ceilDiv = (a: bigint, b: bigint): bigint => (a === 0n ? 0n : (a - 1n) / b + 1n);
+
+/** Borrowed share of cash + borrows, WAD (0 for an empty pool). */
+export function utilization(cash: bigint, borrows: bigint): bigint {
+  const total = cash + borrows;
+  return total === 0n ? 0n : (borrows * WAD) / total;
+}
+
+/** Annual borrow rate (WAD) of the kinked model at a utilisation (WAD). */
+export function annualBorrowRate(model: RateModel, utilizationWad: bigint): bigint {
+  const bpsToWad = WAD / BPS;
+  const optimal = BigInt(model.optimalUtilizationBps) * bpsToWad;
+  const base = BigInt(model.baseRateBps) * bpsToWad;
+  const slope1 = BigInt(model.slope1Bps) * bpsToWad;
+  if (utilizationWad <= optimal) return base + (slope1 * utilizationWad) / optimal;
+  const slope2 = BigInt(model.slope2Bps) * bpsToWad;
+  return base + slope1 + (slope2 * (utilizationWad - optimal)) / (WAD - optimal);
+}
+
+export interface PoolState {
+  /** Borrow index, WAD. */
+  index: bigint;
+  cash: bigint;
+  totalScaledDebt: bigint;
+  reserve: bigint;
+}
+
+/** The pool after `elapsed` seconds of interest: the index grows linearly within one accrual. */
+export function accrue(pool: PoolState, model: RateModel, elapsed: bigint): PoolState & { interest: bigint } {
+  if (elapsed === 0n || pool.totalScaledDebt === 0n) return { ...pool, interest: 0n };
+  const borrows = (pool.totalScaledDebt * pool.index) / WAD;
+  const rate = annualBorrowRate(model, utilization(pool.cash, borrows));
+  const index = pool.index + (pool.index * (rate * elapsed)) / (WAD * SECONDS_PER_YEAR);
+  const interest = (pool.totalScaledDebt * index) / WAD - borrows;
+  return { ...pool, index, interest, reserve: pool.reserve + (interest * BigInt(model.reserveFactorBps)) / BPS };
+}
+
+/** An account's debt from its scaled debt, rounded up. */
+export const debtOf = (scaled: bigint, index: bigint): bigint => ceilDiv(scaled * index, WAD);
+
+/** 18-decimal value of `amount` token units at an 18-decimal price, rounded down. */
+export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
+  (amount * price18) / 10n ** BigInt(decimals);
+
+export interface LiquidationInput {
+  /** The borrower's debt (debt-asset units). */
+  debt: bigint;
+  /** 10^(18 − debt decimals). */
+  debtScale: bigint;
+  /** Health factor before, WAD. */
+  healthFactor: bigint;
+  /** The borrower's balance of the seized collateral. */
+  collateralBalance: bigint;
+  price18: bigint;
+  collateralDecimals: number;
+  closeFactorBps: number;
+  liquidationBonusBps: number;
+  config: LiquidationConfig;
+  maxRepay: bigint;
+}
+
+export type LiquidationSize =
+  | { ok: true; repaid: bigint; seized: bigint; seizedValue: bigint; fee: bigint }
+  | { ok: false; error: "LiquidationLeavesDust"; leftoverDebtValue: bigint; leftoverCollateralValue: bigint };
+
+/** MarginEngine._sizeLiquidation: what one liquidation repays, seizes and pays as fee. */
+export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
+  const { debt, debtScale, collateralBalance: balance, price18: price, config } = input;
+  const unit = 10n ** BigInt(input.collateralDecimals);
+  const minLeftover = config.minLeftoverValue;
+  const debtValue = debt * debtScale;
+  const targetValue = (balance * price) / unit;
+  let allowed = debt;
+  if (
+    input.healthFactor >= BigInt(config.fullCloseHealthBps) * 10n ** 14n &&
+    debtValue >= 2n * minLeftover &&
+    targetValue >= 2n * minLeftover
+  ) {
+    allowed = (debt * BigInt(input.closeFactorBps)) / BPS;
+  }
+  let repaid = input.maxRepay < allowed ? input.maxRepay : allowed;
+  const bonusFactor = BPS + BigInt(input.liquidationBonusBps);
+  let seized = (repaid * debtScale * bonusFactor * unit) / (BPS * price);
+  if (seized > balance) {
+    seized = balance;
+    repaid = ceilDiv(balance * price * BPS, bonusFactor * unit * debtScale);
+    if (repaid > debt) repaid = debt;
+  }
+  const seizedValue = (seized * price) / unit;
+  const leftoverDebt = debt - repaid;
+  const leftoverCollateral = balance - seized;
+  if (leftoverDebt !== 0n && leftoverCollateral !== 0n) {
+    const leftoverDebtValue = leftoverDebt * debtScale;
+    const leftoverCollateralValue = (leftoverCollateral * price) / unit;
+    if (leftoverDebtValue < minLeftover || leftoverCollateralValue < minLeftover) {
+      return { ok: false, error: "LiquidationLeavesDust", leftoverDebtValue, leftoverCollateralValue };
+    }
+  }
+  const fee = ceilDiv(repaid * BigInt(input.liquidationBonusBps) * BigInt(config.protocolFeeBps), BPS * BPS);
+  return { ok: true, repaid, seized, seizedValue, fee };
+}
+
+/** The rate-limit bucket's content at `now`: it drains `cap` per `window` seconds. */
+export function bucketUsedAt(used: bigint, lastUpdate: bigint, cap: bigint, window: bigint, now: bigint): bigint {
+  if (used === 0n || window === 0n) return 0n;
+  const elapsed = now - lastUpdate;
+  if (elapsed >= window) return 0n;
+  const drained = (cap * elapsed) / window;
+  return drained >= used ? 0n : used - drained;
+}
