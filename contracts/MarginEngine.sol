@@ -47,6 +47,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     uint256 private constant BPS_TO_WAD = 1e14;
     uint256 private constant U40 = (1 << 40) - 1;
     uint256 private constant U112 = (1 << 112) - 1;
+    uint256 private constant U96 = (1 << 96) - 1;
     uint256 private constant U128 = (1 << 128) - 1;
     uint256 private constant NOT_HELD = type(uint256).max;
 
@@ -59,8 +60,10 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     // Liquidation word: fullCloseHealthBps 0..15, rateLimitBypassHealthBps 16..31, protocolFeeBps 32..47,
     // minLeftoverValue 48..143, number of listed collaterals 144..151.
     uint256 private constant LISTED_SHIFT = 144;
-    // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..127, totalDeposited 128..255.
-    // Collateral-by-id word: token 0..159, decimals 160..167.
+    // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..111, totalDeposited 112..207.
+    uint256 private constant TOTAL_SHIFT = 112;
+    // Position word: token 0..159, balance 160..255.
+    uint256 private constant BALANCE_SHIFT = 160;
 
     IRiskParameterRegistry public immutable registry;
     IPriceOracle public immutable oracle;
@@ -76,10 +79,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     uint256 private _reserveWord;
     uint256 private _liquidationWord;
     mapping(address account => uint256) private _accounts;
-    /// @dev Collateral balances by position in the account word, two uint128 per slot.
-    mapping(address account => uint256[4]) private _balances;
+    /// @dev Collateral positions (token and balance) in the order of the account word.
+    mapping(address account => uint256[8]) private _positions;
     mapping(address token => uint256) private _collateralByToken;
-    uint256[256] private _collateralById;
     /// @dev LiquidationRateLimit buckets by collateral id.
     uint256[256] private _rateLimits;
 
@@ -127,20 +129,21 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (amount == 0) revert ZeroAmount();
         if (account == address(0)) revert ZeroAddress();
         uint256 config = _listedCollateral(asset);
-        uint256 totalAfter = (config >> 128) + amount;
-        uint256 supplyCap = (config >> 16) & U112;
+        uint256 totalAfter = ((config >> TOTAL_SHIFT) & U96) + amount;
+        uint256 supplyCap = (config >> 16) & U96;
         if (totalAfter > supplyCap) revert SupplyCapExceeded(asset, totalAfter, supplyCap);
-        _collateralByToken[asset] = (config & U128) | (totalAfter << 128);
+        _collateralByToken[asset] = (config & ~(U96 << TOTAL_SHIFT)) | (totalAfter << TOTAL_SHIFT);
 
         uint256 id = config & 0xFF;
         uint256 header = _accounts[account];
         uint256 position = header.positionOf(id);
+        // Balances never exceed the asset's total, which the cap keeps below 2^96.
         if (position == header.count()) {
             if (position == AccountWord.MAX_COLLATERALS) revert TooManyCollateralAssets(AccountWord.MAX_COLLATERALS);
-            _accounts[account] = header.push(id);
-            _writeBalance(account, position, amount); // amount <= supplyCap < 2^112
+            _accounts[account] = header.push(id, (config >> 8) & 0xFF);
+            _positions[account][position] = uint256(uint160(asset)) | (amount << BALANCE_SHIFT);
         } else {
-            _writeBalance(account, position, _balanceAt(account, position) + amount);
+            _positions[account][position] += amount << BALANCE_SHIFT;
         }
         IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         emit CollateralDeposited(msg.sender, account, asset, amount);
@@ -158,12 +161,12 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 config = _listedCollateral(asset);
         uint256 header = _accounts[msg.sender];
         uint256 position = header.positionOf(config & 0xFF);
-        uint256 balance = position < header.count() ? _balanceAt(msg.sender, position) : 0;
+        uint256 balance = position < header.count() ? _positions[msg.sender][position] >> BALANCE_SHIFT : 0;
         withdrawn = amount == type(uint256).max ? balance : amount;
         if (withdrawn > balance || withdrawn == 0) revert InsufficientCollateral(asset, withdrawn, balance);
 
-        header = _setBalance(msg.sender, header, position, balance - withdrawn);
-        _collateralByToken[asset] = config - (withdrawn << 128);
+        header = _setBalance(msg.sender, header, position, asset, balance - withdrawn);
+        _collateralByToken[asset] = config - (withdrawn << TOTAL_SHIFT);
         uint256 scaled = header.scaledDebt();
         if (scaled != 0) {
             // The check reads the balances just written: the account must stay within its borrow limit.
@@ -193,7 +196,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         Scan memory s = _scan(msg.sender, header, 0);
         if (debtAfter * _debtScale > s.borrowLimit) revert BorrowLimitExceeded(debtAfter * _debtScale, s.borrowLimit);
 
-        _accounts[msg.sender] = header.withScaledDebt(_fit128(scaledAfter));
+        if (scaledAfter > AccountWord.MAX_SCALED_DEBT) revert AmountTooLarge(scaledAfter);
+        _accounts[msg.sender] = header.withScaledDebt(scaledAfter);
         _balancesWord = _packBalances(cash - amount, (balancesWord >> 128) + scaledAdded);
         _debtToken.safeTransfer(to, amount);
         emit Borrowed(msg.sender, amount, to, debtAfter);
@@ -266,8 +270,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         // Effects.
         uint256 scaled = l.header.scaledDebt();
         uint256 scaledRemoved = l.repaid == l.debt ? scaled : (l.repaid * WAD) / l.index;
-        l.header = _setBalance(borrower, l.header, s.targetPosition, s.targetBalance - l.seized);
-        _collateralByToken[asset] = config - (l.seized << 128);
+        l.header = _setBalance(borrower, l.header, s.targetPosition, asset, s.targetBalance - l.seized);
+        _collateralByToken[asset] = config - (l.seized << TOTAL_SHIFT);
         uint256 totalScaled = (l.balancesWord >> 128) - scaledRemoved;
         uint256 reserveWord = _reserveWord;
         reserveWord = (reserveWord & ~U128) | _fit128((reserveWord & U128) + l.fee);
@@ -466,21 +470,20 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (feed == address(0)) revert NoPriceFeed(asset);
         uint8 decimals_ = IERC20Metadata(asset).decimals();
         if (decimals_ > 36) revert UnsupportedDecimals(decimals_);
-        if (supplyCap > U112) revert AmountTooLarge(supplyCap);
+        if (supplyCap > U96) revert AmountTooLarge(supplyCap);
         uint256 liquidationWord = _liquidationWord;
         uint256 id = ((liquidationWord >> LISTED_SHIFT) & 0xFF) + 1;
         if (id > 255) revert TooManyListedCollaterals();
         _liquidationWord = (liquidationWord & ~(uint256(0xFF) << LISTED_SHIFT)) | (id << LISTED_SHIFT);
         _collateralByToken[asset] = id | (uint256(decimals_) << 8) | (supplyCap << 16);
-        _collateralById[id] = uint256(uint160(asset)) | (uint256(decimals_) << 160);
         emit CollateralListed(asset, uint8(id), decimals_, supplyCap);
     }
 
     /// @inheritdoc IMarginEngine
     function setSupplyCap(address asset, uint256 supplyCap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 config = _listedCollateral(asset);
-        if (supplyCap > U112) revert AmountTooLarge(supplyCap);
-        _collateralByToken[asset] = (config & ~(U112 << 16)) | (supplyCap << 16);
+        if (supplyCap > U96) revert AmountTooLarge(supplyCap);
+        _collateralByToken[asset] = (config & ~(U96 << 16)) | (supplyCap << 16);
         emit SupplyCapSet(asset, supplyCap);
     }
 
@@ -536,7 +539,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 header = _accounts[account];
         uint256 scaled = header.scaledDebt();
         if (scaled == 0) return type(uint256).max;
-        (,,,, uint256 index) = _currentPool();
+        uint256 index = _currentIndex();
         Scan memory s = _scan(account, header, 0);
         return (s.liquidationValue * WAD) / (_debtOf(scaled, index) * _debtScale);
     }
@@ -567,7 +570,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 header = _accounts[account];
         uint256 position = header.positionOf(_collateralByToken[asset] & 0xFF); // ids start at 1
         if (position == header.count()) return 0;
-        return _balanceAt(account, position);
+        return _positions[account][position] >> BALANCE_SHIFT;
     }
 
     /// @inheritdoc IMarginEngine
@@ -575,7 +578,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 header = _accounts[account];
         assets = new address[](header.count());
         for (uint256 p = 0; p < assets.length; ++p) {
-            assets[p] = address(uint160(_collateralById[header.idAt(p)]));
+            assets[p] = address(uint160(_positions[account][p]));
         }
     }
 
@@ -617,7 +620,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         returns (uint8 id, uint8 decimals_, uint256 supplyCap, uint256 totalDeposited)
     {
         uint256 config = _collateralByToken[asset];
-        return (uint8(config), uint8(config >> 8), (config >> 16) & U112, config >> 128);
+        return (uint8(config), uint8(config >> 8), (config >> 16) & U96, (config >> TOTAL_SHIFT) & U96);
     }
 
     /// @inheritdoc IMarginEngine
@@ -655,14 +658,12 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     function _scan(address account, uint256 header, uint256 targetId) private view returns (Scan memory s) {
         s.targetPosition = NOT_HELD;
         uint256 n = header.count(); // at most MAX_COLLATERALS_PER_ACCOUNT
-        uint256 balanceWord;
         for (uint256 p = 0; p < n; ++p) {
-            if (p & 1 == 0) balanceWord = _balances[account][p >> 1];
-            uint256 balance = p & 1 == 0 ? balanceWord & U128 : balanceWord >> 128;
+            uint256 entry = _positions[account][p];
+            uint256 balance = entry >> BALANCE_SHIFT;
+            address token = address(uint160(entry));
             uint256 id = header.idAt(p);
-            uint256 info = _collateralById[id];
-            address token = address(uint160(info));
-            uint256 unit = 10 ** ((info >> 160) & 0xFF);
+            uint256 unit = 10 ** header.decimalsAt(p);
             uint256 price = oracle.getPrice(token);
             uint256 params = registry.effectiveParamsPacked(token);
             uint256 value = (balance * price) / unit;
@@ -731,6 +732,11 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         badDebt = reserveWord >> 128;
     }
 
+    /// @dev The borrow index at this block, reading only the two words it depends on.
+    function _currentIndex() private view returns (uint256 index) {
+        (index,) = _pendingInterest(_poolWord, _balancesWord);
+    }
+
     function _debtOf(uint256 scaled, uint256 index) private pure returns (uint256) {
         return Math.mulDiv(scaled, index, WAD, Math.Rounding.Ceil);
     }
@@ -740,30 +746,19 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (config == 0) revert CollateralNotListed(asset);
     }
 
-    function _balanceAt(address account, uint256 position) private view returns (uint256) {
-        uint256 word = _balances[account][position >> 1];
-        return position & 1 == 0 ? word & U128 : word >> 128;
-    }
-
-    function _writeBalance(address account, uint256 position, uint256 balance) private {
-        uint256 word = _balances[account][position >> 1];
-        word = position & 1 == 0 ? (word & ~U128) | balance : (word & U128) | (balance << 128);
-        _balances[account][position >> 1] = word;
-    }
-
     /// @dev Writes a balance; at zero the position is removed (the last one moves into it) and the
     ///      returned header, which the caller stores, no longer lists the asset.
-    function _setBalance(address account, uint256 header, uint256 position, uint256 balance)
+    function _setBalance(address account, uint256 header, uint256 position, address asset, uint256 balance)
         private
         returns (uint256)
     {
         if (balance != 0) {
-            _writeBalance(account, position, balance);
+            _positions[account][position] = uint256(uint160(asset)) | (balance << BALANCE_SHIFT);
             return header;
         }
         uint256 last = header.count() - 1;
-        if (position != last) _writeBalance(account, position, _balanceAt(account, last));
-        _writeBalance(account, last, 0);
+        if (position != last) _positions[account][position] = _positions[account][last];
+        delete _positions[account][last];
         header = header.removeAt(position);
         _accounts[account] = header;
         return header;

@@ -12,6 +12,7 @@ import { fitGarch } from "../calibrator/models/garch.js";
 import { impliedVolSurface } from "../calibrator/commands/iv.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
+import { engineGasFigures } from "./lib/engineBench.js";
 import { signBatch, signReport } from "./lib/reportSigning.js";
 import { buildReport, DEFAULT_PARAMS, deploySystem, type AssetSpec, type System } from "./lib/system.js";
 
@@ -113,6 +114,7 @@ const results: BenchResult[] = [
   { name: "updater.update.1asset.1sig.thresholdCutStartsRamp", value: await thresholdCutGas(), unit: "gas" },
   { name: "registry.effectiveParams", value: await effectiveParamsGas(false), unit: "gas" },
   { name: "registry.effectiveParams.duringRamp", value: await effectiveParamsGas(true), unit: "gas" },
+  ...(await engineGasFigures(ethers, networkHelpers)),
   { name: "calibrator.garch.fit.1d", value: medianMs(() => fitGarch(ethDaily)), unit: "ms" },
   { name: "calibrator.garch.fit.1h", value: medianMs(() => fitGarch(ethHourly)), unit: "ms", target: 350 },
   {

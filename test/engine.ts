@@ -138,9 +138,9 @@ describe("MarginEngine: deployment and governance", function () {
     await base.oracle.connect(base.governance).setFeed(t.target, feed.target, 4_200);
     await base.updater.connect(base.governance).setAssetRules(t.target, rules);
     await base.updater.connect(base.governance).governanceSetParams(t.target, DEFAULT_PARAMS);
-    await expect(g.listCollateral(t.target, 1n << 112n))
+    await expect(g.listCollateral(t.target, 1n << 96n))
       .to.be.revertedWithCustomError(base.engine, "AmountTooLarge")
-      .withArgs(1n << 112n);
+      .withArgs(1n << 96n);
     await expect(g.listCollateral(t.target, 5n))
       .to.emit(base.engine, "CollateralListed")
       .withArgs(t.target, 2, 18, 5n);
@@ -154,7 +154,7 @@ describe("MarginEngine: deployment and governance", function () {
     await expect(g.setSupplyCap(f.usdc.target, 7n))
       .to.be.revertedWithCustomError(f.engine, "CollateralNotListed")
       .withArgs(f.usdc.target);
-    await expect(g.setSupplyCap(weth(f).address, 1n << 112n)).to.be.revertedWithCustomError(f.engine, "AmountTooLarge");
+    await expect(g.setSupplyCap(weth(f).address, 1n << 96n)).to.be.revertedWithCustomError(f.engine, "AmountTooLarge");
     await expect(f.engine.connect(f.guardian).setSupplyCap(weth(f).address, 7n)).to.be.revertedWithCustomError(
       f.engine,
       "AccessControlUnauthorizedAccount",

@@ -2,22 +2,24 @@
 pragma solidity 0.8.30;
 
 /// @title AccountWord
-/// @notice One storage word per borrower: scaled debt and the ordered list of collateral ids held.
-/// @dev Layout: scaledDebt 0..127, count 128..135, ids from bit 136, 8 bits each (position p at
-///      136 + 8p). Positions are dense (0..count-1); removing one moves the last into its place, and
-///      the balances (two uint128 per word, by position) move with it.
+/// @notice One storage word per borrower: scaled debt and, per collateral position, the collateral's
+///         id and decimals, so a health check finds everything but balances and prices in one SLOAD.
+/// @dev Layout: scaledDebt 0..111, count 112..119, then 16 bits per position p from bit 120 + 16p:
+///      id (8 bits) and decimals (8 bits). Positions are dense (0..count-1); removing one moves the
+///      last into its place, and the position slots (token and balance) move with it.
 library AccountWord {
     uint256 internal constant MAX_COLLATERALS = 8;
-    uint256 private constant U128 = (1 << 128) - 1;
-    uint256 private constant COUNT_SHIFT = 128;
-    uint256 private constant IDS_SHIFT = 136;
+    uint256 internal constant MAX_SCALED_DEBT = (1 << 112) - 1;
+    uint256 private constant COUNT_SHIFT = 112;
+    uint256 private constant POSITIONS_SHIFT = 120;
 
     function scaledDebt(uint256 w) internal pure returns (uint256) {
-        return w & U128;
+        return w & MAX_SCALED_DEBT;
     }
 
+    /// @dev The caller checks `scaled <= MAX_SCALED_DEBT`.
     function withScaledDebt(uint256 w, uint256 scaled) internal pure returns (uint256) {
-        return (w & ~U128) | scaled;
+        return (w & ~MAX_SCALED_DEBT) | scaled;
     }
 
     function count(uint256 w) internal pure returns (uint256) {
@@ -25,10 +27,14 @@ library AccountWord {
     }
 
     function idAt(uint256 w, uint256 position) internal pure returns (uint256) {
-        return (w >> (IDS_SHIFT + 8 * position)) & 0xFF;
+        return (w >> (POSITIONS_SHIFT + 16 * position)) & 0xFF;
     }
 
-    /// @notice The position of `id` in the list, or `count` when absent.
+    function decimalsAt(uint256 w, uint256 position) internal pure returns (uint256) {
+        return (w >> (POSITIONS_SHIFT + 16 * position + 8)) & 0xFF;
+    }
+
+    /// @notice The position of collateral `id`, or `count` when the account does not hold it.
     function positionOf(uint256 w, uint256 id) internal pure returns (uint256 position) {
         uint256 n = count(w);
         for (position = 0; position < n; ++position) {
@@ -36,20 +42,22 @@ library AccountWord {
         }
     }
 
-    /// @notice Appends `id` (the caller checks `count < MAX_COLLATERALS`).
-    function push(uint256 w, uint256 id) internal pure returns (uint256) {
+    /// @notice Appends a position (the caller checks `count < MAX_COLLATERALS`).
+    function push(uint256 w, uint256 id, uint256 decimals) internal pure returns (uint256) {
         uint256 n = count(w);
-        return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | ((n + 1) << COUNT_SHIFT) | (id << (IDS_SHIFT + 8 * n));
+        return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | ((n + 1) << COUNT_SHIFT)
+            | ((id | (decimals << 8)) << (POSITIONS_SHIFT + 16 * n));
     }
 
-    /// @notice Removes position `position` by moving the last id into it.
+    /// @notice Removes position `position` by moving the last one into it.
     function removeAt(uint256 w, uint256 position) internal pure returns (uint256) {
         uint256 last = count(w) - 1;
-        uint256 lastId = idAt(w, last);
-        w &= ~(uint256(0xFF) << (IDS_SHIFT + 8 * last));
+        uint256 lastShift = POSITIONS_SHIFT + 16 * last;
+        uint256 lastEntry = (w >> lastShift) & 0xFFFF;
+        w &= ~(uint256(0xFFFF) << lastShift);
         if (position != last) {
-            uint256 shift = IDS_SHIFT + 8 * position;
-            w = (w & ~(uint256(0xFF) << shift)) | (lastId << shift);
+            uint256 shift = POSITIONS_SHIFT + 16 * position;
+            w = (w & ~(uint256(0xFFFF) << shift)) | (lastEntry << shift);
         }
         return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | (last << COUNT_SHIFT);
     }
