@@ -51,15 +51,23 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     uint256 private constant U128 = (1 << 128) - 1;
     uint256 private constant NOT_HELD = type(uint256).max;
 
-    // Pool word: borrowIndex (WAD) 0..111, lastAccrual 112..151, rate model 152..239, pause flags 240, 241.
+    uint256 private constant U104 = (1 << 104) - 1;
+    // Pool word, written by every accrual: borrowIndex (WAD) 0..111, lastAccrual 112..151, reserve 152..255.
+    // The reserve shares the word so that an accrual is one SSTORE, never a zero-to-nonzero one.
     uint256 private constant TIME_SHIFT = 112;
-    uint256 private constant MODEL_SHIFT = 152;
-    uint256 private constant MODEL_MASK = ((1 << 88) - 1) << MODEL_SHIFT;
-    uint256 private constant BORROW_PAUSED = 1 << 240;
-    uint256 private constant WITHDRAW_PAUSED = 1 << 241;
-    // Liquidation word: fullCloseHealthBps 0..15, rateLimitBypassHealthBps 16..31, protocolFeeBps 32..47,
-    // minLeftoverValue 48..143, number of listed collaterals 144..151.
-    uint256 private constant LISTED_SHIFT = 144;
+    uint256 private constant RESERVE_SHIFT = 152;
+    // Config word, read by every accrual and liquidation, written only by governance and the guardian:
+    // rate model 0..87, pause flags 88 and 89, fullCloseHealthBps 96..111, rateLimitBypassHealthBps 112..127,
+    // protocolFeeBps 128..143, minLeftoverValue 144..239, number of listed collaterals 240..247.
+    uint256 private constant MODEL_MASK = (1 << 88) - 1;
+    uint256 private constant BORROW_PAUSED = 1 << 88;
+    uint256 private constant WITHDRAW_PAUSED = 1 << 89;
+    uint256 private constant FULL_CLOSE_SHIFT = 96;
+    uint256 private constant BYPASS_SHIFT = 112;
+    uint256 private constant FEE_SHIFT = 128;
+    uint256 private constant MIN_LEFTOVER_SHIFT = 144;
+    uint256 private constant LISTED_SHIFT = 240;
+    uint256 private constant LIQUIDATION_CONFIG_MASK = ((1 << 144) - 1) << FULL_CLOSE_SHIFT;
     // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..111, totalDeposited 112..207.
     uint256 private constant TOTAL_SHIFT = 112;
     // Position word: token 0..159, balance 160..255.
@@ -73,11 +81,11 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     IERC20 private immutable _debtToken;
 
     uint256 private _poolWord;
+    uint256 private _configWord;
     /// @dev cash 0..127, totalScaledDebt 128..255.
     uint256 private _balancesWord;
-    /// @dev reserve 0..127, cumulative bad debt written off 128..255.
-    uint256 private _reserveWord;
-    uint256 private _liquidationWord;
+    /// @dev Cumulative debt written off (debt-asset units).
+    uint256 private _badDebtWrittenOff;
     mapping(address account => uint256) private _accounts;
     /// @dev Collateral positions (token and balance) in the order of the account word.
     mapping(address account => uint256[8]) private _positions;
@@ -157,7 +165,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
-        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        if (_configWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
         uint256 config = _listedCollateral(asset);
         uint256 header = _accounts[msg.sender];
         uint256 position = header.positionOf(config & 0xFF);
@@ -170,7 +178,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 scaled = header.scaledDebt();
         if (scaled != 0) {
             // The check reads the balances just written: the account must stay within its borrow limit.
-            (uint256 poolWord,) = _accrue();
+            (uint256 poolWord,,) = _accrue();
             uint256 debtValue = _debtOf(scaled, poolWord & U112) * _debtScale;
             Scan memory s = _scan(msg.sender, header, 0);
             if (debtValue > s.borrowLimit) revert BorrowLimitExceeded(debtValue, s.borrowLimit);
@@ -183,8 +191,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     function borrow(uint256 amount, address to) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
-        (uint256 poolWord, uint256 balancesWord) = _accrue();
-        if (poolWord & BORROW_PAUSED != 0) revert BorrowingPaused();
+        (uint256 poolWord, uint256 configWord, uint256 balancesWord) = _accrue();
+        if (configWord & BORROW_PAUSED != 0) revert BorrowingPaused();
         uint256 cash = balancesWord & U128;
         if (amount > cash) revert InsufficientCash(amount, cash);
 
@@ -206,7 +214,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @inheritdoc IMarginEngine
     function repay(uint256 amount, address account) external nonReentrant returns (uint256 repaid) {
         if (amount == 0) revert ZeroAmount();
-        (uint256 poolWord, uint256 balancesWord) = _accrue();
+        (uint256 poolWord,, uint256 balancesWord) = _accrue();
         uint256 header = _accounts[account];
         uint256 scaled = header.scaledDebt();
         if (scaled == 0) revert NoDebt(account);
@@ -251,8 +259,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (maxRepay == 0) revert ZeroAmount();
         uint256 config = _listedCollateral(asset);
         Liquidation memory l;
-        uint256 poolWord;
-        (poolWord, l.balancesWord) = _accrue();
+        (uint256 poolWord, uint256 configWord, uint256 balancesWord) = _accrue();
+        l.balancesWord = balancesWord;
         l.index = poolWord & U112;
         l.header = _accounts[borrower];
         l.debt = _debtOf(l.header.scaledDebt(), l.index);
@@ -262,10 +270,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (l.healthFactor >= WAD) revert AccountHealthy(l.healthFactor);
         if (s.targetPosition == NOT_HELD) revert CollateralNotHeld(borrower, asset);
 
-        uint256 liquidationWord = _liquidationWord;
-        _sizeLiquidation(l, s, liquidationWord, maxRepay);
+        _sizeLiquidation(l, s, configWord, maxRepay);
         if (l.seized < minSeized || l.seized == 0) revert SeizedBelowMinimum(l.seized, minSeized);
-        _enforceRateLimit(config & 0xFF, asset, s.targetParams, l, liquidationWord);
+        _enforceRateLimit(config & 0xFF, asset, s.targetParams, l, configWord);
 
         // Effects.
         uint256 scaled = l.header.scaledDebt();
@@ -273,16 +280,15 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         l.header = _setBalance(borrower, l.header, s.targetPosition, asset, s.targetBalance - l.seized);
         _collateralByToken[asset] = config - (l.seized << TOTAL_SHIFT);
         uint256 totalScaled = (l.balancesWord >> 128) - scaledRemoved;
-        uint256 reserveWord = _reserveWord;
-        reserveWord = (reserveWord & ~U128) | _fit128((reserveWord & U128) + l.fee);
+        uint256 reserve = (poolWord >> RESERVE_SHIFT) + l.fee;
         scaled -= scaledRemoved;
         if (scaled != 0 && l.header.count() == 0) {
-            (totalScaled, reserveWord) = _writeOffBadDebt(borrower, scaled, totalScaled, reserveWord, l.index);
+            (totalScaled, reserve) = _writeOffBadDebt(borrower, scaled, totalScaled, reserve, l.index);
             scaled = 0;
         }
         _accounts[borrower] = l.header.withScaledDebt(scaled);
         _balancesWord = _packBalances((l.balancesWord & U128) + l.repaid + l.fee, totalScaled);
-        _reserveWord = reserveWord;
+        _poolWord = _withReserve(poolWord, reserve);
         emit Liquidated(msg.sender, borrower, asset, l.repaid, l.seized, l.fee, l.healthFactor);
 
         // Interactions.
@@ -294,16 +300,16 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @dev Close factor (full below the full-close health or for small positions), bonus, balance
     ///      cap, dust rule and protocol fee. Seizure rounds down; a repayment recomputed from a capped
     ///      seizure rounds up, so seized <= repaid × (1 + bonus) / price always holds.
-    function _sizeLiquidation(Liquidation memory l, Scan memory s, uint256 liquidationWord, uint256 maxRepay)
+    function _sizeLiquidation(Liquidation memory l, Scan memory s, uint256 configWord, uint256 maxRepay)
         private
         view
     {
-        uint256 minLeftover = (liquidationWord >> 48) & ((1 << 96) - 1);
+        uint256 minLeftover = (configWord >> MIN_LEFTOVER_SHIFT) & U96;
         uint256 debtValue = l.debt * _debtScale;
         uint256 targetValue = (s.targetBalance * s.targetPrice) / s.targetUnit;
         uint256 allowed = l.debt;
         if (
-            l.healthFactor >= (liquidationWord & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
+            l.healthFactor >= ((configWord >> FULL_CLOSE_SHIFT) & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
                 && targetValue >= 2 * minLeftover
         ) {
             allowed = (l.debt * s.targetParams.closeFactorBps()) / BPS;
@@ -329,7 +335,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
                 revert LiquidationLeavesDust(leftoverDebtValue, leftoverCollateralValue);
             }
         }
-        uint256 feeBps = (liquidationWord >> 32) & 0xFFFF;
+        uint256 feeBps = (configWord >> FEE_SHIFT) & 0xFFFF;
         l.fee = Math.mulDiv(l.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
     }
 
@@ -340,11 +346,11 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         address asset,
         uint256 params,
         Liquidation memory l,
-        uint256 liquidationWord
+        uint256 configWord
     ) private {
         uint256 cap = params.liquidationCapPerWindow();
         uint256 used = LiquidationRateLimit.usedAt(_rateLimits[id], cap, params.liquidationWindow(), block.timestamp);
-        if (l.healthFactor >= ((liquidationWord >> 16) & 0xFFFF) * BPS_TO_WAD) {
+        if (l.healthFactor >= ((configWord >> BYPASS_SHIFT) & 0xFFFF) * BPS_TO_WAD) {
             uint256 available = used >= cap ? 0 : cap - used;
             if (l.seizedValue > available) revert LiquidationRateLimited(asset, l.seizedValue, available);
         }
@@ -353,16 +359,15 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
 
     /// @dev Cancels the remaining debt of an account without collateral: the reserve absorbs it first,
     ///      lenders the rest (total borrows fall, so the share price does).
-    function _writeOffBadDebt(address account, uint256 scaled, uint256 totalScaled, uint256 reserveWord, uint256 index)
+    function _writeOffBadDebt(address account, uint256 scaled, uint256 totalScaled, uint256 reserve, uint256 index)
         private
-        returns (uint256 totalScaledAfter, uint256 reserveWordAfter)
+        returns (uint256 totalScaledAfter, uint256 reserveAfter)
     {
         totalScaledAfter = totalScaled - scaled;
         uint256 loss = (totalScaled * index) / WAD - (totalScaledAfter * index) / WAD;
-        uint256 reserve = reserveWord & U128;
         uint256 coveredByReserve = loss < reserve ? loss : reserve;
-        uint256 badDebt = (reserveWord >> 128) + loss;
-        reserveWordAfter = (reserve - coveredByReserve) | (badDebt << 128);
+        reserveAfter = reserve - coveredByReserve;
+        _badDebtWrittenOff += loss;
         emit BadDebtWrittenOff(account, loss, coveredByReserve, loss - coveredByReserve);
     }
 
@@ -379,7 +384,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @param owner The lender.
     /// @return Debt-asset units.
     function maxWithdraw(address owner) public view override returns (uint256) {
-        if (_poolWord & WITHDRAW_PAUSED != 0) return 0;
+        if (_configWord & WITHDRAW_PAUSED != 0) return 0;
         uint256 assets = super.maxWithdraw(owner);
         uint256 cash = _balancesWord & U128;
         return assets < cash ? assets : cash;
@@ -389,7 +394,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @param owner The lender.
     /// @return Share units.
     function maxRedeem(address owner) public view override returns (uint256) {
-        if (_poolWord & WITHDRAW_PAUSED != 0) return 0;
+        if (_configWord & WITHDRAW_PAUSED != 0) return 0;
         uint256 shares = balanceOf(owner);
         uint256 cashShares = _convertToShares(_balancesWord & U128, Math.Rounding.Floor);
         return shares < cashShares ? shares : cashShares;
@@ -422,7 +427,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         nonReentrant
         returns (uint256)
     {
-        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        if (_configWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
         return super.withdraw(assets, receiver, owner);
     }
 
@@ -432,14 +437,14 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @param owner Whose shares burn.
     /// @return Assets sent.
     function redeem(uint256 shares, address receiver, address owner) public override nonReentrant returns (uint256) {
-        if (_poolWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
+        if (_configWord & WITHDRAW_PAUSED != 0) revert WithdrawalsPaused();
         return super.redeem(shares, receiver, owner);
     }
 
     /// @dev Shares were priced on `totalAssets()`, which already includes pending interest, so
     ///      accruing here changes nothing in the conversion.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
-        (, uint256 balancesWord) = _accrue();
+        (,, uint256 balancesWord) = _accrue();
         _balancesWord = _packBalances((balancesWord & U128) + assets, balancesWord >> 128);
         super._deposit(caller, receiver, assets, shares);
     }
@@ -448,7 +453,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         internal
         override
     {
-        (, uint256 balancesWord) = _accrue();
+        (,, uint256 balancesWord) = _accrue();
         _balancesWord = balancesWord - assets; // maxWithdraw/maxRedeem capped assets at cash
         super._withdraw(caller, receiver, owner, assets, shares);
     }
@@ -471,11 +476,13 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint8 decimals_ = IERC20Metadata(asset).decimals();
         if (decimals_ > 36) revert UnsupportedDecimals(decimals_);
         if (supplyCap > U96) revert AmountTooLarge(supplyCap);
-        uint256 liquidationWord = _liquidationWord;
-        uint256 id = ((liquidationWord >> LISTED_SHIFT) & 0xFF) + 1;
+        uint256 configWord = _configWord;
+        uint256 id = ((configWord >> LISTED_SHIFT) & 0xFF) + 1;
         if (id > 255) revert TooManyListedCollaterals();
-        _liquidationWord = (liquidationWord & ~(uint256(0xFF) << LISTED_SHIFT)) | (id << LISTED_SHIFT);
+        _configWord = (configWord & ~(uint256(0xFF) << LISTED_SHIFT)) | (id << LISTED_SHIFT);
         _collateralByToken[asset] = id | (uint256(decimals_) << 8) | (supplyCap << 16);
+        // A started clock keeps the bucket word nonzero, so no liquidation pays a zero-to-nonzero write.
+        _rateLimits[id] = LiquidationRateLimit.pack(0, block.timestamp);
         emit CollateralListed(asset, uint8(id), decimals_, supplyCap);
     }
 
@@ -500,33 +507,32 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IMarginEngine
     function pause(bool borrowing, bool withdrawals) external onlyRole(GUARDIAN_ROLE) {
-        uint256 poolWord = _poolWord;
-        if (borrowing) poolWord |= BORROW_PAUSED;
-        if (withdrawals) poolWord |= WITHDRAW_PAUSED;
-        _poolWord = poolWord;
-        emit PauseSet(poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+        uint256 configWord = _configWord;
+        if (borrowing) configWord |= BORROW_PAUSED;
+        if (withdrawals) configWord |= WITHDRAW_PAUSED;
+        _configWord = configWord;
+        emit PauseSet(configWord & BORROW_PAUSED != 0, configWord & WITHDRAW_PAUSED != 0);
     }
 
     /// @inheritdoc IMarginEngine
     function unpause(bool borrowing, bool withdrawals) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 poolWord = _poolWord;
-        if (borrowing) poolWord &= ~BORROW_PAUSED;
-        if (withdrawals) poolWord &= ~WITHDRAW_PAUSED;
-        _poolWord = poolWord;
-        emit PauseSet(poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+        uint256 configWord = _configWord;
+        if (borrowing) configWord &= ~BORROW_PAUSED;
+        if (withdrawals) configWord &= ~WITHDRAW_PAUSED;
+        _configWord = configWord;
+        emit PauseSet(configWord & BORROW_PAUSED != 0, configWord & WITHDRAW_PAUSED != 0);
     }
 
     /// @inheritdoc IMarginEngine
     function withdrawReserve(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         if (to == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
-        (, uint256 balancesWord) = _accrue();
-        uint256 reserveWord = _reserveWord;
-        uint256 reserve = reserveWord & U128;
+        (uint256 poolWord,, uint256 balancesWord) = _accrue();
+        uint256 reserve = poolWord >> RESERVE_SHIFT;
         if (amount > reserve) revert ReserveExceeded(amount, reserve);
         uint256 cash = balancesWord & U128;
         if (amount > cash) revert InsufficientCash(amount, cash);
-        _reserveWord = reserveWord - amount;
+        _poolWord = _withReserve(poolWord, reserve - amount);
         _balancesWord = balancesWord - amount;
         _debtToken.safeTransfer(to, amount);
         emit ReserveWithdrawn(to, amount);
@@ -594,23 +600,21 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @inheritdoc IMarginEngine
     function borrowRate() external view returns (uint256) {
         (uint256 cash, uint256 borrows,,,) = _currentPool();
-        return InterestRateModel.annualBorrowRate(
-            _poolWord >> MODEL_SHIFT, InterestRateModel.utilization(cash, borrows)
-        );
+        return InterestRateModel.annualBorrowRate(_configWord, InterestRateModel.utilization(cash, borrows));
     }
 
     /// @inheritdoc IMarginEngine
     function rateModel() external view returns (RateModel memory) {
-        return InterestRateModel.unpack(_poolWord >> MODEL_SHIFT);
+        return InterestRateModel.unpack(_configWord & MODEL_MASK);
     }
 
     /// @inheritdoc IMarginEngine
     function liquidationConfig() external view returns (LiquidationConfig memory config) {
-        uint256 word = _liquidationWord;
-        config.fullCloseHealthBps = uint16(word);
-        config.rateLimitBypassHealthBps = uint16(word >> 16);
-        config.protocolFeeBps = uint16(word >> 32);
-        config.minLeftoverValue = uint96(word >> 48);
+        uint256 word = _configWord;
+        config.fullCloseHealthBps = uint16(word >> FULL_CLOSE_SHIFT);
+        config.rateLimitBypassHealthBps = uint16(word >> BYPASS_SHIFT);
+        config.protocolFeeBps = uint16(word >> FEE_SHIFT);
+        config.minLeftoverValue = uint96(word >> MIN_LEFTOVER_SHIFT);
     }
 
     /// @inheritdoc IMarginEngine
@@ -636,8 +640,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IMarginEngine
     function paused() external view returns (bool borrowingPaused, bool withdrawalsPaused) {
-        uint256 poolWord = _poolWord;
-        return (poolWord & BORROW_PAUSED != 0, poolWord & WITHDRAW_PAUSED != 0);
+        uint256 configWord = _configWord;
+        return (configWord & BORROW_PAUSED != 0, configWord & WITHDRAW_PAUSED != 0);
     }
 
     // ------------------------------------------------------------------ internals
@@ -677,26 +681,22 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         }
     }
 
-    /// @dev Brings the index to this block; writes only when time has passed.
-    function _accrue() private returns (uint256 poolWord, uint256 balancesWord) {
+    /// @dev Brings the index and the reserve to this block; one SSTORE, and none within a block.
+    function _accrue() private returns (uint256 poolWord, uint256 configWord, uint256 balancesWord) {
         poolWord = _poolWord;
+        configWord = _configWord;
         balancesWord = _balancesWord;
-        if ((poolWord >> TIME_SHIFT) & U40 == block.timestamp) return (poolWord, balancesWord);
-        (uint256 newIndex, uint256 interest) = _pendingInterest(poolWord, balancesWord);
-        poolWord = (poolWord & ~((U40 << TIME_SHIFT) | U112)) | (block.timestamp << TIME_SHIFT) | newIndex;
+        if ((poolWord >> TIME_SHIFT) & U40 == block.timestamp) return (poolWord, configWord, balancesWord);
+        (uint256 newIndex, uint256 interest) = _pendingInterest(poolWord, configWord, balancesWord);
+        uint256 toReserve = (interest * InterestRateModel.reserveFactorBps(configWord)) / BPS;
+        poolWord = newIndex | (block.timestamp << TIME_SHIFT)
+            | (_fit104((poolWord >> RESERVE_SHIFT) + toReserve) << RESERVE_SHIFT);
         _poolWord = poolWord;
-        if (interest != 0) {
-            uint256 toReserve = (interest * InterestRateModel.reserveFactorBps(poolWord >> MODEL_SHIFT)) / BPS;
-            if (toReserve != 0) {
-                uint256 reserveWord = _reserveWord;
-                _reserveWord = (reserveWord & ~U128) | _fit128((reserveWord & U128) + toReserve);
-            }
-            emit InterestAccrued(newIndex, interest, toReserve);
-        }
+        if (interest != 0) emit InterestAccrued(newIndex, interest, toReserve);
     }
 
     /// @dev Index growth since the last accrual (simple interest within one accrual, compounding across).
-    function _pendingInterest(uint256 poolWord, uint256 balancesWord)
+    function _pendingInterest(uint256 poolWord, uint256 configWord, uint256 balancesWord)
         private
         view
         returns (uint256 newIndex, uint256 interest)
@@ -707,7 +707,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (elapsed == 0 || scaled == 0) return (newIndex, 0);
         uint256 borrows = (scaled * newIndex) / WAD;
         uint256 annualRate = InterestRateModel.annualBorrowRate(
-            poolWord >> MODEL_SHIFT, InterestRateModel.utilization(balancesWord & U128, borrows)
+            configWord, InterestRateModel.utilization(balancesWord & U128, borrows)
         );
         newIndex += Math.mulDiv(newIndex, annualRate * elapsed, WAD * InterestRateModel.SECONDS_PER_YEAR);
         if (newIndex > U112) revert AmountTooLarge(newIndex);
@@ -721,20 +721,28 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 badDebt, uint256 index)
     {
         uint256 poolWord = _poolWord;
+        uint256 configWord = _configWord;
         uint256 balancesWord = _balancesWord;
-        uint256 reserveWord = _reserveWord;
         uint256 interest;
-        (index, interest) = _pendingInterest(poolWord, balancesWord);
+        (index, interest) = _pendingInterest(poolWord, configWord, balancesWord);
         cash = balancesWord & U128;
         totalBorrows = ((balancesWord >> 128) * index) / WAD;
-        reserve = (reserveWord & U128)
-            + (interest * InterestRateModel.reserveFactorBps(poolWord >> MODEL_SHIFT)) / BPS;
-        badDebt = reserveWord >> 128;
+        reserve = (poolWord >> RESERVE_SHIFT) + (interest * InterestRateModel.reserveFactorBps(configWord)) / BPS;
+        badDebt = _badDebtWrittenOff;
     }
 
-    /// @dev The borrow index at this block, reading only the two words it depends on.
+    /// @dev The borrow index at this block.
     function _currentIndex() private view returns (uint256 index) {
-        (index,) = _pendingInterest(_poolWord, _balancesWord);
+        (index,) = _pendingInterest(_poolWord, _configWord, _balancesWord);
+    }
+
+    function _withReserve(uint256 poolWord, uint256 reserve) private pure returns (uint256) {
+        return (poolWord & ((1 << RESERVE_SHIFT) - 1)) | (_fit104(reserve) << RESERVE_SHIFT);
+    }
+
+    function _fit104(uint256 amount) private pure returns (uint256) {
+        if (amount > U104) revert AmountTooLarge(amount);
+        return amount;
     }
 
     function _debtOf(uint256 scaled, uint256 index) private pure returns (uint256) {
@@ -775,7 +783,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
 
     function _setRateModel(RateModel memory model) private {
         if (!InterestRateModel.isWithinBounds(model)) revert InvalidRateModel();
-        _poolWord = (_poolWord & ~MODEL_MASK) | (InterestRateModel.pack(model) << MODEL_SHIFT);
+        _configWord = (_configWord & ~MODEL_MASK) | InterestRateModel.pack(model);
         emit RateModelSet(model);
     }
 
@@ -785,9 +793,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
                 || config.rateLimitBypassHealthBps > config.fullCloseHealthBps
                 || config.protocolFeeBps > MAX_PROTOCOL_FEE_BPS || config.minLeftoverValue > MAX_MIN_LEFTOVER_VALUE
         ) revert InvalidLiquidationConfig();
-        uint256 listed = _liquidationWord & (uint256(0xFF) << LISTED_SHIFT);
-        _liquidationWord = listed | uint256(config.fullCloseHealthBps) | (uint256(config.rateLimitBypassHealthBps) << 16)
-            | (uint256(config.protocolFeeBps) << 32) | (uint256(config.minLeftoverValue) << 48);
+        _configWord = (_configWord & ~LIQUIDATION_CONFIG_MASK) | (uint256(config.fullCloseHealthBps) << FULL_CLOSE_SHIFT)
+            | (uint256(config.rateLimitBypassHealthBps) << BYPASS_SHIFT) | (uint256(config.protocolFeeBps) << FEE_SHIFT)
+            | (uint256(config.minLeftoverValue) << MIN_LEFTOVER_SHIFT);
         emit LiquidationConfigSet(config);
     }
 }
