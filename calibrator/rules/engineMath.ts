@@ -130,8 +130,6 @@ export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
 /** The rate-limit bucket's content at `now`: it drains `cap` per `window` seconds. */
 export function bucketUsedAt(used: bigint, lastUpdate: bigint, cap: bigint, window: bigint, now: bigint): bigint {
   if (used === 0n || window === 0n) return 0n;
-  const elapsed = now - lastUpdate;
-  if (elapsed >= window) return 0n;
-  const drained = (cap * elapsed) / window;
+  const drained = (cap * (now - lastUpdate)) / window;
   return drained >= used ? 0n : used - drained;
 }

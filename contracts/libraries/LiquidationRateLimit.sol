@@ -22,9 +22,8 @@ library LiquidationRateLimit {
     function usedAt(uint256 word, uint256 cap, uint256 window, uint256 nowTs) internal pure returns (uint256) {
         uint256 used = word & U128;
         if (used == 0 || window == 0) return 0;
-        uint256 elapsed = nowTs - (word >> 128);
-        if (elapsed >= window) return 0;
-        uint256 drained = (cap * elapsed) / window;
+        // No reset at the window's end: a bucket overfilled by bypass liquidations drains at the same rate.
+        uint256 drained = (cap * (nowTs - (word >> 128))) / window;
         return drained >= used ? 0 : used - drained;
     }
 
