@@ -3,7 +3,8 @@
  * the engine, its listed collaterals, and helpers to fund and approve accounts. Shared by tests,
  * benchmarks and the demo.
  */
-import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { Signer } from "ethers";
 import type { MarginEngine, MockERC20 } from "../../types/ethers-contracts/index.js";
 import type { LiquidationConfig, RateModel } from "../../calibrator/rules/engineMath.js";
 import { type AssetSpec, deploySystem, type System, type SystemOptions } from "./system.js";
@@ -70,7 +71,7 @@ export async function deployEngine(ethers: HardhatEthers, options: EngineOptions
 }
 
 /** Mints `amount` of `token` to `who` and approves the engine for it. */
-export async function fund(token: MockERC20, engine: MarginEngine, who: HardhatEthersSigner, amount: bigint): Promise<void> {
+export async function fund(token: MockERC20, engine: MarginEngine, who: Signer & { address: string }, amount: bigint): Promise<void> {
   await token.mint(who.address, amount);
   await token.connect(who).approve(await engine.getAddress(), amount);
 }

@@ -1,0 +1,251 @@
+/**
+ * Replays a real hourly price path through the mock Chainlink feeds against a MarginEngine holding a
+ * seeded population of borrowers, with a liquidator bot that liquidates whatever is liquidatable
+ * within the rate limits, and records the pool's books after every hour. Shared by the crash-replay
+ * test and the demo.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
+import { type BaseContract, Wallet } from "ethers";
+import { loadCandles } from "../../calibrator/data/candles.js";
+import { Rng } from "../../calibrator/models/random.js";
+import { collateralValue } from "../../calibrator/rules/engineMath.js";
+import type { RiskParams } from "../../calibrator/rules/types.js";
+import { deployEngine, E18, type EngineSystem, fund } from "./engine.js";
+import type { AssetSpec } from "./system.js";
+
+export interface ReplayOptions {
+  /** Hourly candle CSVs (open_time_utc/timestamp, close) for the collateral assets, in asset order. */
+  files: readonly string[];
+  symbols: readonly string[];
+  decimals: readonly number[];
+  /** First and last candle open time replayed, "YYYY-MM-DD HH:MM:SS" UTC. */
+  from: string;
+  to: string;
+  borrowers: number;
+  seed: number;
+  params: RiskParams;
+  /** Lenders' deposit in USDC (whole units). */
+  liquidity: bigint;
+}
+
+export interface ReplayStep {
+  time: string;
+  prices: number[];
+  liquidations: number;
+  blockedByRateLimit: number;
+  liquidatableAccounts: number;
+  cash: bigint;
+  engineUsdcBalance: bigint;
+  totalBorrows: bigint;
+  totalAssets: bigint;
+  reserve: bigint;
+  badDebt: bigint;
+  sumOfDebts: bigint;
+}
+
+export interface ReplayResult {
+  steps: ReplayStep[];
+  liquidations: number;
+  blockedByRateLimit: number;
+  /** Collateral value seized (18 decimals) at the oracle price of the hour. */
+  liquidatedValue: bigint;
+  repaid: bigint;
+  protocolFees: bigint;
+  badDebt: bigint;
+  reserve: bigint;
+  initialDebt: bigint;
+  initialCollateralValue: bigint;
+  system: EngineSystem;
+}
+
+const USDC = 10n ** 6n;
+const BPS = 10_000n;
+
+function revertName(engine: BaseContract, error: unknown): { name: string; args: readonly unknown[] } {
+  const data = (error as { data?: string }).data;
+  if (typeof data === "string") {
+    const parsed = engine.interface.parseError(data);
+    if (parsed) return { name: parsed.name, args: parsed.args };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /custom error '(\w+)\(/.exec(message);
+  return { name: match?.[1] ?? message, args: [] };
+}
+
+export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers, options: ReplayOptions): Promise<ReplayResult> {
+  const series = options.files.map((file) => loadCandles(file));
+  const startMs = Date.parse(`${options.from.replace(" ", "T")}Z`);
+  const endMs = Date.parse(`${options.to.replace(" ", "T")}Z`);
+  const hours: { time: string; prices: bigint[] }[] = [];
+  const first = series[0]!;
+  for (let i = 0; i < first.time.length; i++) {
+    const t = first.time[i]! * 1000;
+    if (t < startMs - 3_600_000 || t > endMs) continue;
+    const prices = series.map((s) => {
+      if (s.time[i] !== first.time[i]) throw new Error(`price files are not aligned at row ${i + 2}`);
+      return BigInt(Math.round(s.close[i]! * 1e8));
+    });
+    hours.push({ time: new Date(t).toISOString().slice(0, 16).replace("T", " "), prices });
+  }
+  if (hours.length < 2) throw new Error(`no candles between ${options.from} and ${options.to}`);
+  // The hour before the window sets the opening prices; the window is replayed hour by hour.
+  const opening = hours.shift()!;
+  const assets: AssetSpec[] = options.symbols.map((symbol, i) => ({
+    symbol,
+    decimals: options.decimals[i]!,
+    price8: opening.prices[i]!,
+  }));
+
+  const system = await deployEngine(ethers, { assets, params: options.params, stalenessAllowance: 4_200 });
+  const { engine, usdc } = system;
+  const [deployer] = await ethers.getSigners();
+  const lender = deployer!;
+  await fund(usdc, engine, lender, options.liquidity * USDC);
+  await engine.connect(lender).deposit(options.liquidity * USDC, lender.address);
+
+  // Borrowers: collateral $20k-$2M (log-uniform), WETH only, WBTC only or both; initial health 1.04-1.8.
+  const rng = new Rng(options.seed);
+  const accounts: Wallet[] = [];
+  let initialDebt = 0n;
+  let initialCollateralValue = 0n;
+  for (let b = 0; b < options.borrowers; b++) {
+    const wallet = new Wallet(ethers.keccak256(ethers.toUtf8Bytes(`bulwark-replay-${options.seed}-${b}`)), ethers.provider);
+    await helpers.setBalance(wallet.address, 10n ** 20n);
+    const usd = Math.exp(Math.log(20_000) + rng.next() * (Math.log(2_000_000) - Math.log(20_000)));
+    const mix = rng.int(0, 2); // 0: first asset, 1: second, 2: both
+    let limit = 0n;
+    let liquidationValue = 0n;
+    for (let i = 0; i < system.assets.length; i++) {
+      const share = mix === 2 ? 0.5 : mix === i ? 1 : 0;
+      if (share === 0) continue;
+      const a = system.assets[i]!;
+      const price18 = a.spec.price8 * 10n ** 10n;
+      const amount = (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(a.spec.decimals) * E18) / (price18 * 1_000_000n);
+      await fund(a.token, engine, wallet, amount);
+      await engine.connect(wallet).depositCollateral(a.address, amount, wallet.address);
+      const value = collateralValue(amount, price18, a.spec.decimals);
+      initialCollateralValue += value;
+      limit += (value * BigInt(options.params.ltvBps)) / BPS;
+      liquidationValue += (value * BigInt(options.params.liquidationThresholdBps)) / BPS;
+    }
+    const health = 1.04 + rng.next() * 0.76;
+    let debt18 = (liquidationValue * 1_000_000n) / BigInt(Math.round(health * 1_000_000));
+    if (debt18 > limit) debt18 = limit;
+    const debt = debt18 / 10n ** 12n;
+    await engine.connect(wallet).borrow(debt, wallet.address);
+    initialDebt += debt;
+    accounts.push(wallet);
+  }
+
+  const liquidatorSigner = (await ethers.getSigners())[9]!;
+  await usdc.mint(liquidatorSigner.address, 10n ** 15n * USDC);
+  await usdc.connect(liquidatorSigner).approve(await engine.getAddress(), ethers.MaxUint256);
+  const liquidator = engine.connect(liquidatorSigner);
+
+  const result: ReplayResult = {
+    steps: [],
+    liquidations: 0,
+    blockedByRateLimit: 0,
+    liquidatedValue: 0n,
+    repaid: 0n,
+    protocolFees: 0n,
+    badDebt: 0n,
+    reserve: 0n,
+    initialDebt,
+    initialCollateralValue,
+    system,
+  };
+
+  for (const hour of hours) {
+    await helpers.time.increase(3_600);
+    for (let i = 0; i < system.assets.length; i++) await system.assets[i]!.feed.updateAnswer(hour.prices[i]!);
+    let liquidations = 0;
+    let blocked = 0;
+    let liquidatable = 0;
+    for (const account of accounts) {
+      // A bot liquidates an account until it is healthy, the rate limit binds or nothing is left.
+      for (let attempt = 0; attempt < 4; attempt++) {
+        if ((await engine.healthFactor(account.address)) >= E18) break;
+        if (attempt === 0) liquidatable++;
+        const held = await engine.collateralAssetsOf(account.address);
+        if (held.length === 0) break;
+        // Seize the collateral worth most.
+        let best = held[0]!;
+        let bestValue = -1n;
+        for (const token of held) {
+          const a = system.assets.find((x) => x.address === token)!;
+          const value = collateralValue(
+            await engine.collateralBalance(account.address, token),
+            hour.prices[system.assets.indexOf(a)]! * 10n ** 10n,
+            a.spec.decimals,
+          );
+          if (value > bestValue) [best, bestValue] = [token, value];
+        }
+        let maxRepay = ethers.MaxUint256;
+        let outcome: "done" | "blocked" | "skip" = "skip";
+        for (let retry = 0; retry < 2; retry++) {
+          try {
+            const receipt = await (await liquidator.liquidate(account.address, best, maxRepay, 0n)).wait();
+            for (const log of receipt!.logs) {
+              const event = engine.interface.parseLog(log);
+              if (event?.name !== "Liquidated") continue;
+              const a = system.assets.find((x) => x.address === event.args[2])!;
+              result.liquidatedValue += collateralValue(
+                event.args[4] as bigint,
+                hour.prices[system.assets.indexOf(a)]! * 10n ** 10n,
+                a.spec.decimals,
+              );
+              result.repaid += event.args[3] as bigint;
+              result.protocolFees += event.args[5] as bigint;
+            }
+            liquidations++;
+            outcome = "done";
+            break;
+          } catch (error) {
+            const { name, args } = revertName(engine, error);
+            if (name === "LiquidationRateLimited") {
+              // Take what the bucket allows now: value / (1 + bonus) in USDC units, less 0.1% for rounding.
+              const available = args[2] as bigint;
+              const repay = (available * BPS) / (BPS + BigInt(options.params.liquidationBonusBps)) / 10n ** 12n;
+              if (retry === 0 && repay > USDC) {
+                maxRepay = (repay * 999n) / 1_000n;
+                continue;
+              }
+              outcome = "blocked";
+              break;
+            }
+            // A slice that would leave dust, or an account healthy again: the bot moves on.
+            if (name === "LiquidationLeavesDust" || name === "AccountHealthy") break;
+            throw error;
+          }
+        }
+        if (outcome === "blocked") blocked++;
+        if (outcome !== "done") break;
+      }
+    }
+    result.liquidations += liquidations;
+    result.blockedByRateLimit += blocked;
+    const [cash, totalBorrows, reserve, badDebt] = await engine.poolState();
+    let sumOfDebts = 0n;
+    for (const account of accounts) sumOfDebts += await engine.debtOf(account.address);
+    result.steps.push({
+      time: hour.time,
+      prices: hour.prices.map((p) => Number(p) / 1e8),
+      liquidations,
+      blockedByRateLimit: blocked,
+      liquidatableAccounts: liquidatable,
+      cash,
+      engineUsdcBalance: await usdc.balanceOf(await engine.getAddress()),
+      totalBorrows,
+      totalAssets: await engine.totalAssets(),
+      reserve,
+      badDebt,
+      sumOfDebts,
+    });
+  }
+  const last = result.steps.at(-1)!;
+  result.badDebt = last.badDebt;
+  result.reserve = last.reserve;
+  return result;
+}
