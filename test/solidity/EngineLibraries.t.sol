@@ -5,6 +5,11 @@ import {Test} from "forge-std/Test.sol";
 import {LiquidationRateLimit} from "../../contracts/libraries/LiquidationRateLimit.sol";
 import {InterestRateModel, RateModel} from "../../contracts/libraries/InterestRateModel.sol";
 import {AccountWord} from "../../contracts/libraries/AccountWord.sol";
+import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
+import {RiskParams} from "../../contracts/libraries/RiskTypes.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {EngineSetup} from "./EngineTestBase.sol";
 
 /// @notice Fuzz tests of the engine's pure building blocks: the rate-limit bucket, the rate model and
 ///         the account word.
@@ -92,5 +97,33 @@ contract EngineLibrariesFuzzTest is Test {
             assertEq(AccountWord.idAt(removed, p), ids[source]);
             assertEq(AccountWord.decimalsAt(removed, p), (uint256(ids[source]) * 7) % 37);
         }
+    }
+}
+
+/// @notice Listing runs out of collateral ids after 255 assets.
+contract EngineListingLimitTest is EngineSetup {
+    function setUp() public {
+        _deploySystem();
+    }
+
+    function test_listingStopsAt255Collaterals() public {
+        vm.startPrank(governance);
+        // Two are listed by the setup; list 253 more, then one too many.
+        for (uint256 i = 0; i < 254; ++i) {
+            MockERC20 token = new MockERC20("T", "T", 18);
+            MockAggregator feed = new MockAggregator(8, 1e8, "T / USD");
+            oracle.setFeed(address(token), address(feed), 4_200);
+            updater.setAssetRules(address(token), _rules());
+            updater.governanceSetParams(address(token), RiskParams(8_050, 8_300, 500, 5_000, 100_000e18, 3_600));
+            if (i < 253) {
+                engine.listCollateral(address(token), 1e24);
+            } else {
+                vm.expectRevert(IMarginEngine.TooManyListedCollaterals.selector);
+                engine.listCollateral(address(token), 1e24);
+            }
+        }
+        vm.stopPrank();
+        (uint8 id,,,) = engine.collateralConfig(address(tokens[1]));
+        assertEq(id, 2);
     }
 }

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
+import {MarginEngine} from "../../contracts/MarginEngine.sol";
+import {PriceOracle} from "../../contracts/PriceOracle.sol";
+import {LiquidationConfig} from "../../contracts/interfaces/IMarginEngine.sol";
+import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
+import {IRiskParameterRegistry} from "../../contracts/interfaces/IRiskParameterRegistry.sol";
+import {RateModel} from "../../contracts/libraries/InterestRateModel.sol";
+import {AmountRule, AssetRules, BpsRule, RiskParams} from "../../contracts/libraries/RiskTypes.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+
+/// @notice The system under test: USDC pool, WETH (18 decimals) and WBTC (8 decimals) collateral.
+abstract contract EngineSetup is Test {
+    BoundedRiskUpdater internal updater;
+    PriceOracle internal oracle;
+    MarginEngine internal engine;
+    MockERC20 internal usdc;
+    MockERC20[2] internal tokens;
+    MockAggregator[2] internal feeds;
+    address internal governance = makeAddr("governance");
+    address internal guardian = makeAddr("guardian");
+    uint256 internal signerKey;
+
+    function _rules() internal pure returns (AssetRules memory r) {
+        r.ltv = BpsRule(5_000, 8_500, 50, 200);
+        r.liquidationThreshold = BpsRule(6_000, 9_000, 50, 200);
+        r.liquidationBonus = BpsRule(200, 1_500, 25, 100);
+        r.closeFactor = BpsRule(2_000, 10_000, 500, 2_500);
+        r.liquidationCap = AmountRule(100_000e18, 50_000_000e18, 2_500);
+        r.liquidationWindow = AmountRule(600, 86_400, 5_000);
+        r.riskIncreasingCooldown = 1 days;
+        r.riskReducingCooldown = 1 hours;
+    }
+
+    function _deploySystem() internal {
+        vm.warp(1_700_000_000);
+        address signer;
+        (signer, signerKey) = makeAddrAndKey("calibrator");
+        address[] memory signers = new address[](1);
+        signers[0] = signer;
+        oracle = new PriceOracle(governance, address(0), 0);
+        updater = new BoundedRiskUpdater(governance, guardian, IPriceOracle(address(oracle)), signers, 1, 1 hours);
+        usdc = new MockERC20("USD Coin", "USDC", 6);
+        tokens[0] = new MockERC20("Wrapped Ether", "WETH", 18);
+        tokens[1] = new MockERC20("Wrapped BTC", "WBTC", 8);
+        feeds[0] = new MockAggregator(8, 2_000e8, "ETH / USD");
+        feeds[1] = new MockAggregator(8, 60_000e8, "BTC / USD");
+        engine = new MarginEngine(
+            usdc,
+            "Bulwark USDC",
+            "bwUSDC",
+            IRiskParameterRegistry(address(updater)),
+            IPriceOracle(address(oracle)),
+            governance,
+            guardian,
+            RateModel(0, 400, 7_500, 8_000, 1_000),
+            // Low minimum leftover and a 100,000 cap so that dust and rate-limit paths are exercised.
+            LiquidationConfig(9_500, 9_000, 1_000, 10e18)
+        );
+        vm.startPrank(governance);
+        for (uint256 i = 0; i < 2; ++i) {
+            oracle.setFeed(address(tokens[i]), address(feeds[i]), 4_200);
+            updater.setAssetRules(address(tokens[i]), _rules());
+            updater.setRampDuration(address(tokens[i]), 2 days);
+            updater.governanceSetParams(address(tokens[i]), RiskParams(8_050, 8_300, 500, 5_000, 100_000e18, 3_600));
+            engine.listCollateral(address(tokens[i]), type(uint96).max);
+        }
+        vm.stopPrank();
+    }
+}
