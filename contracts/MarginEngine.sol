@@ -73,7 +73,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     // Position word: token 0..159, balance 160..255.
     uint256 private constant BALANCE_SHIFT = 160;
 
+    /// @notice The only source of risk parameters (the BoundedRiskUpdater's address).
     IRiskParameterRegistry public immutable registry;
+    /// @notice The only source of prices.
     IPriceOracle public immutable oracle;
     /// @dev 10^(18 - debt decimals): debt units to 18-decimal values.
     uint256 private immutable _debtScale;
@@ -258,76 +260,76 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (borrower == msg.sender) revert SelfLiquidation();
         if (maxRepay == 0) revert ZeroAmount();
         uint256 config = _listedCollateral(asset);
-        Liquidation memory l;
+        Liquidation memory job;
         (uint256 poolWord, uint256 configWord, uint256 balancesWord) = _accrue();
-        l.balancesWord = balancesWord;
-        l.index = poolWord & U112;
-        l.header = _accounts[borrower];
-        l.debt = _debtOf(l.header.scaledDebt(), l.index);
-        Scan memory s = _scan(borrower, l.header, config & 0xFF);
-        if (l.debt == 0) revert AccountHealthy(type(uint256).max);
-        l.healthFactor = (s.liquidationValue * WAD) / (l.debt * _debtScale);
-        if (l.healthFactor >= WAD) revert AccountHealthy(l.healthFactor);
+        job.balancesWord = balancesWord;
+        job.index = poolWord & U112;
+        job.header = _accounts[borrower];
+        job.debt = _debtOf(job.header.scaledDebt(), job.index);
+        Scan memory s = _scan(borrower, job.header, config & 0xFF);
+        if (job.debt == 0) revert AccountHealthy(type(uint256).max);
+        job.healthFactor = (s.liquidationValue * WAD) / (job.debt * _debtScale);
+        if (job.healthFactor >= WAD) revert AccountHealthy(job.healthFactor);
         if (s.targetPosition == NOT_HELD) revert CollateralNotHeld(borrower, asset);
 
-        _sizeLiquidation(l, s, configWord, maxRepay);
-        if (l.seized < minSeized || l.seized == 0) revert SeizedBelowMinimum(l.seized, minSeized);
-        _enforceRateLimit(config & 0xFF, asset, s.targetParams, l, configWord);
+        _sizeLiquidation(job, s, configWord, maxRepay);
+        if (job.seized < minSeized || job.seized == 0) revert SeizedBelowMinimum(job.seized, minSeized);
+        _enforceRateLimit(config & 0xFF, asset, s.targetParams, job, configWord);
 
         // Effects.
-        uint256 scaled = l.header.scaledDebt();
-        uint256 scaledRemoved = l.repaid == l.debt ? scaled : (l.repaid * WAD) / l.index;
-        l.header = _setBalance(borrower, l.header, s.targetPosition, asset, s.targetBalance - l.seized);
-        _collateralByToken[asset] = config - (l.seized << TOTAL_SHIFT);
-        uint256 totalScaled = (l.balancesWord >> 128) - scaledRemoved;
-        uint256 reserve = (poolWord >> RESERVE_SHIFT) + l.fee;
+        uint256 scaled = job.header.scaledDebt();
+        uint256 scaledRemoved = job.repaid == job.debt ? scaled : (job.repaid * WAD) / job.index;
+        job.header = _setBalance(borrower, job.header, s.targetPosition, asset, s.targetBalance - job.seized);
+        _collateralByToken[asset] = config - (job.seized << TOTAL_SHIFT);
+        uint256 totalScaled = (job.balancesWord >> 128) - scaledRemoved;
+        uint256 reserve = (poolWord >> RESERVE_SHIFT) + job.fee;
         scaled -= scaledRemoved;
-        if (scaled != 0 && l.header.count() == 0) {
-            (totalScaled, reserve) = _writeOffBadDebt(borrower, scaled, totalScaled, reserve, l.index);
+        if (scaled != 0 && job.header.count() == 0) {
+            (totalScaled, reserve) = _writeOffBadDebt(borrower, scaled, totalScaled, reserve, job.index);
             scaled = 0;
         }
-        _accounts[borrower] = l.header.withScaledDebt(scaled);
-        _balancesWord = _packBalances((l.balancesWord & U128) + l.repaid + l.fee, totalScaled);
+        _accounts[borrower] = job.header.withScaledDebt(scaled);
+        _balancesWord = _packBalances((job.balancesWord & U128) + job.repaid + job.fee, totalScaled);
         _poolWord = _withReserve(poolWord, reserve);
-        emit Liquidated(msg.sender, borrower, asset, l.repaid, l.seized, l.fee, l.healthFactor);
+        emit Liquidated(msg.sender, borrower, asset, job.repaid, job.seized, job.fee, job.healthFactor);
 
         // Interactions.
-        _debtToken.safeTransferFrom(msg.sender, address(this), l.repaid + l.fee);
-        IERC20(asset).safeTransfer(msg.sender, l.seized);
-        return (l.repaid, l.seized);
+        _debtToken.safeTransferFrom(msg.sender, address(this), job.repaid + job.fee);
+        IERC20(asset).safeTransfer(msg.sender, job.seized);
+        return (job.repaid, job.seized);
     }
 
     /// @dev Close factor (full below the full-close health or for small positions), bonus, balance
     ///      cap, dust rule and protocol fee. Seizure rounds down; a repayment recomputed from a capped
     ///      seizure rounds up, so seized <= repaid × (1 + bonus) / price always holds.
-    function _sizeLiquidation(Liquidation memory l, Scan memory s, uint256 configWord, uint256 maxRepay)
+    function _sizeLiquidation(Liquidation memory job, Scan memory s, uint256 configWord, uint256 maxRepay)
         private
         view
     {
         uint256 minLeftover = (configWord >> MIN_LEFTOVER_SHIFT) & U96;
-        uint256 debtValue = l.debt * _debtScale;
+        uint256 debtValue = job.debt * _debtScale;
         uint256 targetValue = (s.targetBalance * s.targetPrice) / s.targetUnit;
-        uint256 allowed = l.debt;
+        uint256 allowed = job.debt;
         if (
-            l.healthFactor >= ((configWord >> FULL_CLOSE_SHIFT) & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
+            job.healthFactor >= ((configWord >> FULL_CLOSE_SHIFT) & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
                 && targetValue >= 2 * minLeftover
         ) {
-            allowed = (l.debt * s.targetParams.closeFactorBps()) / BPS;
+            allowed = (job.debt * s.targetParams.closeFactorBps()) / BPS;
         }
-        l.repaid = maxRepay < allowed ? maxRepay : allowed;
+        job.repaid = maxRepay < allowed ? maxRepay : allowed;
         uint256 bonusFactor = BPS + s.targetParams.liquidationBonusBps();
-        l.seized = Math.mulDiv(l.repaid * _debtScale * bonusFactor, s.targetUnit, BPS * s.targetPrice);
-        if (l.seized > s.targetBalance) {
-            l.seized = s.targetBalance;
-            l.repaid = Math.mulDiv(
+        job.seized = Math.mulDiv(job.repaid * _debtScale * bonusFactor, s.targetUnit, BPS * s.targetPrice);
+        if (job.seized > s.targetBalance) {
+            job.seized = s.targetBalance;
+            job.repaid = Math.mulDiv(
                 s.targetBalance * s.targetPrice, BPS, bonusFactor * s.targetUnit * _debtScale, Math.Rounding.Ceil
             );
-            if (l.repaid > l.debt) l.repaid = l.debt;
+            if (job.repaid > job.debt) job.repaid = job.debt;
         }
-        l.seizedValue = (l.seized * s.targetPrice) / s.targetUnit;
+        job.seizedValue = (job.seized * s.targetPrice) / s.targetUnit;
 
-        uint256 leftoverDebt = l.debt - l.repaid;
-        uint256 leftoverCollateral = s.targetBalance - l.seized;
+        uint256 leftoverDebt = job.debt - job.repaid;
+        uint256 leftoverCollateral = s.targetBalance - job.seized;
         if (leftoverDebt != 0 && leftoverCollateral != 0) {
             uint256 leftoverDebtValue = leftoverDebt * _debtScale;
             uint256 leftoverCollateralValue = (leftoverCollateral * s.targetPrice) / s.targetUnit;
@@ -336,7 +338,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             }
         }
         uint256 feeBps = (configWord >> FEE_SHIFT) & 0xFFFF;
-        l.fee = Math.mulDiv(l.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
+        job.fee = Math.mulDiv(job.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
     }
 
     /// @dev Charges the seized value to the asset's bucket; deeply underwater accounts bypass the cap
@@ -345,16 +347,16 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 id,
         address asset,
         uint256 params,
-        Liquidation memory l,
+        Liquidation memory job,
         uint256 configWord
     ) private {
         uint256 cap = params.liquidationCapPerWindow();
         uint256 used = LiquidationRateLimit.usedAt(_rateLimits[id], cap, params.liquidationWindow(), block.timestamp);
-        if (l.healthFactor >= ((configWord >> BYPASS_SHIFT) & 0xFFFF) * BPS_TO_WAD) {
+        if (job.healthFactor >= ((configWord >> BYPASS_SHIFT) & 0xFFFF) * BPS_TO_WAD) {
             uint256 available = used >= cap ? 0 : cap - used;
-            if (l.seizedValue > available) revert LiquidationRateLimited(asset, l.seizedValue, available);
+            if (job.seizedValue > available) revert LiquidationRateLimited(asset, job.seizedValue, available);
         }
-        _rateLimits[id] = LiquidationRateLimit.pack(used + l.seizedValue, block.timestamp);
+        _rateLimits[id] = LiquidationRateLimit.pack(used + job.seizedValue, block.timestamp);
     }
 
     /// @dev Cancels the remaining debt of an account without collateral: the reserve absorbs it first,

@@ -66,7 +66,8 @@ describe("MarginEngine: deployment and governance", function () {
   it("rejects a zero registry, a debt asset above 18 decimals, and out-of-bound models or configs", async function () {
     const f = await loadFixture(engineFixture);
     const factory = await ethers.getContractFactory("MarginEngine");
-    const args = (over: Partial<Record<number, unknown>>) =>
+    type DeployArgs = Parameters<typeof factory.deploy>;
+    const args = (over: Partial<Record<number, unknown>>): DeployArgs =>
       [
         f.usdc.target,
         "n",
@@ -77,7 +78,7 @@ describe("MarginEngine: deployment and governance", function () {
         f.guardian.address,
         DEFAULT_RATE_MODEL,
         DEFAULT_LIQUIDATION_CONFIG,
-      ].map((v, i) => (i in over ? over[i] : v));
+      ].map((v, i) => (i in over ? over[i] : v)) as DeployArgs;
     await expect(factory.deploy(...args({ 3: ethers.ZeroAddress }))).to.be.revertedWithCustomError(factory, "ZeroAddress");
     const wide = await ethers.deployContract("MockERC20", ["x", "x", 24]);
     await expect(factory.deploy(...args({ 0: wide.target })))

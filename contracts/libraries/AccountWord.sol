@@ -35,6 +35,9 @@ library AccountWord {
     }
 
     /// @notice The position of collateral `id`, or `count` when the account does not hold it.
+    /// @param w The account word.
+    /// @param id The collateral id.
+    /// @return position Its position.
     function positionOf(uint256 w, uint256 id) internal pure returns (uint256 position) {
         uint256 n = count(w);
         for (position = 0; position < n; ++position) {
@@ -43,6 +46,10 @@ library AccountWord {
     }
 
     /// @notice Appends a position (the caller checks `count < MAX_COLLATERALS`).
+    /// @param w The account word.
+    /// @param id The collateral id.
+    /// @param decimals The collateral's decimals.
+    /// @return The new word.
     function push(uint256 w, uint256 id, uint256 decimals) internal pure returns (uint256) {
         uint256 n = count(w);
         return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | ((n + 1) << COUNT_SHIFT)
@@ -50,6 +57,9 @@ library AccountWord {
     }
 
     /// @notice Removes position `position` by moving the last one into it.
+    /// @param w The account word.
+    /// @param position The position to remove.
+    /// @return The new word.
     function removeAt(uint256 w, uint256 position) internal pure returns (uint256) {
         uint256 last = count(w) - 1;
         uint256 lastShift = POSITIONS_SHIFT + 16 * last;

@@ -76,9 +76,10 @@ export async function fund(token: MockERC20, engine: MarginEngine, who: Signer &
   await token.connect(who).approve(await engine.getAddress(), amount);
 }
 
-/** Whole tokens to token units. */
-export function units(amount: number | bigint, decimals: number): bigint {
+/** Whole tokens (an integer, or a decimal number or string such as "0.5") to token units, exactly. */
+export function units(amount: number | bigint | string, decimals: number): bigint {
   if (typeof amount === "bigint") return amount * 10n ** BigInt(decimals);
   const [whole, fraction = ""] = amount.toString().split(".");
-  return BigInt(whole!) * 10n ** BigInt(decimals) + BigInt((fraction + "0".repeat(decimals)).slice(0, decimals) || "0");
+  if (fraction.length > decimals) throw new RangeError(`${amount} has more than ${decimals} decimals`);
+  return BigInt(whole!) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
 }

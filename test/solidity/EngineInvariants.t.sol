@@ -5,14 +5,9 @@ import {Test} from "forge-std/Test.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
 import {MarginEngine} from "../../contracts/MarginEngine.sol";
-import {PriceOracle} from "../../contracts/PriceOracle.sol";
-import {AccountSnapshot, IMarginEngine, LiquidationConfig} from "../../contracts/interfaces/IMarginEngine.sol";
+import {AccountSnapshot} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
-import {IRiskParameterRegistry} from "../../contracts/interfaces/IRiskParameterRegistry.sol";
-import {RateModel} from "../../contracts/libraries/InterestRateModel.sol";
-import {
-    AmountRule, AssetRules, BpsRule, PackedRiskReport, RiskParams, Signature
-} from "../../contracts/libraries/RiskTypes.sol";
+import {PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {EngineSetup} from "./EngineTestBase.sol";
