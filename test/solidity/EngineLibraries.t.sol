@@ -113,7 +113,7 @@ contract EngineListingLimitTest is EngineSetup {
             MockERC20 token = new MockERC20("T", "T", 18);
             MockAggregator feed = new MockAggregator(8, 1e8, "T / USD");
             oracle.setFeed(address(token), address(feed), 4_200);
-            updater.setAssetRules(address(token), _rules());
+            updater.setAssetRules(address(token), _engineRules());
             updater.governanceSetParams(address(token), RiskParams(8_050, 8_300, 500, 5_000, 100_000e18, 3_600));
             if (i < 253) {
                 engine.listCollateral(address(token), 1e24);

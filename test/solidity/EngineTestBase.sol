@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Test} from "forge-std/Test.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
 import {MarginEngine} from "../../contracts/MarginEngine.sol";
 import {PriceOracle} from "../../contracts/PriceOracle.sol";
@@ -9,31 +8,23 @@ import {LiquidationConfig} from "../../contracts/interfaces/IMarginEngine.sol";
 import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
 import {IRiskParameterRegistry} from "../../contracts/interfaces/IRiskParameterRegistry.sol";
 import {RateModel} from "../../contracts/libraries/InterestRateModel.sol";
-import {AmountRule, AssetRules, BpsRule, RiskParams} from "../../contracts/libraries/RiskTypes.sol";
+import {AssetRules, RiskParams} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {BulwarkTestBase} from "./BulwarkTestBase.sol";
 
 /// @notice The system under test: USDC pool, WETH (18 decimals) and WBTC (8 decimals) collateral.
-abstract contract EngineSetup is Test {
-    BoundedRiskUpdater internal updater;
-    PriceOracle internal oracle;
+abstract contract EngineSetup is BulwarkTestBase {
     MarginEngine internal engine;
     MockERC20 internal usdc;
     MockERC20[2] internal tokens;
     MockAggregator[2] internal feeds;
-    address internal governance = makeAddr("governance");
-    address internal guardian = makeAddr("guardian");
     uint256 internal signerKey;
 
-    function _rules() internal pure returns (AssetRules memory r) {
-        r.ltv = BpsRule(5_000, 8_500, 50, 200);
-        r.liquidationThreshold = BpsRule(6_000, 9_000, 50, 200);
-        r.liquidationBonus = BpsRule(200, 1_500, 25, 100);
-        r.closeFactor = BpsRule(2_000, 10_000, 500, 2_500);
-        r.liquidationCap = AmountRule(100_000e18, 50_000_000e18, 2_500);
-        r.liquidationWindow = AmountRule(600, 86_400, 5_000);
+    /// @dev The updater's default rules with a one-day risk-increasing cooldown, so random runs see reports land.
+    function _engineRules() internal pure returns (AssetRules memory r) {
+        r = _rules();
         r.riskIncreasingCooldown = 1 days;
-        r.riskReducingCooldown = 1 hours;
     }
 
     function _deploySystem() internal {
@@ -64,7 +55,7 @@ abstract contract EngineSetup is Test {
         vm.startPrank(governance);
         for (uint256 i = 0; i < 2; ++i) {
             oracle.setFeed(address(tokens[i]), address(feeds[i]), 4_200);
-            updater.setAssetRules(address(tokens[i]), _rules());
+            updater.setAssetRules(address(tokens[i]), _engineRules());
             updater.setRampDuration(address(tokens[i]), 2 days);
             updater.governanceSetParams(address(tokens[i]), RiskParams(8_050, 8_300, 500, 5_000, 100_000e18, 3_600));
             engine.listCollateral(address(tokens[i]), type(uint96).max);
