@@ -266,8 +266,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         job.index = poolWord & U112;
         job.header = _accounts[borrower];
         job.debt = _debtOf(job.header.scaledDebt(), job.index);
-        Scan memory s = _scan(borrower, job.header, config & 0xFF);
         if (job.debt == 0) revert AccountHealthy(type(uint256).max);
+        Scan memory s = _scan(borrower, job.header, config & 0xFF);
         job.healthFactor = (s.liquidationValue * WAD) / (job.debt * _debtScale);
         if (job.healthFactor >= WAD) revert AccountHealthy(job.healthFactor);
         if (s.targetPosition == NOT_HELD) revert CollateralNotHeld(borrower, asset);
@@ -323,8 +323,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             job.seized = s.targetBalance;
             job.repaid = Math.mulDiv(
                 s.targetBalance * s.targetPrice, BPS, bonusFactor * s.targetUnit * _debtScale, Math.Rounding.Ceil
-            );
-            if (job.repaid > job.debt) job.repaid = job.debt;
+            ); // never above the first repayment: the balance is worth less than its seizure
         }
         job.seizedValue = (job.seized * s.targetPrice) / s.targetUnit;
 
@@ -378,7 +377,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @notice Lendable assets: cash plus borrows (with interest to this block) minus the reserve.
     /// @return The assets backing lender shares.
     function totalAssets() public view override returns (uint256) {
-        (uint256 cash, uint256 borrows, uint256 reserve,,) = _currentPool();
+        (uint256 cash, uint256 borrows, uint256 reserve,) = _currentPool();
         return cash + borrows - reserve;
     }
 
@@ -555,7 +554,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @inheritdoc IMarginEngine
     function accountSnapshot(address account) external view returns (AccountSnapshot memory snapshot) {
         uint256 header = _accounts[account];
-        (,,,, uint256 index) = _currentPool();
+        uint256 index = _currentIndex();
         Scan memory s = _scan(account, header, 0);
         snapshot.collateralValue = s.collateralValue;
         snapshot.borrowLimit = s.borrowLimit;
@@ -569,7 +568,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
 
     /// @inheritdoc IMarginEngine
     function debtOf(address account) external view returns (uint256) {
-        (,,,, uint256 index) = _currentPool();
+        uint256 index = _currentIndex();
         return _debtOf(_accounts[account].scaledDebt(), index);
     }
 
@@ -596,12 +595,13 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         view
         returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 badDebtWrittenOff, uint256 borrowIndex)
     {
-        return _currentPool();
+        (cash, totalBorrows, reserve, borrowIndex) = _currentPool();
+        badDebtWrittenOff = _badDebtWrittenOff;
     }
 
     /// @inheritdoc IMarginEngine
     function borrowRate() external view returns (uint256) {
-        (uint256 cash, uint256 borrows,,,) = _currentPool();
+        (uint256 cash, uint256 borrows,,) = _currentPool();
         return InterestRateModel.annualBorrowRate(_configWord, InterestRateModel.utilization(cash, borrows));
     }
 
@@ -720,7 +720,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     function _currentPool()
         private
         view
-        returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 badDebt, uint256 index)
+        returns (uint256 cash, uint256 totalBorrows, uint256 reserve, uint256 index)
     {
         uint256 poolWord = _poolWord;
         uint256 configWord = _configWord;
@@ -730,7 +730,6 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         cash = balancesWord & U128;
         totalBorrows = ((balancesWord >> 128) * index) / WAD;
         reserve = (poolWord >> RESERVE_SHIFT) + (interest * InterestRateModel.reserveFactorBps(configWord)) / BPS;
-        badDebt = _badDebtWrittenOff;
     }
 
     /// @dev The borrow index at this block.

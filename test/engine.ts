@@ -8,6 +8,7 @@ import {
   E18,
   type EngineSystem,
   fund,
+  heartbeat,
   units,
 } from "../scripts/lib/engine.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
@@ -57,10 +58,6 @@ async function setPrice(f: EngineSystem, index: number, price8: bigint) {
   await f.assets[index]!.feed.updateAnswer(price8);
 }
 
-/** Fresh answers on every feed at their current prices (after time travel). */
-async function refresh(f: EngineSystem) {
-  for (const a of f.assets) await a.feed.updateAnswer((await a.feed.latestRoundData())[1]);
-}
 
 describe("MarginEngine: deployment and governance", function () {
   it("rejects a zero registry, a debt asset above 18 decimals, and out-of-bound models or configs", async function () {
@@ -322,7 +319,7 @@ describe("MarginEngine: collateral and borrowing", function () {
       f.oracle,
       "StalePrice",
     );
-    await refresh(f);
+    await heartbeat(f);
     await weth(f).feed.setFailing(true);
     await expect(f.engine.connect(f.alice).borrow(1n, f.alice.address)).to.be.revertedWithCustomError(
       f.oracle,
@@ -664,14 +661,14 @@ describe("MarginEngine: liquidations", function () {
     const l = f.engine.connect(f.liquidator);
     // HF crosses 1 when the threshold falls below 80%: 5.25 days into the 7-day ramp from 83% to 79%.
     await time.increaseTo(start + 5n * 86_400n);
-    await refresh(f);
+    await heartbeat(f);
     expect(await f.registry.effectiveLiquidationThresholdBps(weth(f).address)).to.equal(8_015n);
     await expect(l.liquidate(f.alice.address, weth(f).address, units(1_000, USDC), 0n)).to.be.revertedWithCustomError(
       f.engine,
       "AccountHealthy",
     );
     await time.increaseTo(start + 5n * 86_400n + 12n * 3_600n);
-    await refresh(f);
+    await heartbeat(f);
     expect(await f.engine.healthFactor(f.alice.address)).to.be.lessThan(WAD);
     await expect(l.liquidate(f.alice.address, weth(f).address, units(1_000, USDC), 0n)).to.emit(f.engine, "Liquidated");
   });

@@ -110,8 +110,8 @@ export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
   let seized = (repaid * debtScale * bonusFactor * unit) / (BPS * price);
   if (seized > balance) {
     seized = balance;
+    // Never above the first repayment: the balance is worth less than its seizure.
     repaid = ceilDiv(balance * price * BPS, bonusFactor * unit * debtScale);
-    if (repaid > debt) repaid = debt;
   }
   const seizedValue = (seized * price) / unit;
   const leftoverDebt = debt - repaid;

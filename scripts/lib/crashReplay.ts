@@ -157,7 +157,13 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     system,
   };
 
+  const assetIndex = new Map(system.assets.map((a, i) => [a.address as string, i]));
   for (const hour of hours) {
+    // 18-decimal value of `amount` of the asset at `token` at this hour's price.
+    const valueAt = (token: string, amount: bigint): bigint => {
+      const i = assetIndex.get(token)!;
+      return collateralValue(amount, hour.prices[i]! * 10n ** 10n, system.assets[i]!.spec.decimals);
+    };
     await helpers.time.increase(3_600);
     for (let i = 0; i < system.assets.length; i++) await system.assets[i]!.feed.updateAnswer(hour.prices[i]!);
     let liquidations = 0;
@@ -174,12 +180,7 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
         let best = held[0]!;
         let bestValue = -1n;
         for (const token of held) {
-          const a = system.assets.find((x) => x.address === token)!;
-          const value = collateralValue(
-            await engine.collateralBalance(account.address, token),
-            hour.prices[system.assets.indexOf(a)]! * 10n ** 10n,
-            a.spec.decimals,
-          );
+          const value = valueAt(token, await engine.collateralBalance(account.address, token));
           if (value > bestValue) [best, bestValue] = [token, value];
         }
         let maxRepay = ethers.MaxUint256;
@@ -190,12 +191,7 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
             for (const log of receipt!.logs) {
               const event = engine.interface.parseLog(log);
               if (event?.name !== "Liquidated") continue;
-              const a = system.assets.find((x) => x.address === event.args[2])!;
-              result.liquidatedValue += collateralValue(
-                event.args[4] as bigint,
-                hour.prices[system.assets.indexOf(a)]! * 10n ** 10n,
-                a.spec.decimals,
-              );
+              result.liquidatedValue += valueAt(event.args[2] as string, event.args[4] as bigint);
               result.repaid += event.args[3] as bigint;
               result.protocolFees += event.args[5] as bigint;
             }

@@ -10,7 +10,6 @@ import type { LiquidationConfig, RateModel } from "../../calibrator/rules/engine
 import { type AssetSpec, deploySystem, type System, type SystemOptions } from "./system.js";
 
 export const E18 = 10n ** 18n;
-export const WAD = E18;
 
 /** 0% base, 4% at the 80% kink, +75% more at full utilisation, 10% to the reserve. */
 export const DEFAULT_RATE_MODEL: RateModel = {
@@ -68,6 +67,11 @@ export async function deployEngine(ethers: HardhatEthers, options: EngineOptions
     await g.listCollateral(a.address, (options.supplyCapTokens ?? 10n ** 9n) * 10n ** BigInt(a.spec.decimals));
   }
   return { ...system, engine, usdc };
+}
+
+/** Re-pushes every feed's current answer (a heartbeat), so prices stay fresh after time travel. */
+export async function heartbeat(system: System): Promise<void> {
+  for (const a of system.assets) await a.feed.updateAnswer((await a.feed.latestRoundData())[1]);
 }
 
 /** Mints `amount` of `token` to `who` and approves the engine for it. */

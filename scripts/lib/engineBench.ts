@@ -6,7 +6,7 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
-import { deployEngine, type EngineSystem, ENGINE_ASSETS, fund, units } from "./engine.js";
+import { deployEngine, type EngineSystem, ENGINE_ASSETS, fund, heartbeat, units } from "./engine.js";
 import type { AssetSpec } from "./system.js";
 
 export interface GasFigure {
@@ -34,7 +34,7 @@ export async function engineGasFigures(ethers: HardhatEthers, helpers: NetworkHe
   }
   async function pass(s: EngineSystem, seconds = 3_600): Promise<void> {
     await helpers.time.increase(seconds);
-    for (const a of s.assets) await a.feed.updateAnswer((await a.feed.latestRoundData())[1]);
+    await heartbeat(s);
   }
   async function deposit(s: EngineSystem, who: HardhatEthersSigner, index: number, amount: bigint): Promise<void> {
     const a = s.assets[index]!;

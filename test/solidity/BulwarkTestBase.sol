@@ -2,12 +2,39 @@
 pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
 import {PriceOracle} from "../../contracts/PriceOracle.sol";
 import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
 import {PackedRiskParams} from "../../contracts/libraries/PackedRiskParams.sol";
 import {AssetRules, BpsRule, AmountRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+
+/// @notice A report moving `asset` from its stored parameters to `next`, with its next nonce, observed now.
+function reportFor(BoundedRiskUpdater updater, address asset, RiskParams memory next)
+    view
+    returns (PackedRiskReport memory r)
+{
+    (, uint64 nonce,,) = updater.assetState(asset);
+    r = PackedRiskReport({
+        asset: asset,
+        newParams: updater.packParams(next),
+        expectedCurrentParams: updater.packParams(updater.storedParams(asset)),
+        nonce: nonce,
+        observedAt: uint64(block.timestamp),
+        reportHash: keccak256(abi.encode(asset, next, nonce))
+    });
+}
+
+/// @notice The report signed by `key`, as the updater takes it: one compact (r, vs) signature.
+function signedBy(Vm vm, BoundedRiskUpdater updater, PackedRiskReport memory r, uint256 key)
+    view
+    returns (Signature[] memory sigs)
+{
+    (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, updater.reportDigest(r));
+    sigs = new Signature[](1);
+    sigs[0] = Signature(rr, bytes32(uint256(s) | (uint256(v - 27) << 255)));
+}
 
 /// @notice Shared setup for the Solidity fuzz and invariant tests: one asset, three calibrator keys.
 abstract contract BulwarkTestBase is Test {
@@ -55,22 +82,12 @@ abstract contract BulwarkTestBase is Test {
         vm.stopPrank();
     }
 
-    function _report(RiskParams memory next) internal view returns (PackedRiskReport memory r) {
-        (, uint64 nonce,,) = updater.assetState(asset);
-        r = PackedRiskReport({
-            asset: asset,
-            newParams: _pack(next),
-            expectedCurrentParams: _pack(updater.storedParams(asset)),
-            nonce: nonce,
-            observedAt: uint64(block.timestamp),
-            reportHash: keccak256(abi.encode(next, nonce))
-        });
+    function _report(RiskParams memory next) internal view returns (PackedRiskReport memory) {
+        return reportFor(updater, asset, next);
     }
 
-    function _sign(PackedRiskReport memory r, uint256 key) internal view returns (Signature[] memory sigs) {
-        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, updater.reportDigest(r));
-        sigs = new Signature[](1);
-        sigs[0] = Signature(rr, bytes32(uint256(s) | (uint256(v - 27) << 255)));
+    function _sign(PackedRiskReport memory r, uint256 key) internal view returns (Signature[] memory) {
+        return signedBy(vm, updater, r, key);
     }
 
     function _pack(RiskParams memory p) internal view returns (uint256) {

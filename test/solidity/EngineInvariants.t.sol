@@ -10,6 +10,7 @@ import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
 import {PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {reportFor, signedBy} from "./BulwarkTestBase.sol";
 import {EngineSetup} from "./EngineTestBase.sol";
 
 /// @notice Random lenders, borrowers, liquidators, price moves, time jumps and signed parameter
@@ -246,7 +247,6 @@ contract EngineHandler is Test {
     /// @notice A signed report through the bounded updater: threshold and LTV move one step.
     function report(uint8 which, bool cut) external {
         address token = address(tokens[which % 2]);
-        RiskParams memory current = updater.storedParams(token);
         RiskParams memory next = updater.storedParams(token);
         if (cut) {
             next.ltvBps -= 200;
@@ -256,18 +256,8 @@ contract EngineHandler is Test {
             next.ltvBps += 50;
             next.liquidationThresholdBps += 50;
         }
-        (, uint64 nonce,,) = updater.assetState(token);
-        PackedRiskReport memory r = PackedRiskReport({
-            asset: token,
-            newParams: updater.packParams(next),
-            expectedCurrentParams: updater.packParams(current),
-            nonce: nonce,
-            observedAt: uint64(block.timestamp),
-            reportHash: keccak256(abi.encode(token, nonce))
-        });
-        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(signerKey, updater.reportDigest(r));
-        Signature[] memory sigs = new Signature[](1);
-        sigs[0] = Signature(rr, bytes32(uint256(s) | (uint256(v - 27) << 255)));
+        PackedRiskReport memory r = reportFor(updater, token, next);
+        Signature[] memory sigs = signedBy(vm, updater, r, signerKey);
         _begin();
         try updater.submitReport(r, sigs) {
             ++acceptedReports;

@@ -6,7 +6,7 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
 import {AssetRules, BPS, BpsRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
-import {BulwarkTestBase} from "./BulwarkTestBase.sol";
+import {BulwarkTestBase, reportFor, signedBy} from "./BulwarkTestBase.sol";
 
 /// @notice Drives random sequences of signed reports, governance writes, guardian actions and time
 ///         jumps, and keeps ghost records the invariants compare against.
@@ -58,18 +58,8 @@ contract UpdaterHandler is Test {
             int256 pct = int256(dCap) % 35; // up to +-34%: the rule allows 25%
             next.liquidationCapPerWindow = uint96(uint256(int256(uint256(cur.liquidationCapPerWindow)) * (100 + pct) / 100));
         }
-        (, uint64 nonce,,) = updater.assetState(asset);
-        PackedRiskReport memory r = PackedRiskReport({
-            asset: asset,
-            newParams: updater.packParams(next),
-            expectedCurrentParams: updater.packParams(cur),
-            nonce: nonce,
-            observedAt: uint64(block.timestamp),
-            reportHash: keccak256(abi.encode(nonce, block.timestamp))
-        });
-        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(keys[signer % 3], updater.reportDigest(r));
-        Signature[] memory sigs = new Signature[](1);
-        sigs[0] = Signature(rr, bytes32(uint256(s) | (uint256(v - 27) << 255)));
+        PackedRiskReport memory r = reportFor(updater, asset, next);
+        Signature[] memory sigs = signedBy(vm, updater, r, keys[signer % 3]);
         try updater.submitReport(r, sigs) {
             ++acceptedReports;
             // Independent re-check of what just landed against the rules this handler was given.
