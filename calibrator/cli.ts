@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { ivCommand } from "./commands/iv.js";
+import { keeperCommand } from "./commands/keeper.js";
+import { signCommand } from "./commands/sign.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
@@ -49,12 +51,14 @@ program.addCommand(varCommand());
 program.addCommand(slippageCommand());
 program.addCommand(ivCommand());
 program.addCommand(calibrateCommand());
+program.addCommand(keeperCommand());
+program.addCommand(signCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Bad input data is the user's to fix: say which file, row and field, without a stack trace.
-  if (error instanceof DataError || error instanceof RangeError) {
+  if (error instanceof DataError || error instanceof RangeError || (error instanceof Error && /^(environment variable|.*: (chainId|digest|not a bulwark))/.test(error.message))) {
     console.error(`bulwark: ${error.message}`);
     process.exit(2);
   }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
-import { candleLogReturns, loadCandles } from "../data/candles.js";
+import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
 import { loadOptionSnapshot } from "../data/deribit.js";
 import { DataError } from "../data/errors.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
@@ -97,18 +97,35 @@ export interface AssetCalibration {
     liquidationCapPerWindow: string;
     liquidationWindow: number;
   };
+  /** Open time (unix seconds) of the last candle the calibration used: how fresh its data is. */
+  dataEnd: number;
   report: Record<string, unknown> & { reportHash: `0x${string}` };
 }
 
-export function calibrate(configFile: string): AssetCalibration[] {
-  const config = loadConfig(configFile);
-  const base = dirname(resolve(configFile));
+export interface CalibrateOptions {
+  /**
+   * A price history to use instead of the asset's candle file (the keeper passes the Chainlink feed's
+   * rounds read on-chain); `undefined` for the file.
+   */
+  candlesFor?: (symbol: string) => CandleSeries | undefined;
+  /** Calibrate only these symbols (default: every asset of the config). */
+  symbols?: readonly string[];
+}
+
+export function calibrate(configFile: string, options: CalibrateOptions = {}): AssetCalibration[] {
+  return calibrateConfig(loadConfig(configFile), dirname(resolve(configFile)), options);
+}
+
+/** Calibrates a parsed config whose relative paths are resolved against `base`. */
+export function calibrateConfig(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): AssetCalibration[] {
   const at = (p: string) => resolve(base, p);
   const policy = { ...DEFAULT_POLICY, ...config.policy };
   const version = codeVersion();
-  return config.assets.map((asset) => {
-    const candleFile = at(asset.candles);
-    const candles = loadCandles(candleFile);
+  const wanted = options.symbols ? config.assets.filter((a) => options.symbols!.includes(a.symbol)) : config.assets;
+  return wanted.map((asset) => {
+    const override = options.candlesFor?.(asset.symbol);
+    const candleFile = override ? override.file : at(asset.candles);
+    const candles = override ?? loadCandles(candleFile);
     const returns = candleLogReturns(candles);
     const horizonSeconds = liquidationHorizonSeconds(asset.physics);
     const horizonPeriods = Math.max(1, Math.ceil(horizonSeconds / candles.intervalSeconds));
@@ -163,7 +180,9 @@ export function calibrate(configFile: string): AssetCalibration[] {
       debtAsset: config.debtAsset,
       codeVersion: version,
       inputs: {
-        candles: { file: asset.candles, sha256: sha256(candleFile), returns: returns.length, intervalSeconds: candles.intervalSeconds },
+        candles: override
+          ? { source: override.file, returns: returns.length, intervalSeconds: candles.intervalSeconds, lastClose: candles.close.at(-1) }
+          : { file: asset.candles, sha256: sha256(candleFile), returns: returns.length, intervalSeconds: candles.intervalSeconds },
         options: asset.options ? { file: asset.options.snapshot, sha256: optionsHash, currency: asset.options.currency } : null,
         pool: { dir: asset.pool, isProxy: asset.poolIsProxy, metaSha256: sha256(pool.files.meta), ticksSha256: sha256(pool.files.ticks) },
         physics: asset.physics,
@@ -192,7 +211,7 @@ export function calibrate(configFile: string): AssetCalibration[] {
       },
       params,
     };
-    return { symbol: asset.symbol, params, report: { ...body, reportHash: reportHash(body) } };
+    return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, report: { ...body, reportHash: reportHash(body) } };
   });
 }
 

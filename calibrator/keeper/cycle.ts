@@ -1,0 +1,361 @@
+/**
+ * One keeper cycle: calibrate → read the chain → plan the largest allowed step per asset → impact
+ * check → sign (locally, from a directory, from peers) → submit one batch → confirm. State comes from
+ * the chain every cycle, so a restarted keeper never resubmits an applied report.
+ */
+import { statSync } from "node:fs";
+import type { LocalAccount, PublicClient } from "viem";
+import type { Logger } from "pino";
+import { boundedRiskUpdaterAbi } from "../abi/contracts.js";
+import { type AssetCalibration, calibrateConfig, loadConfig } from "../commands/calibrate.js";
+import { candlesFromRounds } from "../data/feedHistory.js";
+import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
+import { packReport } from "../rules/packing.js";
+import { type AssetChainState, describeViolation, type UpdaterGlobals, validateReport } from "../rules/riskRules.js";
+import type { Address, RiskParams, RiskReport } from "../rules/types.js";
+import { BorrowerIndex, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals, toParams } from "./chain.js";
+import type { KeeperConfig } from "./config.js";
+import { liquidationImpact } from "./impact.js";
+import type { KeeperMetrics } from "./metrics.js";
+import { type GlidePath, glidePath, type PlannedStep, planStep, STEP_FRACTIONS } from "./plan.js";
+import { withRetry } from "./retry.js";
+import {
+  batchDigest,
+  fromBatchFile,
+  selectSignatures,
+  signaturesFromDirectory,
+  signaturesFromPeers,
+  signBatchWith,
+  type SignedBy,
+  toBatchFile,
+  toCompactSignature,
+  writeBatchFile,
+} from "./signatures.js";
+import { type SubmitResult, submitBatch } from "./submit.js";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface KeeperDeps {
+  config: KeeperConfig;
+  client: PublicClient;
+  relayer: LocalAccount;
+  signers: readonly LocalAccount[];
+  log: Logger;
+  metrics: KeeperMetrics;
+  chainId: number;
+}
+
+export interface AssetOutcome {
+  symbol: string;
+  address: Address;
+  /** Why nothing was planned for the asset, if so. */
+  refused?: string;
+  current?: RiskParams;
+  target?: RiskParams;
+  step?: PlannedStep;
+  blockedBy?: string;
+  glide?: GlidePath;
+  /** Effective threshold now (it may be ramping). */
+  effectiveThresholdBps?: number;
+}
+
+export interface CycleResult {
+  at: bigint;
+  assets: AssetOutcome[];
+  /** Newly liquidatable debt of the batch sent, debt-asset units; undefined without an engine. */
+  impactDebt?: bigint;
+  /** Fraction of the full steps the impact budget allowed (1 = no shrink). */
+  impactScale?: number;
+  batch?: { reports: RiskReport[]; digest: `0x${string}` };
+  submit?: SubmitResult | { status: "dryRun" } | { status: "awaitingSignatures"; have: number; need: number; file?: string };
+}
+
+interface CachedCalibration {
+  key: string;
+  calibration: AssetCalibration;
+}
+
+/** Long-lived keeper state across cycles: calibration cache, borrower index, pending batch. */
+export class Keeper {
+  private readonly calibrations = new Map<string, CachedCalibration>();
+  private readonly borrowers?: BorrowerIndex;
+  private domain?: UpdaterDomain;
+  private pending?: { reports: RiskReport[]; digest: `0x${string}` };
+
+  constructor(private readonly deps: KeeperDeps) {
+    const { engine, engineFromBlock } = deps.config.contracts;
+    if (engine) this.borrowers = new BorrowerIndex(engine, BigInt(engineFromBlock));
+  }
+
+  private rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(what, fn, this.deps.config.retry, ({ attempt, delayMs, error }) => {
+      this.deps.metrics.rpcRetries.inc();
+      this.deps.log.warn({ what, attempt, delayMs, error: (error as Error).message.split("\n")[0] }, "rpc error, retrying");
+    });
+  }
+
+  /** Calibrates one asset, reusing the last result while its inputs are unchanged. */
+  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address): Promise<AssetCalibration> {
+    const { config, client } = this.deps;
+    const calibration = loadConfig(config.calibration);
+    const entry = calibration.assets.find((a) => a.symbol === asset.symbol);
+    if (!entry) throw new Error(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
+    const base = config.calibration.replace(/[^/]*$/, "");
+    if (asset.data === "chainlink") {
+      const { rounds, decimals, feed } = await this.rpc("readFeedRounds", () => readFeedRounds(client, oracle, asset.address, asset.chainlinkRounds));
+      const key = `chainlink:${feed}:${rounds.at(-1)?.roundId}`;
+      const hit = this.calibrations.get(asset.symbol);
+      if (hit?.key === key) return hit.calibration;
+      const candles = candlesFromRounds(`chainlink feed ${feed} (${asset.symbol})`, rounds, decimals);
+      const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles });
+      this.calibrations.set(asset.symbol, { key, calibration: result! });
+      return result!;
+    }
+    const files = [config.calibration, entry.candles, entry.pool, entry.options?.snapshot].filter((f): f is string => !!f);
+    const key = files.map((f) => {
+      const s = statSync(f.startsWith("/") ? f : join(base, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    }).join("|");
+    const hit = this.calibrations.get(asset.symbol);
+    if (hit?.key === key) return hit.calibration;
+    const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol] });
+    this.calibrations.set(asset.symbol, { key, calibration: result! });
+    return result!;
+  }
+
+  async cycle(options: { dryRun?: boolean } = {}): Promise<CycleResult> {
+    const { config, client, log, metrics } = this.deps;
+    const updater = config.contracts.updater;
+    const [globals, block] = await Promise.all([
+      this.rpc("readGlobals", () => readGlobals(client, updater)),
+      this.rpc("getBlock", () => client.getBlock({ blockTag: "latest" })),
+    ]);
+    const now = block.timestamp;
+    this.domain ??= updaterDomain(BigInt(this.deps.chainId), updater);
+    const result: CycleResult = { at: now, assets: [] };
+    if (globals.paused) {
+      log.warn("updater is paused by the guardian: nothing to do");
+      return result;
+    }
+
+    // 1. Per asset: target, chain state, planned step.
+    const states = new Map<Address, AssetChainState>();
+    const steps: { outcome: AssetOutcome; state: AssetChainState; calibration: AssetCalibration }[] = [];
+    for (const asset of config.assets) {
+      const outcome: AssetOutcome = { symbol: asset.symbol, address: asset.address };
+      result.assets.push(outcome);
+      const refuse = (reason: string, label: string) => {
+        outcome.refused = reason;
+        metrics.refusals.inc({ asset: asset.symbol, reason: label });
+        log.warn({ asset: asset.symbol, reason }, "refusing to act on this asset");
+      };
+      const feed = await this.rpc("readFeedHealth", () => readFeedHealth(client, globals.oracle, asset.address));
+      if (!feed.healthy) {
+        refuse(`price feed is stale or failing (last update ${feed.updatedAt}, chain time ${now})`, "staleFeed");
+        continue;
+      }
+      let calibration: AssetCalibration;
+      try {
+        calibration = await this.targetFor(asset, globals.oracle);
+      } catch (error) {
+        refuse(`calibration failed: ${(error as Error).message}`, "invalidData");
+        continue;
+      }
+      if (config.maxDataAgeSeconds !== undefined && Number(now) - calibration.dataEnd > config.maxDataAgeSeconds) {
+        refuse(
+          `price data ends at ${new Date(calibration.dataEnd * 1000).toISOString()}, ${Number(now) - calibration.dataEnd} s before the chain's time (limit ${config.maxDataAgeSeconds} s)`,
+          "staleData",
+        );
+        continue;
+      }
+      const state = await this.rpc("readAssetState", () => readAssetState(client, updater, asset.address));
+      states.set(asset.address, state);
+      const target: RiskParams = { ...calibration.params, liquidationCapPerWindow: BigInt(calibration.params.liquidationCapPerWindow) };
+      outcome.current = state.stored;
+      outcome.target = target;
+      outcome.effectiveThresholdBps = toParams(
+        await this.rpc("effectiveParams", () => client.readContract({ address: updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [asset.address] })),
+      ).liquidationThresholdBps;
+      outcome.glide = glidePath(asset.address, target, state, globals, now);
+      metrics.distanceToTarget.set({ asset: asset.symbol }, Math.abs((state.stored?.liquidationThresholdBps ?? 0) - outcome.glide.target.liquidationThresholdBps));
+      log.info(
+        {
+          asset: asset.symbol,
+          current: state.stored,
+          target: outcome.glide.target,
+          glidePath: outcome.glide.steps.map((s) => ({ at: new Date(Number(s.at) * 1000).toISOString(), ltvBps: s.params.ltvBps, liquidationThresholdBps: s.params.liquidationThresholdBps, liquidationBonusBps: s.params.liquidationBonusBps })),
+          targetReachedAt: outcome.glide.reachedAt === undefined ? null : new Date(Number(outcome.glide.reachedAt) * 1000).toISOString(),
+          stuck: outcome.glide.stuck && describeViolation(outcome.glide.stuck),
+        },
+        "glide path",
+      );
+      steps.push({ outcome, state, calibration });
+    }
+
+    // 2. Plan, shrinking the whole batch while its impact exceeds the budget.
+    const plan = (maxScale: number, holdThresholdCut: boolean) =>
+      steps.map(({ outcome, state }) => planStep(outcome.address, outcome.target!, state, globals, now, now, { maxScale, holdThresholdCut }));
+    let planned = plan(1, false);
+    const budget = config.impact && config.contracts.engine ? BigInt(Math.floor(config.impact.budget)) : undefined;
+    if (budget !== undefined && planned.some((p) => p.kind === "step")) {
+      const impactOf = await this.impactEvaluator(globals.oracle);
+      const choices = [...STEP_FRACTIONS.map((f) => ({ scale: f, hold: false })), { scale: 1, hold: true }];
+      for (const choice of choices) {
+        const candidate = choice.scale === 1 && !choice.hold ? planned : plan(choice.scale, choice.hold);
+        const impact = impactOf(candidate.map((p, i) => (p.kind === "step" ? [steps[i]!.outcome.address, p.step.params.liquidationThresholdBps] as const : undefined)));
+        result.impactDebt = impact;
+        result.impactScale = choice.hold ? 0 : choice.scale;
+        planned = candidate;
+        if (impact <= budget) break;
+        log.warn({ impactDebt: impact.toString(), budget: budget.toString(), scale: choice.scale, holdThresholdCut: choice.hold }, "step would make too much debt liquidatable; taking a smaller step");
+      }
+      if (result.impactScale !== 1) log.warn({ scale: result.impactScale, impactDebt: result.impactDebt?.toString() }, "impact budget: step reduced");
+    }
+    for (const [i, p] of planned.entries()) {
+      const outcome = steps[i]!.outcome;
+      if (p.kind === "step") outcome.step = p.step;
+      else if (p.kind === "blocked") outcome.blockedBy = describeViolation(p.violation);
+      log.info({ asset: outcome.symbol, kind: p.kind, step: p.kind === "step" ? p.step.params : undefined, blockedBy: outcome.blockedBy }, "plan");
+    }
+
+    // 3. The batch: a pending one co-signers are working on, if still valid; otherwise a new one.
+    let reports = this.pendingIfValid(states, globals, now);
+    if (!reports) {
+      reports = steps.flatMap(({ outcome, calibration }) =>
+        outcome.step ? [{ ...outcome.step.report, reportHash: calibration.report.reportHash }] : [],
+      );
+      this.pending = undefined;
+    }
+    if (reports.length === 0) {
+      log.info("no asset needs an update now");
+      return result;
+    }
+    for (const r of reports) {
+      // Belt and braces: every report is checked against the freshly read state with the rule copy.
+      const violation = validateReport(r, states.get(r.asset)!, globals, now);
+      if (violation) throw new Error(`internal: planned report for ${r.asset} breaks ${describeViolation(violation)}`);
+    }
+    const digest = batchDigest(this.domain, reports);
+    result.batch = { reports, digest };
+    if (options.dryRun) {
+      result.submit = { status: "dryRun" };
+      log.info({ digest, reports: reports.length }, "dry run: batch planned and validated, not signed or sent");
+      return result;
+    }
+
+    // 4. Signatures.
+    const candidates: SignedBy[] = [];
+    for (const signer of this.deps.signers) candidates.push(await signBatchWith(signer, this.domain, reports));
+    if (config.signers.directory) candidates.push(...signaturesFromDirectory(config.signers.directory, digest));
+    if (config.signers.peers.length > 0) {
+      const { found, failed } = await signaturesFromPeers(config.signers.peers, digest, config.retry.requestTimeoutMs);
+      candidates.push(...found);
+      for (const f of failed) log.warn(f, "peer did not provide a signature");
+    }
+    const { selected, rejected } = await selectSignatures(this.domain, reports, candidates, (a) =>
+      this.rpc("isSigner", () => client.readContract({ address: updater, abi: boundedRiskUpdaterAbi, functionName: "isSigner", args: [a] })), globals.quorum);
+    for (const r of rejected) log.warn(r, "signature rejected");
+    if (selected.length < globals.quorum) {
+      const file = config.signers.directory ? writeBatchFile(config.signers.directory, toBatchFile(this.domain, reports)) : undefined;
+      this.pending = { reports, digest };
+      result.submit = { status: "awaitingSignatures", have: selected.length, need: globals.quorum, file };
+      log.warn({ digest, have: selected.length, need: globals.quorum, file }, "quorum not reached: batch left for co-signers");
+      return result;
+    }
+
+    // 5. Submit and confirm.
+    const submit = await submitBatch(
+      {
+        client,
+        relayer: this.deps.relayer,
+        chainId: this.deps.chainId,
+        updater,
+        tx: config.tx,
+        retry: config.retry,
+        applied: () => this.applied(reports),
+        onEvent: (event, fields) => {
+          if (event === "rpc.retry") metrics.rpcRetries.inc();
+          if (event === "tx.sent" && Number(fields.feeBumps) > 0) metrics.feeBumps.inc();
+          log.info(fields, event);
+        },
+      },
+      reports.map(packReport),
+      selected.map((s) => toCompactSignature(s.signature)),
+      digest,
+    );
+    result.submit = submit;
+    this.pending = undefined;
+    if (submit.status === "landed") {
+      for (const r of reports) metrics.reportsLanded.inc({ asset: config.assets.find((a) => a.address.toLowerCase() === r.asset.toLowerCase())?.symbol ?? r.asset });
+      log.info({ hash: submit.hash, block: submit.receipt.blockNumber.toString(), gasUsed: submit.receipt.gasUsed.toString(), reports: reports.length }, "batch landed");
+    } else if (submit.status === "superseded") {
+      log.warn({ reason: submit.reason }, "batch superseded; the next cycle re-reads the chain");
+    } else {
+      log.error({ status: submit.status, error: submit.error }, "batch not accepted");
+    }
+    return result;
+  }
+
+  /** True once every report's nonce was consumed on-chain. */
+  private async applied(reports: readonly RiskReport[]): Promise<boolean> {
+    for (const r of reports) {
+      const [, nonce] = await this.rpc("assetState", () =>
+        this.deps.client.readContract({ address: this.deps.config.contracts.updater, abi: boundedRiskUpdaterAbi, functionName: "assetState", args: [r.asset] }),
+      );
+      if (BigInt(nonce) <= r.nonce) return false;
+    }
+    return true;
+  }
+
+  /** The pending batch (memory, or the newest batch file in the directory) while it would still land. */
+  private pendingIfValid(states: ReadonlyMap<Address, AssetChainState>, globals: UpdaterGlobals, now: bigint): RiskReport[] | undefined {
+    let pending = this.pending;
+    const dir = this.deps.config.signers.directory;
+    if (!pending && dir) {
+      try {
+        const files = readdirSync(dir).filter((f) => f.startsWith("batch-") && f.endsWith(".json")).map((f) => join(dir, f));
+        const newest = files.map((f) => ({ f, t: statSync(f).mtimeMs })).sort((a, b) => b.t - a.t)[0];
+        if (newest) pending = fromBatchFile(newest.f, JSON.parse(readFileSync(newest.f, "utf8")));
+      } catch {
+        pending = undefined;
+      }
+    }
+    if (!pending) return undefined;
+    const valid = pending.reports.every((r) => {
+      const state = states.get(r.asset);
+      return state !== undefined && validateReport(r, state, globals, now) === undefined;
+    });
+    return valid ? pending.reports : undefined;
+  }
+
+  /** Returns a function: thresholds after the steps → newly liquidatable debt (debt-asset units). */
+  private async impactEvaluator(oracle: Address) {
+    const { client, config } = this.deps;
+    const engine = config.contracts.engine!;
+    const accounts = await this.rpc("indexBorrowers", () => this.borrowers!.refresh(client));
+    const exposures = await this.rpc("readExposures", () => readExposures(client, engine, accounts));
+    const held = new Set<Address>();
+    for (const e of exposures) for (const p of e.positions) held.add(p.asset.toLowerCase() as Address);
+    const price18 = new Map<Address, bigint>();
+    const decimals = new Map<Address, number>();
+    const before = new Map<Address, number>();
+    for (const asset of held) {
+      const [feed, dec, params] = await Promise.all([
+        this.rpc("readFeedHealth", () => readFeedHealth(client, oracle, asset)),
+        this.rpc("collateralConfig", () => readCollateralDecimals(client, engine, asset)),
+        this.rpc("effectiveParams", () => client.readContract({ address: config.contracts.updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [asset] })),
+      ]);
+      price18.set(asset, feed.price18);
+      decimals.set(asset, dec);
+      before.set(asset, params.liquidationThresholdBps);
+    }
+    const debtDecimals = await this.rpc("debtDecimals", () => readDebtDecimals(client, engine));
+    const market = { price18, decimals, debtScale: 10n ** BigInt(18 - debtDecimals) };
+    return (changes: readonly (readonly [Address, number] | undefined)[]) => {
+      const after = new Map(before);
+      // A cut ramps to the step's value; the check uses where the ramp ends.
+      for (const c of changes) if (c && after.has(c[0].toLowerCase() as Address)) after.set(c[0].toLowerCase() as Address, c[1]);
+      return liquidationImpact(exposures, market, before, after).newlyLiquidatableDebt / 10n ** BigInt(debtDecimals);
+    };
+  }
+}
