@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 // solc comes from the npm package `solc` (pinned in package.json): Hardhat never downloads a compiler.
 const require = createRequire(import.meta.url);
@@ -34,5 +34,13 @@ export default defineConfig({
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any RPC: the URL and the deployer's key come from Hardhat's keystore (`npx hardhat keystore set
+    // BULWARK_DEPLOYER_KEY`) or from environment variables of the same names; never from the repository.
+    rpc: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("BULWARK_RPC_URL"),
+      accounts: [configVariable("BULWARK_DEPLOYER_KEY")],
+    },
   },
 });

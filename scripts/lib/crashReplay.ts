@@ -11,6 +11,7 @@ import { loadCandles } from "../../calibrator/data/candles.js";
 import { Rng } from "../../calibrator/models/random.js";
 import { collateralValue } from "../../calibrator/rules/engineMath.js";
 import type { RiskParams } from "../../calibrator/rules/types.js";
+import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
 import { deployEngine, E18, type EngineSystem, fund } from "./engine.js";
 import type { AssetSpec } from "./system.js";
 
@@ -73,11 +74,18 @@ function revertName(engine: BaseContract, error: unknown): { name: string; args:
   return { name: match?.[1] ?? message, args: [] };
 }
 
-export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers, options: ReplayOptions): Promise<ReplayResult> {
-  const series = options.files.map((file) => loadCandles(file));
-  const startMs = Date.parse(`${options.from.replace(" ", "T")}Z`);
-  const endMs = Date.parse(`${options.to.replace(" ", "T")}Z`);
-  const hours: { time: string; prices: bigint[] }[] = [];
+export interface ReplayHour {
+  time: string;
+  /** 8-decimal USD prices, in asset order. */
+  prices: bigint[];
+}
+
+/** The hourly closes of aligned candle files from the hour before `from` (the opening) to `to`. */
+export function loadHours(files: readonly string[], from: string, to: string): { opening: bigint[]; hours: ReplayHour[] } {
+  const series = files.map((file) => loadCandles(file));
+  const startMs = Date.parse(`${from.replace(" ", "T")}Z`);
+  const endMs = Date.parse(`${to.replace(" ", "T")}Z`);
+  const hours: ReplayHour[] = [];
   const first = series[0]!;
   for (let i = 0; i < first.time.length; i++) {
     const t = first.time[i]! * 1000;
@@ -88,23 +96,50 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     });
     hours.push({ time: new Date(t).toISOString().slice(0, 16).replace("T", " "), prices });
   }
-  if (hours.length < 2) throw new Error(`no candles between ${options.from} and ${options.to}`);
+  if (hours.length < 2) throw new Error(`no candles between ${from} and ${to}`);
   // The hour before the window sets the opening prices; the window is replayed hour by hour.
   const opening = hours.shift()!;
-  const assets: AssetSpec[] = options.symbols.map((symbol, i) => ({
-    symbol,
-    decimals: options.decimals[i]!,
-    price8: opening.prices[i]!,
-  }));
+  return { opening: opening.prices, hours };
+}
 
+/** What the population and the replay act on: an engine, its debt token and its mock-fed collaterals. */
+export interface ReplayMarket {
+  engine: MarginEngine;
+  usdc: MockERC20;
+  registry: BoundedRiskUpdater;
+  assets: { spec: AssetSpec; token: MockERC20; address: string; feed: MockAggregator }[];
+}
+
+export interface Population {
+  accounts: Wallet[];
+  initialDebt: bigint;
+  initialCollateralValue: bigint;
+}
+
+export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers, options: ReplayOptions): Promise<ReplayResult> {
+  const { opening, hours } = loadHours(options.files, options.from, options.to);
+  const assets: AssetSpec[] = options.symbols.map((symbol, i) => ({ symbol, decimals: options.decimals[i]!, price8: opening[i]! }));
   const system = await deployEngine(ethers, { assets, params: options.params, stalenessAllowance: 4_200 });
-  const { engine, usdc } = system;
   const [deployer] = await ethers.getSigners();
-  const lender = deployer!;
-  await fund(usdc, engine, lender, options.liquidity * USDC);
-  await engine.connect(lender).deposit(options.liquidity * USDC, lender.address);
+  await fund(system.usdc, system.engine, deployer!, options.liquidity * USDC);
+  await system.engine.connect(deployer!).deposit(options.liquidity * USDC, deployer!.address);
+  const population = await openPopulation(ethers, helpers, system, options);
+  return { ...(await replayHours(ethers, helpers, system, population, hours)), system };
+}
 
+/**
+ * Borrowers: collateral $20k-$2M (log-uniform), first asset only, second only or both; initial health
+ * 1.04-1.8 at the current effective parameters, borrowing no more than the LTV allows. Seeded.
+ */
+export async function openPopulation(
+  ethers: HardhatEthers,
+  helpers: NetworkHelpers,
+  market: ReplayMarket,
+  options: { borrowers: number; seed: number },
+): Promise<Population> {
+  const { engine } = market;
   // Borrowers: collateral $20k-$2M (log-uniform), WETH only, WBTC only or both; initial health 1.04-1.8.
+  const params = await Promise.all(market.assets.map((a) => market.registry.effectiveParams(a.address)));
   const rng = new Rng(options.seed);
   const accounts: Wallet[] = [];
   let initialDebt = 0n;
@@ -116,18 +151,18 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     const mix = rng.int(0, 2); // 0: first asset, 1: second, 2: both
     let limit = 0n;
     let liquidationValue = 0n;
-    for (let i = 0; i < system.assets.length; i++) {
+    for (let i = 0; i < market.assets.length; i++) {
       const share = mix === 2 ? 0.5 : mix === i ? 1 : 0;
       if (share === 0) continue;
-      const a = system.assets[i]!;
-      const price18 = a.spec.price8 * 10n ** 10n;
+      const a = market.assets[i]!;
+      const price18 = (await a.feed.latestRoundData())[1] * 10n ** 10n;
       const amount = (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(a.spec.decimals) * E18) / (price18 * 1_000_000n);
       await fund(a.token, engine, wallet, amount);
       await engine.connect(wallet).depositCollateral(a.address, amount, wallet.address);
       const value = collateralValue(amount, price18, a.spec.decimals);
       initialCollateralValue += value;
-      limit += (value * BigInt(options.params.ltvBps)) / BPS;
-      liquidationValue += (value * BigInt(options.params.liquidationThresholdBps)) / BPS;
+      limit += (value * params[i]!.ltvBps) / BPS;
+      liquidationValue += (value * params[i]!.liquidationThresholdBps) / BPS;
     }
     const health = 1.04 + rng.next() * 0.76;
     let debt18 = (liquidationValue * 1_000_000n) / BigInt(Math.round(health * 1_000_000));
@@ -137,13 +172,31 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     initialDebt += debt;
     accounts.push(wallet);
   }
+  return { accounts, initialDebt, initialCollateralValue };
+}
+
+/**
+ * Replays `hours` through the feeds; after each hour a liquidator bot liquidates whatever is
+ * liquidatable within the rate limits, and the pool's books are recorded. `onHour` sees each step.
+ */
+export async function replayHours(
+  ethers: HardhatEthers,
+  helpers: NetworkHelpers,
+  market: ReplayMarket,
+  population: Population,
+  hours: readonly ReplayHour[],
+  onHour: (step: ReplayStep, index: number) => void = () => {},
+): Promise<Omit<ReplayResult, "system">> {
+  const { engine, usdc } = market;
+  const { accounts, initialDebt, initialCollateralValue } = population;
+  const system = market;
 
   const liquidatorSigner = (await ethers.getSigners())[9]!;
   await usdc.mint(liquidatorSigner.address, 10n ** 15n * USDC);
   await usdc.connect(liquidatorSigner).approve(await engine.getAddress(), ethers.MaxUint256);
   const liquidator = engine.connect(liquidatorSigner);
 
-  const result: ReplayResult = {
+  const result: Omit<ReplayResult, "system"> = {
     steps: [],
     liquidations: 0,
     blockedByRateLimit: 0,
@@ -154,7 +207,6 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     reserve: 0n,
     initialDebt,
     initialCollateralValue,
-    system,
   };
 
   const assetIndex = new Map(system.assets.map((a, i) => [a.address as string, i]));
@@ -203,7 +255,8 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
             if (name === "LiquidationRateLimited") {
               // Take what the bucket allows now: value / (1 + bonus) in USDC units, less 0.1% for rounding.
               const available = args[2] as bigint;
-              const repay = (available * BPS) / (BPS + BigInt(options.params.liquidationBonusBps)) / 10n ** 12n;
+              const bonusBps = (await market.registry.effectiveParams(best)).liquidationBonusBps;
+              const repay = (available * BPS) / (BPS + bonusBps) / 10n ** 12n;
               if (retry === 0 && repay > USDC) {
                 maxRepay = (repay * 999n) / 1_000n;
                 continue;
@@ -225,7 +278,7 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
     const [cash, totalBorrows, reserve, badDebt] = await engine.poolState();
     let sumOfDebts = 0n;
     for (const account of accounts) sumOfDebts += await engine.debtOf(account.address);
-    result.steps.push({
+    const step: ReplayStep = {
       time: hour.time,
       prices: hour.prices.map((p) => Number(p) / 1e8),
       liquidations,
@@ -238,7 +291,9 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
       reserve,
       badDebt,
       sumOfDebts,
-    });
+    };
+    result.steps.push(step);
+    onHour(step, result.steps.length - 1);
   }
   const last = result.steps.at(-1)!;
   result.badDebt = last.badDebt;

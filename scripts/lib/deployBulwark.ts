@@ -1,0 +1,53 @@
+/**
+ * Deploys the whole system with Ignition (ignition/modules/BulwarkSystem.ts) on any Hardhat network
+ * connection and returns the addresses an operator and the keeper need (also written to
+ * deployments/<chainId>.json by scripts/deploy.ts).
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { BaseContract } from "ethers";
+import { bulwarkSystemModule } from "../../ignition/modules/BulwarkSystem.js";
+import type { Address } from "../../calibrator/rules/types.js";
+import type { DeploymentSpec } from "./deploymentSpec.js";
+
+export interface DeployedAddresses {
+  chainId: number;
+  /** First block that can hold engine events (the block before deployment started). */
+  fromBlock: number;
+  timelock: Address;
+  oracle: Address;
+  updater: Address;
+  engine: Address;
+  debtAsset: Address;
+  assets: { symbol: string; token: Address; feed: Address; decimals: number; mock: boolean }[];
+}
+
+interface IgnitionLike {
+  deploy(module: ReturnType<typeof bulwarkSystemModule>, options?: { displayUi?: boolean }): Promise<Record<string, BaseContract>>;
+}
+
+export async function deployBulwark(ignition: IgnitionLike, ethers: HardhatEthers, spec: DeploymentSpec): Promise<{ addresses: DeployedAddresses; contracts: Record<string, BaseContract> }> {
+  const fromBlock = await ethers.provider.getBlockNumber();
+  const contracts = await ignition.deploy(bulwarkSystemModule(spec), { displayUi: false });
+  const at = async (name: string) => (await contracts[name]!.getAddress()) as Address;
+  const assets = [];
+  for (const a of spec.assets) {
+    assets.push({
+      symbol: a.symbol,
+      token: a.token === "mock" ? await at(`token_${a.symbol}`) : (a.token as Address),
+      feed: typeof a.feed === "string" ? (a.feed as Address) : await at(`feed_${a.symbol}`),
+      decimals: a.decimals,
+      mock: a.token === "mock",
+    });
+  }
+  const addresses: DeployedAddresses = {
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    fromBlock,
+    timelock: await at("timelock"),
+    oracle: await at("oracle"),
+    updater: await at("updater"),
+    engine: await at("engine"),
+    debtAsset: spec.engine.debtAsset === "mock" ? await at(`token_${spec.engine.debtSymbol}`) : (spec.engine.debtAsset as Address),
+    assets,
+  };
+  return { addresses, contracts };
+}

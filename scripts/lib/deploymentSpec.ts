@@ -1,0 +1,99 @@
+/**
+ * The one file a deployment is described by (deploy/local.json): governance, calibrators, the engine
+ * and every collateral with its feed, bounds and starting parameters. Validated with zod; errors name
+ * the file and the field. Existing tokens and feeds are given by address; "mock" deploys a test
+ * token or feed (local networks only).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { DataError } from "../../calibrator/data/errors.js";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
+const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
+const bps = z.number().int().min(0).max(10_000);
+const bpsRule = z.object({ min: bps, max: bps, maxRiskIncreasingStep: bps, maxRiskReducingStep: bps });
+const amountRule = z.object({ min: integer, max: integer, maxStepBps: bps });
+
+export const deploymentSpecSchema = z
+  .object({
+    governance: z.object({
+      timelockMinDelay: z.number().int().nonnegative(),
+      /** Who may schedule (the risk council's multisig); "deployer" for a local demo. */
+      proposers: z.array(z.union([address, z.literal("deployer")])).min(1),
+      /** Who may execute; the zero address lets anyone execute a ready operation. */
+      executors: z.array(address).default(["0x0000000000000000000000000000000000000000"]),
+      guardian: z.union([address, z.literal("deployer")]),
+    }),
+    calibrators: z.object({
+      signers: z.array(address).min(1).max(32),
+      quorum: z.number().int().min(1).max(32),
+      maxReportAge: z.number().int().positive(),
+    }),
+    oracle: z.object({ sequencerFeed: address.optional(), sequencerGracePeriod: z.number().int().nonnegative().default(3_600) }).default({ sequencerGracePeriod: 3_600 }),
+    engine: z.object({
+      /** The debt asset's address, or "mock" to deploy a test token (local networks). */
+      debtAsset: z.union([address, z.literal("mock")]),
+      debtSymbol: z.string().min(1),
+      debtDecimals: z.number().int().min(0).max(18),
+      shareName: z.string().min(1),
+      shareSymbol: z.string().min(1),
+      rateModel: z.object({ baseRateBps: bps, slope1Bps: bps, slope2Bps: z.number().int().min(0).max(100_000), optimalUtilizationBps: bps, reserveFactorBps: bps }),
+      liquidationConfig: z.object({ fullCloseHealthBps: bps, rateLimitBypassHealthBps: bps, protocolFeeBps: bps, minLeftoverValue: integer }),
+    }),
+    assets: z
+      .array(
+        z.object({
+          symbol: z.string().min(1).regex(/^[A-Za-z0-9]+$/, "letters and digits only (it names Ignition futures)"),
+          /** The token's address, or "mock" to deploy a test token (local networks). */
+          token: z.union([address, z.literal("mock")]),
+          decimals: z.number().int().min(0).max(36),
+          /** The Chainlink feed's address, or a mock feed with 8 decimals starting at `price` (USD). */
+          feed: z.union([address, z.object({ mockPrice: z.string().regex(/^\d+(\.\d{1,8})?$/, "a decimal USD price with at most 8 decimals") })]),
+          stalenessAllowance: z.number().int().positive(),
+          rampDuration: z.number().int().nonnegative(),
+          /** Whole tokens. */
+          supplyCap: integer,
+          rules: z.object({
+            ltv: bpsRule,
+            liquidationThreshold: bpsRule,
+            liquidationBonus: bpsRule,
+            closeFactor: bpsRule,
+            liquidationCap: amountRule,
+            liquidationWindow: amountRule,
+            riskIncreasingCooldown: z.number().int().nonnegative(),
+            riskReducingCooldown: z.number().int().nonnegative(),
+          }),
+          params: z.object({ ltvBps: bps, liquidationThresholdBps: bps, liquidationBonusBps: bps, closeFactorBps: bps, liquidationCapPerWindow: integer, liquidationWindow: z.number().int().positive() }),
+        }),
+      )
+      .min(1)
+      .max(64),
+  })
+  .strict();
+
+export type DeploymentSpec = z.infer<typeof deploymentSpecSchema>;
+
+export function parseDeploymentSpec(raw: unknown, file: string): DeploymentSpec {
+  const parsed = deploymentSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DataError(file, undefined, issue.path.join(".") || "(root)", issue.message);
+  }
+  const symbols = parsed.data.assets.map((a) => a.symbol);
+  const dup = symbols.find((s, i) => symbols.indexOf(s) !== i);
+  if (dup) throw new DataError(file, undefined, "assets", `symbol ${dup} appears twice`);
+  if (parsed.data.calibrators.quorum > parsed.data.calibrators.signers.length) {
+    throw new DataError(file, undefined, "calibrators.quorum", `${parsed.data.calibrators.quorum} exceeds the ${parsed.data.calibrators.signers.length} signers`);
+  }
+  return parsed.data;
+}
+
+export function loadDeploymentSpec(file: string): DeploymentSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
+  }
+  return parseDeploymentSpec(raw, file);
+}
