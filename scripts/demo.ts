@@ -1,126 +1,297 @@
 /**
- * `npm run demo` (foundation stage): on the in-process Hardhat network, deploy the parameter path with
- * Ignition (timelock, oracle, updater/registry), list three collateral assets through the timelock,
- * push one batch report signed by a quorum of calibrators, and print the live parameters, including a
- * threshold cut that ramps over the following days.
+ * `npm run demo [-- --window <name>] [-- --borrowers N]`: the main job end to end on the in-process
+ * Hardhat network.
+ *   1. Deploy the whole system with Ignition from deploy/local.json (timelock, registry/updater, oracle,
+ *      engine, mock tokens and feeds), with every admin role handed to the timelock.
+ *   2. Open a market at the crash window's opening prices: lenders deposit, seeded borrowers post WETH
+ *      and/or WBTC and borrow USDC.
+ *   3–4. The keeper calibrates on the real 2022–2025 data (config/calibrate.sample.json) and moves the
+ *      live parameters toward the targets in bounded, quorum-signed steps, one cycle per cooldown, with
+ *      time travel between cycles.
+ *   5. Replay a real crash hour by hour through the feeds while a liquidator bot liquidates within the
+ *      rate limits; the pool's books are checked at every hour.
+ *   6. Print the summary and write reports/demo.json and reports/demo.html.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
 import { network } from "hardhat";
-import BulwarkModule from "../ignition/modules/Bulwark.js";
-import { packParams, packReport, unpackParams } from "../calibrator/rules/packing.js";
-import { validateReport, describeViolation } from "../calibrator/rules/riskRules.js";
-import type { Address, RiskParams, RiskReport } from "../calibrator/rules/types.js";
-import { signBatch } from "./lib/reportSigning.js";
-import { buildReport, calibratorWallets, DEFAULT_ASSETS, DEFAULT_PARAMS, DEFAULT_RULES, toRiskParams } from "./lib/system.js";
-import { governViaTimelock, type TimelockCall } from "./lib/timelock.js";
-import { readAssetChainState, readGlobals } from "./lib/chainState.js";
-import { updaterDomain } from "../calibrator/rules/eip712.js";
-import type { BoundedRiskUpdater, MockAggregator, MockERC20, PriceOracle, TimelockController } from "../types/ethers-contracts/index.js";
+import { pino } from "pino";
+import type { PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { readAssetState, readGlobals } from "../calibrator/keeper/chain.js";
+import { parseKeeperConfig } from "../calibrator/keeper/config.js";
+import { Keeper } from "../calibrator/keeper/cycle.js";
+import { KeeperMetrics } from "../calibrator/keeper/metrics.js";
+import { glidePath } from "../calibrator/keeper/plan.js";
+import { CRASH_WINDOWS, crashWindow } from "../calibrator/stress/crashWindows.js";
+import type { Address, RiskParams } from "../calibrator/rules/types.js";
+import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../types/ethers-contracts/index.js";
+import { booksViolation, loadHours, openPopulation, type ReplayMarket, replayHours } from "./lib/crashReplay.js";
+import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "./lib/demoReport.js";
+import { deployBulwark } from "./lib/deployBulwark.js";
+import { loadDeploymentSpec } from "./lib/deploymentSpec.js";
+import { fund } from "./lib/engine.js";
+import { toRiskParams } from "./lib/system.js";
 
+const options = new Command()
+  .name("npm run demo --")
+  .option("--window <name>", `crash window to replay: ${CRASH_WINDOWS.map((w) => w.name).join(", ")}`, "2020-03-12")
+  .option("--borrowers <n>", "borrowers in the population", (v) => Number.parseInt(v, 10), 60)
+  .option("--seed <n>", "population seed", (v) => Number.parseInt(v, 10), 7)
+  .option("--max-cycles <n>", "most keeper cycles in the glide path", (v) => Number.parseInt(v, 10), 40)
+  .parse(process.argv)
+  .opts<{ window: string; borrowers: number; seed: number; maxCycles: number }>();
+
+const MNEMONIC = "test test test test test test test test test test test junk";
 const DAY = 86_400;
-const { ethers, ignition, networkHelpers } = await network.create();
-const { time } = networkHelpers;
-const [, council, guardian, relayer] = await ethers.getSigners();
-const calibrators = calibratorWallets(3);
 
-const step = (n: number, text: string) => console.log(`\n[${n}/5] ${text}`);
-const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
-const usd = (amount18: bigint) => `$${(Number(amount18 / 10n ** 15n) / 1_000).toLocaleString("en-US")}`;
+const USDC = 10n ** 6n;
+const started = performance.now();
+const timings: Record<string, number> = {};
+const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
+const step = (n: number, text: string) => console.log(`\n[${n}/6] ${text}`);
+const pct = (bps: number | bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
+const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+const usd18 = (v: bigint) => Number(v / 10n ** 12n) / 1e6;
+const usd6 = (v: bigint) => Number(v) / 1e6;
 
-step(1, "Deploying TimelockController, PriceOracle and BoundedRiskUpdater (registry) with Ignition");
-const deployed = await ignition.deploy(BulwarkModule, {
-  parameters: {
-    Bulwark: {
-      timelockProposers: [council!.address],
-      guardian: guardian!.address,
-      calibratorSigners: calibrators.map((w) => w.address),
-      quorum: 2,
-    },
+const window = crashWindow(options.window);
+const connection = await network.create();
+const { ethers, ignition, networkHelpers: helpers, viem } = connection;
+const { time } = helpers;
+
+// ------------------------------------------------------------------------------------------ 1
+step(1, "Deploying the whole system with Ignition from deploy/local.json");
+let t = performance.now();
+const spec = loadDeploymentSpec("deploy/local.json");
+const { addresses, contracts } = await deployBulwark(ignition, ethers, spec);
+const updater = contracts.updater as unknown as BoundedRiskUpdater;
+const engine = contracts.engine as unknown as MarginEngine;
+const usdc = contracts[`token_${spec.engine.debtSymbol}`] as unknown as MockERC20;
+const timelockAdmin = await updater.hasRole(ethers.ZeroHash, addresses.timelock);
+const deployerAdmin = await updater.hasRole(ethers.ZeroHash, (await ethers.getSigners())[0]!.address);
+console.log(`  timelock ${addresses.timelock}  updater ${addresses.updater}  engine ${addresses.engine}`);
+console.log(`  ${spec.assets.length} collaterals listed; admin role: timelock ${timelockAdmin}, deployer ${deployerAdmin}; quorum ${spec.calibrators.quorum} of ${spec.calibrators.signers.length}`);
+lap("deployMs", t);
+
+// ------------------------------------------------------------------------------------------ 2
+step(2, `Opening the market at the opening prices of the ${window.name} window`);
+t = performance.now();
+const { opening, hours } = loadHours([window.files.ETH, window.files.BTC], window.from, window.to);
+const market: ReplayMarket = {
+  engine,
+  usdc,
+  registry: updater,
+  assets: spec.assets.map((a, i) => ({
+    spec: { symbol: a.symbol, decimals: a.decimals, price8: opening[i]! },
+    token: contracts[`token_${a.symbol}`] as unknown as MockERC20,
+    address: addresses.assets[i]!.token,
+    feed: contracts[`feed_${a.symbol}`] as unknown as MockAggregator,
+  })),
+};
+for (const [i, a] of market.assets.entries()) await a.feed.updateAnswer(opening[i]!);
+const signers = await ethers.getSigners();
+const lenders = signers.slice(10, 14);
+const perLender = 15_000_000n * USDC;
+for (const lender of lenders) {
+  await fund(usdc, engine, lender, perLender);
+  await engine.connect(lender).deposit(perLender, lender.address);
+}
+const population = await openPopulation(ethers, helpers, market, { borrowers: options.borrowers, seed: options.seed });
+console.log(`  ${lenders.length} lenders deposited ${usd6(perLender * BigInt(lenders.length))}; ${options.borrowers} borrowers posted ${usd(usd18(population.initialCollateralValue))} of WETH/WBTC and borrowed ${usd(usd6(population.initialDebt))}`);
+console.log(`  prices: ETH $${Number(opening[0]!) / 1e8}, BTC $${Number(opening[1]!) / 1e8} (Binance close, ${window.from} minus one hour)`);
+lap("populationMs", t);
+
+// ------------------------------------------------------------------------------------------ 3
+step(3, "Keeper: calibrating on Binance 2022–2025 hourly data, Deribit options and Uniswap v3 depth");
+t = performance.now();
+const client = (await viem.getPublicClient()) as unknown as PublicClient;
+const relayer = mnemonicToAccount(MNEMONIC, { addressIndex: 8 });
+const calibratorKeys = [mnemonicToAccount(MNEMONIC, { addressIndex: 3 }), mnemonicToAccount(MNEMONIC, { addressIndex: 4 })];
+const config = parseKeeperConfig(
+  {
+    rpcUrl: "http://127.0.0.1:8545/in-process",
+    contracts: { updater: addresses.updater, engine: addresses.engine, engineFromBlock: addresses.fromBlock },
+    calibration: "calibrate.sample.json",
+    assets: addresses.assets.map((a) => ({ symbol: a.symbol, address: a.token })),
+    relayer: { keyEnv: "BULWARK_RELAYER_KEY" },
+    impact: { budget: 250_000 },
+    tx: { receiptTimeoutMs: 30_000, journal: join(mkdtempSync(join(tmpdir(), "bulwark-demo-")), "inflight.json") },
   },
-});
-const timelock = deployed.timelock as unknown as TimelockController;
-const oracle = deployed.oracle as unknown as PriceOracle;
-const updater = deployed.updater as unknown as BoundedRiskUpdater;
-console.log(`  timelock ${await timelock.getAddress()} (min delay ${Number(await timelock.getMinDelay()) / DAY} days)`);
-console.log(`  oracle   ${await oracle.getAddress()}`);
-console.log(`  updater  ${await updater.getAddress()} (quorum ${await updater.quorum()} of ${(await updater.signers()).length} calibrators)`);
+  resolve("config/keeper.demo.json"),
+);
+mkdirSync("reports", { recursive: true });
+const logFile = "reports/demo-keeper.log";
+writeFileSync(logFile, "");
+const log = pino({ base: { service: "bulwark-keeper" } }, pino.destination({ dest: logFile, sync: true }));
+const keeper = new Keeper({ config, client, relayer, signers: calibratorKeys, log, metrics: new KeeperMetrics(), chainId: addresses.chainId });
 
-step(2, "Listing WETH, WBTC and LINK through the timelock (schedule, wait 2 days, execute)");
-const assets: { symbol: string; token: MockERC20; feed: MockAggregator; address: Address; price8: bigint }[] = [];
-const calls: TimelockCall[] = [];
-for (const spec of DEFAULT_ASSETS) {
-  const token = await ethers.deployContract("MockERC20", [spec.symbol, spec.symbol, spec.decimals]);
-  const feed = await ethers.deployContract("MockAggregator", [8, spec.price8, `${spec.symbol} / USD`]);
-  const address = (await token.getAddress()) as Address;
-  assets.push({ symbol: spec.symbol, token, feed, address, price8: spec.price8 });
-  calls.push(
-    { target: oracle, method: "setFeed", args: [address, await feed.getAddress(), 4_200] },
-    { target: updater, method: "setAssetRules", args: [address, DEFAULT_RULES] },
-    { target: updater, method: "setRampDuration", args: [address, 7 * DAY] },
-    { target: updater, method: "governanceSetParams", args: [address, DEFAULT_PARAMS] },
+async function paramsRows(): Promise<DemoParamsRow[]> {
+  return Promise.all(
+    addresses.assets.map(async (a) => {
+      const stored = toRiskParams(await updater.storedParams(a.token));
+      const effective = toRiskParams(await updater.effectiveParams(a.token));
+      return { asset: a.symbol, ...stored, effectiveThresholdBps: effective.liquidationThresholdBps, liquidationCapPerWindowUsd: usd18(stored.liquidationCapPerWindow) };
+    }),
   );
 }
-await governViaTimelock(timelock, council!, calls, "demo: list collateral", (s) => time.increase(s));
-console.log(`  ${calls.length} governance calls executed in one batch; each asset starts at LTV ${pct(DEFAULT_PARAMS.ltvBps)}, threshold ${pct(DEFAULT_PARAMS.liquidationThresholdBps)}, bonus ${pct(DEFAULT_PARAMS.liquidationBonusBps)}`);
+const row = (p: RiskParams, asset: string, effective = p.liquidationThresholdBps): DemoParamsRow => ({
+  asset,
+  ...p,
+  effectiveThresholdBps: effective,
+  liquidationCapPerWindowUsd: usd18(p.liquidationCapPerWindow),
+});
+const before = await paramsRows();
+const startTime = BigInt(await time.latest());
+const dayOf = (at: bigint) => Number(at - startTime) / DAY;
 
-step(3, "Waiting out the 3-day risk-increasing cooldown; feeds keep reporting");
-await time.increase(3 * DAY);
-for (const a of assets) await a.feed.updateAnswer(a.price8);
-
-step(4, "Calibrators sign one batch report (2 of 3 signatures); a relayer submits it");
-const domain = updaterDomain((await ethers.provider.getNetwork()).chainId, (await updater.getAddress()) as Address);
-const targets: Record<string, RiskParams> = {
-  // A calm market: one risk-increasing step for WETH.
-  WETH: { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps + 50, liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps + 50 },
-  // A volatile one: cut WBTC's threshold by 200 bps (it ramps) and its LTV at once.
-  WBTC: { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps - 200, liquidationThresholdBps: DEFAULT_PARAMS.liquidationThresholdBps - 200 },
-  // Thin liquidity: raise LINK's bonus and close factor.
-  LINK: { ...DEFAULT_PARAMS, liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps + 100, closeFactorBps: 7_500 },
-};
-const reports: RiskReport[] = [];
-const now = BigInt(await time.latest());
-for (const a of assets) {
-  const report = await buildReport(updater, a.address, targets[a.symbol]!);
-  // The keeper never sends what the chain would reject: check with the TypeScript copy of the rules first.
-  const violation = validateReport(report, await readAssetChainState(updater, a.address), await readGlobals(updater), now + 1n);
-  if (violation) throw new Error(`${a.symbol}: ${describeViolation(violation)}`);
-  reports.push(report);
-}
-const signatures = await signBatch(calibrators.slice(0, 2), domain, reports);
-const receipt = await (await updater.connect(relayer!).submitReports(reports.map(packReport), signatures)).wait();
-console.log(`  batch of ${reports.length} reports landed in block ${receipt!.blockNumber}, gas ${receipt!.gasUsed.toLocaleString("en-US")}`);
-for (const log of receipt!.logs) {
-  const parsed = updater.interface.parseLog(log);
-  if (parsed?.name !== "ReportAccepted") continue;
-  const symbol = assets.find((a) => a.address.toLowerCase() === String(parsed.args.asset).toLowerCase())!.symbol;
-  const changes = (Object.keys(DEFAULT_PARAMS) as (keyof RiskParams)[])
-    .filter((k) => unpackParams(parsed.args.oldParams)[k] !== unpackParams(parsed.args.newParams)[k])
-    .map((k) => `${k} ${unpackParams(parsed.args.oldParams)[k]} -> ${unpackParams(parsed.args.newParams)[k]}`);
-  const signerIndices = [...Array(33).keys()].filter((i) => (BigInt(parsed.args.signerBitmap) >> BigInt(i)) & 1n);
-  console.log(`  ReportAccepted ${symbol} nonce ${parsed.args.nonce}: ${changes.join(", ")}; signed by calibrators #${signerIndices.join(", #")}`);
-}
-
-step(5, "Live parameters (effective = what the margin engine applies now)");
-async function table(label: string) {
-  const rows = [];
-  for (const a of assets) {
-    const stored = toRiskParams(await updater.storedParams(a.address));
-    const eff = toRiskParams(await updater.effectiveParams(a.address));
-    rows.push({
-      asset: a.symbol,
-      "LTV": pct(eff.ltvBps),
-      "threshold (effective)": pct(eff.liquidationThresholdBps),
-      "threshold (target)": pct(stored.liquidationThresholdBps),
-      bonus: pct(eff.liquidationBonusBps),
-      "close factor": pct(eff.closeFactorBps),
-      "liq. cap / window": `${usd(eff.liquidationCapPerWindow)} / ${eff.liquidationWindow / 3_600} h`,
-      "price": `$${(Number(await oracle.getPrice(a.address) / 10n ** 16n) / 100).toLocaleString("en-US")}`,
-    });
+// ------------------------------------------------------------------------------------------ 4
+const glide: DemoReport["glide"] = [];
+const stepsByAsset: Record<string, number> = Object.fromEntries(addresses.assets.map((a) => [a.symbol, 0]));
+let cycles = 0;
+let batchesLanded = 0;
+let targets: DemoParamsRow[] = [];
+for (; cycles < options.maxCycles; ) {
+  const result = await keeper.cycle();
+  cycles++;
+  if (cycles === 1) {
+    lap("firstCycleMs", t);
+    targets = result.assets.map((o) => row(o.glide!.target, o.symbol));
+    console.table(
+      Object.fromEntries(
+        result.assets.map((o) => [
+          o.symbol,
+          {
+            "LTV now → target": `${pct(o.current!.ltvBps)} → ${pct(o.glide!.target.ltvBps)}`,
+            "threshold now → target": `${pct(o.current!.liquidationThresholdBps)} → ${pct(o.glide!.target.liquidationThresholdBps)}`,
+            "bonus now → target": `${pct(o.current!.liquidationBonusBps)} → ${pct(o.glide!.target.liquidationBonusBps)}`,
+            "cap now → target": `${usd(usd18(o.current!.liquidationCapPerWindow))} → ${usd(usd18(o.glide!.target.liquidationCapPerWindow))}`,
+            "glide path": `${o.glide!.steps.length} steps, target on day ${o.glide!.reachedAt === undefined ? "never" : dayOf(o.glide!.reachedAt).toFixed(1)}`,
+          },
+        ]),
+      ),
+    );
+    step(4, "Keeper: bounded, 2-of-3-signed steps toward the targets, one cycle per cooldown (time travel)");
   }
-  console.log(`  ${label}`);
-  console.table(rows);
+  if (result.submit?.status === "landed") {
+    batchesLanded++;
+    const gasUsed = Number(result.submit.receipt.gasUsed);
+    const at = BigInt(await time.latest());
+    const lines: string[] = [];
+    for (const r of result.batch!.reports) {
+      const symbol = addresses.assets.find((a) => a.token.toLowerCase() === r.asset.toLowerCase())!.symbol;
+      const effective = toRiskParams(await updater.effectiveParams(r.asset)).liquidationThresholdBps;
+      stepsByAsset[symbol]!++;
+      glide.push({ day: dayOf(at), asset: symbol, ...r.newParams, effectiveThresholdBps: effective, gasUsed });
+      lines.push(`${symbol} LTV ${pct(r.newParams.ltvBps)} LT ${pct(r.newParams.liquidationThresholdBps)} bonus ${pct(r.newParams.liquidationBonusBps)} cap ${usd(usd18(r.newParams.liquidationCapPerWindow))}`);
+    }
+    console.log(`  day ${dayOf(at).toFixed(1).padStart(5)}: ${lines.join(" | ")}  (gas ${gasUsed.toLocaleString("en-US")}${result.impactScale !== undefined && result.impactScale !== 1 ? `, impact budget shrank the step to ${result.impactScale}` : ""})`);
+  } else if (result.submit && result.submit.status !== "dryRun") {
+    console.log(`  cycle ${cycles}: ${JSON.stringify(result.submit, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+  }
+  // When can anything move next? The glide path of each asset from the chain's state now says.
+  const now = BigInt(await time.latest());
+  const globals = await readGlobals(client, addresses.updater);
+  let next: bigint | undefined;
+  for (const o of result.assets) {
+    const state = await readAssetState(client, addresses.updater, o.address);
+    const path = glidePath(o.address, o.target!, state, globals, now);
+    const first = path.steps[0]?.at;
+    if (first !== undefined && (next === undefined || first < next)) next = first;
+  }
+  if (next === undefined) {
+    console.log(`  every asset is at its target after ${cycles} cycles (day ${dayOf(now).toFixed(1)})`);
+    break;
+  }
+  if (next > now) await time.increaseTo(next);
+  for (const a of market.assets) await a.feed.updateAnswer((await a.feed.latestRoundData())[1]);
 }
-await table("right after the report");
-await time.increase(Math.floor(3.5 * DAY));
-for (const a of assets) await a.feed.updateAnswer(a.price8);
-await table("3.5 days later: WBTC's threshold cut is half-way down its 7-day ramp");
-console.log(`\nDone. The stored words are packed (PackedRiskParams); e.g. WETH = 0x${packParams(targets.WETH!).toString(16)}`);
+const afterGlide = await paramsRows();
+lap("glideMs", t);
+
+// ------------------------------------------------------------------------------------------ 5
+step(5, `Replaying ${window.name} (${window.description}) hour by hour; a liquidator bot works within the rate limits`);
+t = performance.now();
+let lastPrinted = -1;
+const replay = await replayHours(ethers, helpers, market, population, hours, (s, i) => {
+  const broken = booksViolation(s, population.accounts.length);
+  if (broken) throw new Error(`the pool's books do not balance at ${s.time}: ${broken}`);
+  if (i % 6 === 5 || s.liquidations > 0 && i - lastPrinted >= 3) {
+    lastPrinted = i;
+    console.log(`  ${s.time}  ETH $${s.prices[0]!.toFixed(2).padStart(8)}  BTC $${s.prices[1]!.toFixed(0).padStart(6)}  liquidations ${String(s.liquidations).padStart(3)}  blocked ${s.blockedByRateLimit}  bad debt ${usd(usd6(s.badDebt))}`);
+  }
+});
+lap("crashMs", t);
+
+// ------------------------------------------------------------------------------------------ 6
+step(6, "Summary");
+const afterCrash = await paramsRows();
+const tableRows: Record<string, Record<string, string>> = {};
+for (const [i, b] of before.entries()) {
+  const a = afterGlide[i]!;
+  tableRows[b.asset] = {
+    "LTV before → after": `${pct(b.ltvBps)} → ${pct(a.ltvBps)}`,
+    "threshold before → after": `${pct(b.liquidationThresholdBps)} → ${pct(a.liquidationThresholdBps)}`,
+    "bonus before → after": `${pct(b.liquidationBonusBps)} → ${pct(a.liquidationBonusBps)}`,
+    "cap before → after": `${usd(b.liquidationCapPerWindowUsd)} → ${usd(a.liquidationCapPerWindowUsd)}`,
+    "steps": String(stepsByAsset[b.asset]),
+  };
+}
+console.table(tableRows);
+const [, , reserveEnd, badDebtEnd] = await engine.poolState();
+const summary = {
+  "keeper cycles": String(cycles),
+  "batches landed": String(batchesLanded),
+  "simulated days": dayOf(BigInt(await time.latest())).toFixed(1),
+  liquidations: String(replay.liquidations),
+  "blocked by the rate limit": String(replay.blockedByRateLimit),
+  "liquidated value": usd(usd18(replay.liquidatedValue)),
+  "protocol fees": usd(usd6(replay.protocolFees)),
+  "bad debt": usd(usd6(badDebtEnd)),
+  "reserve at the end": usd(usd6(reserveEnd)),
+};
+console.table(summary);
+timings.totalMs = Math.round(performance.now() - started);
+
+const report: DemoReport = {
+  generatedAt: new Date().toISOString(),
+  window: { name: window.name, description: window.description, from: window.from, to: window.to },
+  addresses: { timelock: addresses.timelock, oracle: addresses.oracle, updater: addresses.updater, engine: addresses.engine, debtAsset: addresses.debtAsset },
+  population: {
+    lenders: lenders.length,
+    borrowers: options.borrowers,
+    liquidityUsd: usd6(perLender * BigInt(lenders.length)),
+    initialDebtUsd: usd6(population.initialDebt),
+    initialCollateralUsd: usd18(population.initialCollateralValue),
+  },
+  targets,
+  before,
+  after: afterCrash,
+  glide,
+  keeper: { cycles, batchesLanded, reportsLanded: glide.length, stepsByAsset, simulatedDays: dayOf(BigInt(await time.latest())) },
+  crash: {
+    symbols: ["ETH", "BTC"],
+    hours: replay.steps.map((s) => ({
+      time: s.time,
+      prices: s.prices,
+      liquidations: s.liquidations,
+      blocked: s.blockedByRateLimit,
+      badDebtUsd: usd6(s.badDebt),
+      reserveUsd: usd6(s.reserve),
+      totalBorrowsUsd: usd6(s.totalBorrows),
+    })),
+    liquidations: replay.liquidations,
+    blockedByRateLimit: replay.blockedByRateLimit,
+    liquidatedValueUsd: usd18(replay.liquidatedValue),
+    protocolFeesUsd: usd6(replay.protocolFees),
+    badDebtUsd: usd6(badDebtEnd),
+    reserveUsd: usd6(reserveEnd),
+  },
+  timings,
+};
+writeFileSync("reports/demo.json", `${JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+writeFileSync("reports/demo.html", renderDemoHtml(report));
+console.log(`\nWrote reports/demo.json, reports/demo.html and the keeper's JSON log ${logFile} in ${(timings.totalMs / 1000).toFixed(1)} s.`);
+

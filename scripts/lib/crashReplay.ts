@@ -300,3 +300,19 @@ export async function replayHours(
   result.reserve = last.reserve;
   return result;
 }
+
+/**
+ * The pool's books at one step, or what breaks them: cash is the token balance; lenders' assets +
+ * reserve = cash + borrows; account debts (each rounded up) cover the pool's borrows (rounded down)
+ * within one unit per account.
+ */
+export function booksViolation(step: ReplayStep, accounts: number): string | undefined {
+  if (step.cash !== step.engineUsdcBalance) return `cash ${step.cash} != token balance ${step.engineUsdcBalance}`;
+  if (step.totalAssets + step.reserve !== step.cash + step.totalBorrows) {
+    return `assets ${step.totalAssets} + reserve ${step.reserve} != cash ${step.cash} + borrows ${step.totalBorrows}`;
+  }
+  if (step.sumOfDebts < step.totalBorrows || step.sumOfDebts > step.totalBorrows + BigInt(accounts)) {
+    return `account debts ${step.sumOfDebts} do not cover borrows ${step.totalBorrows} within ${accounts} units`;
+  }
+  return undefined;
+}
