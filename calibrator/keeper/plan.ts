@@ -107,9 +107,9 @@ export interface PlanOptions {
 }
 
 /**
- * The largest step toward `target` that `validateReport` accepts at `now`, trying the full step,
- * then without a bonus raise, then risk-reducing fields only (their cooldown is shorter), each at
- * decreasing fractions. `observedAt` is the report's observation time (≤ now).
+ * The largest step toward `target` that `validateReport` accepts at `now`: at decreasing fractions of
+ * the full step, all fields, then without a bonus raise (toxic-spiral rule), then the risk-reducing
+ * fields only (their cooldown is shorter). `observedAt` is the report's observation time (≤ now).
  */
 export function planStep(
   asset: Address,
@@ -130,8 +130,9 @@ export function planStep(
   const maxScale = options.maxScale ?? 1;
   let first: RuleViolation | undefined;
   const tried: RiskParams[] = [];
-  for (const filter of FILTERS) {
-    for (const fraction of STEP_FRACTIONS) {
+  // Larger fractions first; at each, the full set of fields before the narrower filters.
+  for (const fraction of STEP_FRACTIONS) {
+    for (const filter of FILTERS) {
       const scale = fraction * maxScale;
       const params = candidate(current, goal, state.rules, scale, filter);
       if (paramsEqual(params, current) || tried.some((t) => paramsEqual(t, params))) continue;
