@@ -22,12 +22,17 @@ export interface DeployedAddresses {
 }
 
 interface IgnitionLike {
-  deploy(module: ReturnType<typeof bulwarkSystemModule>, options?: { displayUi?: boolean }): Promise<Record<string, BaseContract>>;
+  deploy(module: ReturnType<typeof bulwarkSystemModule>, options?: { displayUi?: boolean; deploymentId?: string }): Promise<Record<string, BaseContract>>;
 }
 
-export async function deployBulwark(ignition: IgnitionLike, ethers: HardhatEthers, spec: DeploymentSpec): Promise<{ addresses: DeployedAddresses; contracts: Record<string, BaseContract> }> {
+export async function deployBulwark(
+  ignition: IgnitionLike,
+  ethers: HardhatEthers,
+  spec: DeploymentSpec,
+  deploymentId?: string,
+): Promise<{ addresses: DeployedAddresses; contracts: Record<string, BaseContract> }> {
   const fromBlock = await ethers.provider.getBlockNumber();
-  const contracts = await ignition.deploy(bulwarkSystemModule(spec), { displayUi: false });
+  const contracts = await ignition.deploy(bulwarkSystemModule(spec), { displayUi: false, deploymentId });
   const at = async (name: string) => (await contracts[name]!.getAddress()) as Address;
   const assets = [];
   for (const a of spec.assets) {
