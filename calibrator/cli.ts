@@ -9,6 +9,7 @@ import { calibrateCommand } from "./commands/calibrate.js";
 import { ivCommand } from "./commands/iv.js";
 import { keeperCommand } from "./commands/keeper.js";
 import { signCommand } from "./commands/sign.js";
+import { governCommand, inspectCommand } from "./commands/ops.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
@@ -53,6 +54,8 @@ program.addCommand(ivCommand());
 program.addCommand(calibrateCommand());
 program.addCommand(keeperCommand());
 program.addCommand(signCommand());
+program.addCommand(inspectCommand());
+program.addCommand(governCommand());
 
 try {
   await program.parseAsync(process.argv);

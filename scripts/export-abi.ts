@@ -11,6 +11,7 @@ export const EXPORTS: readonly { name: string; artifact: string; keep?: (item: {
   { name: "boundedRiskUpdaterAbi", artifact: "contracts/BoundedRiskUpdater.sol/BoundedRiskUpdater.json" },
   { name: "marginEngineAbi", artifact: "contracts/MarginEngine.sol/MarginEngine.json" },
   { name: "priceOracleAbi", artifact: "contracts/PriceOracle.sol/PriceOracle.json" },
+  { name: "timelockControllerAbi", artifact: "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json" },
   {
     name: "aggregatorV3Abi",
     artifact: "contracts/mocks/MockAggregator.sol/MockAggregator.json",

@@ -296,6 +296,48 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
     stats.recoveries += 2;
   });
 
+  it("operator commands: register a signer through the timelock and inspect the live parameters", async function () {
+    const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      new Promise<{ code: number | null; out: string }>((ok) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { env });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("close", (code) => ok({ code, out }));
+      });
+    const deploymentFile = join(tmp, "deployment.json");
+    writeFileSync(deploymentFile, JSON.stringify(addresses));
+    const newSigner = mnemonicToAccount(MNEMONIC, { addressIndex: 6 }).address;
+    const proposal = join(tmp, "proposal.json");
+    writeFileSync(proposal, JSON.stringify({ title: "register calibrator #4", calls: [{ contract: "updater", method: "addSigner", args: [newSigner] }] }));
+    const env = { ...process.env, E2E_PROPOSER: key(0) };
+    const common = ["--deployment", deploymentFile, "--proposal", proposal, "--rpc", node.url, "--key-env", "E2E_PROPOSER"];
+    const scheduled = await cli(["govern", "schedule", ...common], env);
+    expect(scheduled.code, scheduled.out).to.equal(0);
+    expect(JSON.parse(scheduled.out.trim().split("\n").at(-1)!)).to.include({ action: "schedule", status: "success", calls: 1 });
+    // Too early: the timelock refuses and nothing changes.
+    const early = await cli(["govern", "execute", ...common], env);
+    expect(early.code).to.not.equal(0);
+    expect(early.out).to.match(/TimelockUnexpectedOperationState/);
+    expect(await updater.isSigner(newSigner)).to.equal(false);
+    await nextWindow(2 * DAY + 60);
+    const executed = await cli(["govern", "execute", ...common], env);
+    expect(executed.code, executed.out).to.equal(0);
+    expect(await updater.isSigner(newSigner)).to.equal(true);
+    const bad = join(tmp, "bad.json");
+    writeFileSync(bad, JSON.stringify({ title: "typo", calls: [{ contract: "updater", method: "addSignr", args: [newSigner] }] }));
+    const typo = await cli(["govern", "schedule", "--deployment", deploymentFile, "--proposal", bad, "--rpc", node.url, "--key-env", "E2E_PROPOSER"], env);
+    expect(typo.code).to.equal(2);
+    expect(typo.out).to.match(/bad\.json.*calls\.0.*addSignr/);
+    const inspected = await cli(["inspect", "--deployment", deploymentFile, "--rpc", node.url, "--json"]);
+    expect(inspected.code, inspected.out).to.equal(0);
+    const live = JSON.parse(inspected.out) as { quorum: number; assets: { symbol: string; nonce: string; effective: { ltvBps: number } }[] };
+    expect(live.quorum).to.equal(2);
+    const weth = live.assets.find((a) => a.symbol === "WETH")!;
+    expect(BigInt(weth.nonce)).to.equal((await updater.assetState(addresses.assets[0]!.token))[1]);
+    expect(weth.effective.ltvBps).to.equal(Number((await updater.effectiveParams(addresses.assets[0]!.token)).ltvBps));
+  });
+
   it("no out-of-bound or duplicate update ever landed", async function () {
     stats.badSubmissions = await audit();
     expect(stats.badSubmissions).to.equal(0);
