@@ -1,0 +1,139 @@
+/**
+ * The keeper on the in-process Hardhat network (viem client from hardhat-viem): the impact check
+ * holding back a threshold cut that would make borrowers liquidatable, and a quorum gathered across
+ * machines with `bulwark sign` and a signature directory.
+ */
+import { expect } from "chai";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { network } from "hardhat";
+import { pino } from "pino";
+import type { PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { signCommand } from "../../calibrator/commands/sign.js";
+import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
+import { Keeper } from "../../calibrator/keeper/cycle.js";
+import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
+import { deployBulwark } from "../../scripts/lib/deployBulwark.js";
+import { loadDeploymentSpec } from "../../scripts/lib/deploymentSpec.js";
+import { fund } from "../../scripts/lib/engine.js";
+import { toRiskParams } from "../../scripts/lib/system.js";
+import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+const account = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const key = (i: number) => `0x${Buffer.from(account(i).getHdKey().privateKey!).toString("hex")}`;
+const E18 = 10n ** 18n;
+
+async function setup(startThresholdBps?: number) {
+  const connection = await network.create();
+  const { ethers, ignition, networkHelpers, viem } = connection;
+  const spec = loadDeploymentSpec("deploy/local.json");
+  // Start above the calibrated WETH threshold (89.01%), so the keeper's first move is a cut.
+  if (startThresholdBps !== undefined) {
+    for (const a of spec.assets) a.params = { ...a.params, ltvBps: 8_500, liquidationThresholdBps: startThresholdBps };
+  }
+  const { addresses, contracts } = await deployBulwark(ignition, ethers, spec);
+  const engine = contracts.engine as unknown as MarginEngine;
+  const updater = contracts.updater as unknown as BoundedRiskUpdater;
+  const usdc = contracts.token_USDC as unknown as MockERC20;
+  const weth = contracts.token_WETH as unknown as MockERC20;
+  const feeds = spec.assets.map((a) => contracts[`feed_${a.symbol}`] as unknown as MockAggregator);
+  const signers = await ethers.getSigners();
+  await fund(usdc, engine, signers[10]!, 10_000_000n * 10n ** 6n);
+  await engine.connect(signers[10]!).deposit(10_000_000n * 10n ** 6n, signers[10]!.address);
+  // Two borrowers with 100 WETH: one borrows $170,000 (the LTV limit at $2,000), the other $150,000.
+  for (const [i, debt] of startThresholdBps === undefined ? [] : ([[11, 170_000n], [12, 150_000n]] as const)) {
+    const who = signers[i]!;
+    await fund(weth, engine, who, 100n * E18);
+    await engine.connect(who).depositCollateral(addresses.assets[0]!.token, 100n * E18, who.address);
+    await engine.connect(who).borrow(debt * 10n ** 6n, who.address);
+  }
+  await networkHelpers.time.increase(3 * 86_400 + 60);
+  // ETH at $1,898.33: the first borrower's health is 1.005 at a 90% threshold and 0.994 at 89.01%.
+  await feeds[0]!.updateAnswer(startThresholdBps === undefined ? 200_000_000_000n : 189_833_000_000n);
+  await feeds[1]!.updateAnswer((await feeds[1]!.latestRoundData())[1]);
+  const client = (await viem.getPublicClient()) as unknown as PublicClient;
+  return { connection, addresses, updater, client };
+}
+
+function keeperConfig(addresses: Awaited<ReturnType<typeof setup>>["addresses"], extra: Record<string, unknown>) {
+  return parseKeeperConfig(
+    {
+      rpcUrl: "http://127.0.0.1:8545/in-process",
+      contracts: { updater: addresses.updater, engine: addresses.engine, engineFromBlock: addresses.fromBlock },
+      calibration: "calibrate.sample.json",
+      assets: [{ symbol: "WETH", address: addresses.assets[0]!.token }],
+      relayer: { keyEnv: "UNUSED_RELAYER_KEY" },
+      tx: { journal: join(mkdtempSync(join(tmpdir(), "bulwark-inproc-")), "inflight.json") },
+      ...extra,
+    },
+    resolve("config/keeper.test.json"),
+  );
+}
+
+describe("keeper on the in-process network", function () {
+  this.timeout(120_000);
+
+  it("impact check: shrinks a threshold cut that would make more debt liquidatable than the budget", async function () {
+    const { addresses, updater, client } = await setup(9_000);
+    const weth = addresses.assets[0]!.token;
+    const make = (budget: number) =>
+      new Keeper({
+        config: keeperConfig(addresses, { impact: { budget } }),
+        client,
+        relayer: account(8),
+        signers: [account(3), account(4)],
+        log: pino({ level: "silent" }),
+        metrics: new KeeperMetrics(),
+        chainId: addresses.chainId,
+      });
+    const dry = await make(100_000).cycle({ dryRun: true });
+    // The full cut (90.00% → 89.01%) would make the $170,000 borrower liquidatable: over a $100,000
+    // budget. Half of it too (89.51%: health 0.9995). A quarter (89.76%: health 1.0024) is within it.
+    expect(dry.impactScale).to.equal(0.25);
+    expect(dry.impactDebt).to.equal(0n);
+    expect(dry.assets[0]!.step!.params.liquidationThresholdBps).to.equal(9_000 - Math.trunc(99 * 0.25));
+    // A zero budget allows the same quarter step: it makes nothing liquidatable.
+    const strict = await make(0).cycle({ dryRun: true });
+    expect(strict.impactScale).to.equal(0.25);
+
+    const generous = await make(200_000).cycle();
+    expect(generous.impactScale).to.equal(1);
+    // $170,000 plus three days of interest, in whole USDC.
+    expect(generous.impactDebt! >= 170_000n && generous.impactDebt! < 170_100n, String(generous.impactDebt)).to.equal(true);
+    expect(generous.submit?.status).to.equal("landed");
+    expect(toRiskParams(await updater.storedParams(weth)).liquidationThresholdBps).to.equal(8_901);
+    // The cut ramps: the effective threshold is still 90% right after the report.
+    expect(Number((await updater.effectiveParams(weth)).liquidationThresholdBps)).to.be.at.least(8_999);
+  });
+
+  it("quorum across machines: one local key, the second signature from `bulwark sign` via a directory", async function () {
+    const { addresses, updater, client } = await setup();
+    const directory = mkdtempSync(join(tmpdir(), "bulwark-cosign-"));
+    const keeper = new Keeper({
+      config: keeperConfig(addresses, { signers: { directory } }),
+      client,
+      relayer: account(8),
+      signers: [account(3)],
+      log: pino({ level: "silent" }),
+      metrics: new KeeperMetrics(),
+      chainId: addresses.chainId,
+    });
+    const weth = addresses.assets[0]!.token;
+    const nonceBefore = (await updater.assetState(weth))[1];
+    const first = await keeper.cycle();
+    expect(first.submit).to.deep.include({ status: "awaitingSignatures", have: 1, need: 2 });
+    expect((await updater.assetState(weth))[1]).to.equal(nonceBefore);
+    const batchFile = readdirSync(directory).find((f) => f.startsWith("batch-"))!;
+    // Another operator co-signs the same batch on their machine.
+    process.env.COSIGNER_KEY = key(4);
+    await signCommand().parseAsync(["--batch", join(directory, batchFile), "--key-env", "COSIGNER_KEY"], { from: "user" });
+    delete process.env.COSIGNER_KEY;
+    const second = await keeper.cycle();
+    expect(second.submit?.status).to.equal("landed");
+    expect(second.batch!.digest).to.equal(first.batch!.digest);
+    expect((await updater.assetState(weth))[1]).to.equal(nonceBefore + 1n);
+  });
+});
