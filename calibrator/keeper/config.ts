@@ -74,10 +74,12 @@ export const keeperConfigSchema = z
         /** Fee increase per replacement, percent (nodes require ≥ 10). */
         feeBumpPercent: z.number().int().min(10).max(500).default(25),
         maxFeeBumps: z.number().int().min(0).max(10).default(3),
+        /** Receipt polling interval. */
+        pollingIntervalMs: z.number().int().min(10).default(500),
         /** Where the in-flight transaction is journaled, so a restart replaces rather than duplicates it. */
         journal: z.string().min(1).default(".bulwark-keeper/inflight.json"),
       })
-      .default({ receiptTimeoutMs: 60_000, feeBumpPercent: 25, maxFeeBumps: 3, journal: ".bulwark-keeper/inflight.json" }),
+      .default({ receiptTimeoutMs: 60_000, feeBumpPercent: 25, maxFeeBumps: 3, pollingIntervalMs: 500, journal: ".bulwark-keeper/inflight.json" }),
     metrics: z
       .object({
         host: z.enum(["127.0.0.1", "::1", "localhost"]).default("127.0.0.1"),
