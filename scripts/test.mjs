@@ -13,10 +13,12 @@ child.on("close", (code) => {
   // Hardhat prints one block per runner ("N passing", "N failing", "N pending") and, when both
   // runners ran, totals such as "N passing (x solidity, y mocha)". Prefer the totals; otherwise sum
   // the per-runner lines (a single runner prints no totals).
-  const total = (word) => plain.match(new RegExp(`^\\s*(\\d+) ${word} \\(\\d+ solidity, \\d+ mocha\\)`, "m"));
+  // Totals carry the per-runner split in parentheses: "(24 solidity, 202 mocha)", or "(1 mocha)" when
+  // only one runner had any.
+  const total = (word) => plain.match(new RegExp(`^\\s*(\\d+) ${word} \\(\\d+ (?:solidity|mocha)(?:, \\d+ mocha)?\\)`, "m"));
   const count = (word) => {
     const t = total(word);
-    return t ? Number(t[1]) : sum(new RegExp(`^\\s*(\\d+) ${word}(?! \\(\\d+ solidity)`, "gm"));
+    return t ? Number(t[1]) : sum(new RegExp(`^\\s*(\\d+) ${word}(?! \\(\\d+ (?:solidity|mocha))`, "gm"));
   };
   const passed = count("passing");
   const failed = count("failing");

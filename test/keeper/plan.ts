@@ -120,7 +120,7 @@ describe("keeper: step planning", function () {
   it("a threshold cut ramps: the glide path waits only the risk-reducing cooldown and never breaks the spiral rule", function () {
     const target: RiskParams = { ...DEFAULT_PARAMS, ltvBps: 7_000, liquidationThresholdBps: 7_500, liquidationBonusBps: 800 };
     const path = glidePath(ASSET, target, stateWith(DEFAULT_PARAMS), globals, T0);
-    expect(path.reachedAt).to.not.equal(undefined);
+    expect(path.reachedAt !== undefined, "target reached").to.equal(true);
     // Risk-reducing moves of 200 (LTV, threshold) and 100 (bonus) per hour: 5 steps for the threshold.
     expect(path.steps).to.have.length(6);
     expect(path.steps.every((s) => !s.riskIncreasing)).to.equal(true);
@@ -276,5 +276,14 @@ describe("keeper: data, config, signatures, retries", function () {
     const error = await withRetry("x", async () => { exhausted++; throw new HttpRequestError({ url: "http://x", status: 503 }); }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }).catch((e: unknown) => e);
     expect(exhausted).to.equal(3);
     expect(error).to.be.instanceOf(HttpRequestError);
+  });
+});
+
+describe("keeper: sample config", function () {
+  it("config/keeper.sample.json passes the schema", async function () {
+    const { loadKeeperConfig } = await import("../../calibrator/keeper/config.js");
+    const config = loadKeeperConfig("config/keeper.sample.json");
+    expect(config.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC"]);
+    expect(config.metrics).to.deep.equal({ host: "127.0.0.1", port: 9464 });
   });
 });
