@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
 import { loadOptionSnapshot } from "../data/deribit.js";
-import { DataError } from "../data/errors.js";
+import { loadJsonFile } from "../data/jsonFile.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
 import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch, horizonVariance } from "../models/garch.js";
@@ -62,18 +62,7 @@ export type CalibrationConfig = z.infer<typeof configSchema>;
 
 /** Parses and validates a config file; errors name the file and the field path. */
 export function loadConfig(file: string): CalibrationConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
-  }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataError(file, undefined, issue.path.join(".") || "(root)", issue.message);
-  }
-  return parsed.data;
+  return loadJsonFile(configSchema, file);
 }
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");

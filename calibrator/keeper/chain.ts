@@ -9,16 +9,8 @@ import type { AssetChainState, UpdaterGlobals } from "../rules/riskRules.js";
 import type { Address, AssetRules, RiskParams } from "../rules/types.js";
 import type { AccountExposure } from "./impact.js";
 
-interface ParamsTuple {
-  ltvBps: number;
-  liquidationThresholdBps: number;
-  liquidationBonusBps: number;
-  closeFactorBps: number;
-  liquidationCapPerWindow: bigint;
-  liquidationWindow: number;
-}
-
-export const toParams = (p: ParamsTuple): RiskParams => ({
+/** The registry's RiskParams tuple as viem decodes it (extra tuple fields are dropped). */
+export const toParams = (p: RiskParams): RiskParams => ({
   ltvBps: p.ltvBps,
   liquidationThresholdBps: p.liquidationThresholdBps,
   liquidationBonusBps: p.liquidationBonusBps,

@@ -2,10 +2,10 @@
  * The keeper's config file (config/keeper.sample.json), validated with zod. Errors name the file and
  * the field path. Keys never live in the file: it names environment variables that hold them.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DataError } from "../data/errors.js";
+import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address").transform((a) => a as `0x${string}`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name (A-Z, 0-9, _)");
@@ -93,33 +93,23 @@ export type KeeperConfig = z.infer<typeof keeperConfigSchema> & { file: string; 
 
 /** Parses a config object; `file` names it in errors and anchors its relative paths. */
 export function parseKeeperConfig(raw: unknown, file: string): KeeperConfig {
-  const parsed = keeperConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataError(file, undefined, issue.path.join(".") || "(root)", issue.message);
-  }
-  const symbols = parsed.data.assets.map((a) => a.symbol);
+  const data = parseWithSchema(keeperConfigSchema, raw, file);
+  const symbols = data.assets.map((a) => a.symbol);
   const dup = symbols.find((s, i) => symbols.indexOf(s) !== i);
   if (dup) throw new DataError(file, undefined, "assets", `symbol ${dup} appears twice`);
   const baseDir = dirname(resolve(file));
   return {
-    ...parsed.data,
-    calibration: resolve(baseDir, parsed.data.calibration),
-    signers: { ...parsed.data.signers, directory: parsed.data.signers.directory && resolve(baseDir, parsed.data.signers.directory) },
-    tx: { ...parsed.data.tx, journal: resolve(baseDir, parsed.data.tx.journal) },
+    ...data,
+    calibration: resolve(baseDir, data.calibration),
+    signers: { ...data.signers, directory: data.signers.directory && resolve(baseDir, data.signers.directory) },
+    tx: { ...data.tx, journal: resolve(baseDir, data.tx.journal) },
     file,
     baseDir,
   };
 }
 
 export function loadKeeperConfig(file: string): KeeperConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
-  }
-  return parseKeeperConfig(raw, file);
+  return parseKeeperConfig(readJsonFile(file), file);
 }
 
 /** The private key in environment variable `name`, checked for shape; the error never prints it. */

@@ -1,7 +1,6 @@
 /** Reads deployments/<chainId>.json (written by scripts/deploy.ts): the addresses operators act on. */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { DataError } from "../data/errors.js";
+import { loadJsonFile } from "../data/jsonFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((a) => a as `0x${string}`);
 const schema = z.object({
@@ -17,13 +16,5 @@ const schema = z.object({
 export type Deployment = z.infer<typeof schema>;
 
 export function loadDeployment(file: string): Deployment {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new DataError(file, undefined, parsed.error.issues[0]!.path.join(".") || "(root)", parsed.error.issues[0]!.message);
-  return parsed.data;
+  return loadJsonFile(schema, file);
 }

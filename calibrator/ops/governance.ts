@@ -4,11 +4,11 @@
  * submits them as one batch and `execute` runs it once the delay has passed. Encoding uses the
  * contracts' ABIs, so a misspelt method or a bad argument fails before anything is sent.
  */
-import { readFileSync } from "node:fs";
 import { encodeFunctionData, type Hex, keccak256, toHex } from "viem";
 import { z } from "zod";
 import { boundedRiskUpdaterAbi, marginEngineAbi, priceOracleAbi } from "../abi/contracts.js";
 import { DataError } from "../data/errors.js";
+import { loadJsonFile } from "../data/jsonFile.js";
 import type { Deployment } from "./deployment.js";
 
 const ABIS = { updater: boundedRiskUpdaterAbi, oracle: priceOracleAbi, engine: marginEngineAbi } as const;
@@ -24,15 +24,7 @@ export const proposalSchema = z.object({
 export type Proposal = z.infer<typeof proposalSchema>;
 
 export function loadProposal(file: string): Proposal {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
-  }
-  const parsed = proposalSchema.safeParse(raw);
-  if (!parsed.success) throw new DataError(file, undefined, parsed.error.issues[0]!.path.join(".") || "(root)", parsed.error.issues[0]!.message);
-  return parsed.data;
+  return loadJsonFile(proposalSchema, file);
 }
 
 /** Integers in proposal files may be written as decimal strings (18-decimal amounts exceed JSON numbers). */

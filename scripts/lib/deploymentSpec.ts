@@ -4,9 +4,9 @@
  * the file and the field. Existing tokens and feeds are given by address; "mock" deploys a test
  * token or feed (local networks only).
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { DataError } from "../../calibrator/data/errors.js";
+import { parseWithSchema, readJsonFile } from "../../calibrator/data/jsonFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
@@ -74,26 +74,16 @@ export const deploymentSpecSchema = z
 export type DeploymentSpec = z.infer<typeof deploymentSpecSchema>;
 
 export function parseDeploymentSpec(raw: unknown, file: string): DeploymentSpec {
-  const parsed = deploymentSpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataError(file, undefined, issue.path.join(".") || "(root)", issue.message);
-  }
-  const symbols = parsed.data.assets.map((a) => a.symbol);
+  const data = parseWithSchema(deploymentSpecSchema, raw, file);
+  const symbols = data.assets.map((a) => a.symbol);
   const dup = symbols.find((s, i) => symbols.indexOf(s) !== i);
   if (dup) throw new DataError(file, undefined, "assets", `symbol ${dup} appears twice`);
-  if (parsed.data.calibrators.quorum > parsed.data.calibrators.signers.length) {
-    throw new DataError(file, undefined, "calibrators.quorum", `${parsed.data.calibrators.quorum} exceeds the ${parsed.data.calibrators.signers.length} signers`);
+  if (data.calibrators.quorum > data.calibrators.signers.length) {
+    throw new DataError(file, undefined, "calibrators.quorum", `${data.calibrators.quorum} exceeds the ${data.calibrators.signers.length} signers`);
   }
-  return parsed.data;
+  return data;
 }
 
 export function loadDeploymentSpec(file: string): DeploymentSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new DataError(file, undefined, undefined, `not a readable JSON file: ${(error as Error).message}`);
-  }
-  return parseDeploymentSpec(raw, file);
+  return parseDeploymentSpec(readJsonFile(file), file);
 }

@@ -287,3 +287,17 @@ describe("keeper: sample config", function () {
     expect(config.metrics).to.deep.equal({ host: "127.0.0.1", port: 9464 });
   });
 });
+
+describe("deployment file", function () {
+  it("deploy/local.json passes the schema; a bad field and an impossible quorum are named", async function () {
+    const { loadDeploymentSpec, parseDeploymentSpec } = await import("../../scripts/lib/deploymentSpec.js");
+    const spec = loadDeploymentSpec("deploy/local.json");
+    expect(spec.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC"]);
+    const raw = JSON.parse(readFileSync("deploy/local.json", "utf8"));
+    raw.assets[1].feed = "0x123";
+    expect(() => parseDeploymentSpec(raw, "d.json")).to.throw(DataError, /d\.json.*assets\.1\.feed/);
+    const quorum = JSON.parse(readFileSync("deploy/local.json", "utf8"));
+    quorum.calibrators.quorum = 4;
+    expect(() => parseDeploymentSpec(quorum, "d.json")).to.throw(DataError, /calibrators\.quorum.*exceeds the 3 signers/);
+  });
+});
