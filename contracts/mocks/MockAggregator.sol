@@ -24,6 +24,8 @@ contract MockAggregator is AggregatorV3Interface {
     /// @notice Human-readable pair, e.g. "ETH / USD".
     string public override description;
     Round private _round;
+    /// @dev Past rounds, as a real aggregator keeps them for `getRoundData` (the keeper reads history).
+    mapping(uint256 roundId => Round) private _history;
 
     /// @notice Emitted on every pushed answer.
     /// @param current The answer.
@@ -69,8 +71,9 @@ contract MockAggregator is AggregatorV3Interface {
 
     /// @inheritdoc AggregatorV3Interface
     function getRoundData(uint80 roundId) external view override returns (uint80, int256, uint256, uint256, uint80) {
-        Round memory r = _round;
-        if (r.failing || roundId != r.roundId) revert MockFeedFailure();
+        if (_round.failing) revert MockFeedFailure();
+        Round memory r = _history[roundId];
+        if (r.roundId == 0) revert MockFeedFailure();
         return (roundId, r.answer, r.startedAt, r.updatedAt, roundId);
     }
 
@@ -85,6 +88,7 @@ contract MockAggregator is AggregatorV3Interface {
         Round memory r = _round;
         uint40 next = r.roundId + 1;
         _round = Round(int128(answer), uint40(startedAt), uint40(updatedAt), next, r.failing);
+        _history[next] = _round;
         emit AnswerUpdated(answer, next, updatedAt);
     }
 }

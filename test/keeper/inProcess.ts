@@ -4,14 +4,18 @@
  * machines with `bulwark sign` and a signature directory.
  */
 import { expect } from "chai";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { network } from "hardhat";
 import { pino } from "pino";
 import type { PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { calibrate } from "../../calibrator/commands/calibrate.js";
 import { signCommand } from "../../calibrator/commands/sign.js";
+import { loadCandles } from "../../calibrator/data/candles.js";
+import { fromBatchFile, signaturesFromDirectory, signBatchWith, writeSignatureFile } from "../../calibrator/keeper/signatures.js";
 import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
 import { Keeper } from "../../calibrator/keeper/cycle.js";
 import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
@@ -107,6 +111,85 @@ describe("keeper on the in-process network", function () {
     expect(toRiskParams(await updater.storedParams(weth)).liquidationThresholdBps).to.equal(8_901);
     // The cut ramps: the effective threshold is still 90% right after the report.
     expect(Number((await updater.effectiveParams(weth)).liquidationThresholdBps)).to.be.at.least(8_999);
+  });
+
+  it("quorum from a peer: the second signature is fetched from a peer URL and checked", async function () {
+    const { addresses, updater, client } = await setup();
+    const directory = mkdtempSync(join(tmpdir(), "bulwark-peer-"));
+    const served = mkdtempSync(join(tmpdir(), "bulwark-peer-served-"));
+    // The peer publishes its signature files over HTTP: GET /<digest>.json.
+    const server = createServer((req, res) => {
+      const digest = (req.url ?? "").replace(/^\//, "").replace(/\.json$/, "") as `0x${string}`;
+      const found = signaturesFromDirectory(served, digest);
+      if (found.length === 0) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(found.map((f) => ({ kind: "bulwark.signature", digest, ...f }))));
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const keeper = new Keeper({
+        config: keeperConfig(addresses, { signers: { directory, peers: [`http://127.0.0.1:${port}`] } }),
+        client,
+        relayer: account(8),
+        signers: [account(3)],
+        log: pino({ level: "silent" }),
+        metrics: new KeeperMetrics(),
+        chainId: addresses.chainId,
+      });
+      const first = await keeper.cycle();
+      expect(first.submit).to.deep.include({ status: "awaitingSignatures", have: 1, need: 2 });
+      // The peer signs the batch file the keeper left, with a key that is not registered and then with one that is.
+      const batch = fromBatchFile("batch", JSON.parse(readFileSync(join(directory, readdirSync(directory).find((f) => f.startsWith("batch-"))!), "utf8")));
+      writeSignatureFile(served, batch.digest, await signBatchWith(account(9), batch.domain, batch.reports));
+      expect((await keeper.cycle()).submit).to.deep.include({ status: "awaitingSignatures", have: 1 });
+      writeSignatureFile(served, batch.digest, await signBatchWith(account(5), batch.domain, batch.reports));
+      const landed = await keeper.cycle();
+      expect(landed.submit?.status).to.equal("landed");
+      const event = (await updater.queryFilter(updater.filters.ReportAccepted(), -1))[0]!;
+      // Calibrators 3 and 5 are signer indices 1 and 3: bitmap bits 1 and 3.
+      expect(event.args.signerBitmap).to.equal((1n << 1n) | (1n << 3n));
+    } finally {
+      server.close();
+    }
+  });
+
+  it("data from the chain: the keeper calibrates on the asset's Chainlink feed history read on-chain", async function () {
+    const connection = await network.create();
+    const { ethers, ignition, networkHelpers, viem } = connection;
+    const spec = loadDeploymentSpec("deploy/local.json");
+    const { addresses, contracts } = await deployBulwark(ignition, ethers, spec);
+    const feed = contracts.feed_WETH as unknown as MockAggregator;
+    const other = contracts.feed_WBTC as unknown as MockAggregator;
+    // 400 hourly rounds of the real ETH path (Binance, March 2020).
+    const closes = loadCandles("data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-03.csv").close.slice(0, 400);
+    for (const close of closes) {
+      await networkHelpers.time.increase(3_600);
+      await feed.updateAnswer(BigInt(Math.round(close * 1e8)));
+      await other.updateAnswer((await other.latestRoundData())[1]);
+    }
+    const client = (await viem.getPublicClient()) as unknown as PublicClient;
+    const config = keeperConfig(addresses, { assets: [{ symbol: "WETH", address: addresses.assets[0]!.token, data: "chainlink", chainlinkRounds: 400 }] });
+    const log: string[] = [];
+    const keeper = new Keeper({
+      config,
+      client,
+      relayer: account(8),
+      signers: [account(3), account(4)],
+      log: pino({ level: "info" }, { write: (line: string) => void log.push(line) }),
+      metrics: new KeeperMetrics(),
+      chainId: addresses.chainId,
+    });
+    const result = await keeper.cycle({ dryRun: true });
+    expect(result.assets[0]!.refused, result.assets[0]!.refused).to.equal(undefined);
+    const fromFiles = calibrate("config/calibrate.sample.json", { symbols: ["WETH"] })[0]!;
+    // March 2020 was far more volatile than 2022-2025: the feed-based target is tighter.
+    expect(result.assets[0]!.target!.liquidationThresholdBps).to.be.lessThan(fromFiles.params.liquidationThresholdBps);
+    expect(result.submit).to.deep.equal({ status: "dryRun" });
+    // A stale feed is refused with a log line, and nothing is planned.
+    await networkHelpers.time.increase(5_000);
+    const stale = await keeper.cycle({ dryRun: true });
+    expect(stale.assets[0]!.refused).to.match(/price feed is stale/);
+    expect(log.join("")).to.match(/refusing to act on this asset/);
   });
 
   it("quorum across machines: one local key, the second signature from `bulwark sign` via a directory", async function () {
