@@ -16,6 +16,7 @@ import { normalVarEs } from "../models/tails.js";
 import { maxSellWithinSlippage, simulateExactInput, spotPrice } from "../models/uniswapV3.js";
 import { DEFAULT_POLICY, liquidationHorizonSeconds, riskParameters } from "../policy/riskPolicy.js";
 import { canonicalJson, reportHash } from "../report/reportHash.js";
+import type { RiskParamsJson } from "../rules/types.js";
 import { impliedVolSurface } from "./iv.js";
 import { toUnits, volatileSide } from "./slippage.js";
 
@@ -77,15 +78,7 @@ function codeVersion(): string {
 
 export interface AssetCalibration {
   symbol: string;
-  params: {
-    ltvBps: number;
-    liquidationThresholdBps: number;
-    liquidationBonusBps: number;
-    closeFactorBps: number;
-    /** Debt-asset units with 18 decimals, as a decimal string. */
-    liquidationCapPerWindow: string;
-    liquidationWindow: number;
-  };
+  params: RiskParamsJson;
   /** Open time (unix seconds) of the last candle the calibration used: how fresh its data is. */
   dataEnd: number;
   report: Record<string, unknown> & { reportHash: `0x${string}` };

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashTypedData, type Hex, type LocalAccount, parseSignature, recoverTypedDataAddress, serializeCompactSignature, signatureToCompactSignature } from "viem";
 import { BATCH_TYPES, type UpdaterDomain } from "../rules/eip712.js";
-import type { Address, CompactSignature, RiskParams, RiskReport } from "../rules/types.js";
+import type { Address, CompactSignature, RiskParams, RiskParamsJson as ParamsJson, RiskReport } from "../rules/types.js";
 
 export interface SignedBy {
   signer: Address;
@@ -38,15 +38,6 @@ export function toCompactSignature(signature: Hex): CompactSignature {
 export { serializeCompactSignature };
 
 // ---------------------------------------------------------------- files (JSON, integers as strings)
-
-interface ParamsJson {
-  ltvBps: number;
-  liquidationThresholdBps: number;
-  liquidationBonusBps: number;
-  closeFactorBps: number;
-  liquidationCapPerWindow: string;
-  liquidationWindow: number;
-}
 
 export interface BatchFile {
   kind: "bulwark.batch";

@@ -62,6 +62,16 @@ export interface RiskReport {
   reportHash: Hex;
 }
 
+/** RiskParams in JSON files and reports: the 18-decimal cap as a decimal string. */
+export interface RiskParamsJson {
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  liquidationBonusBps: number;
+  closeFactorBps: number;
+  liquidationCapPerWindow: string;
+  liquidationWindow: number;
+}
+
 export interface CompactSignature {
   r: Hex;
   vs: Hex;

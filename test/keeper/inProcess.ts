@@ -77,6 +77,19 @@ function keeperConfig(addresses: Awaited<ReturnType<typeof setup>>["addresses"],
   );
 }
 
+/** A keeper holding one of the two signatures the quorum needs. */
+function oneKeyKeeper(addresses: Awaited<ReturnType<typeof setup>>["addresses"], client: PublicClient, extra: Record<string, unknown>) {
+  return new Keeper({
+    config: keeperConfig(addresses, extra),
+    client,
+    relayer: account(8),
+    signers: [account(3)],
+    log: pino({ level: "silent" }),
+    metrics: new KeeperMetrics(),
+    chainId: addresses.chainId,
+  });
+}
+
 describe("keeper on the in-process network", function () {
   this.timeout(120_000);
 
@@ -127,15 +140,7 @@ describe("keeper on the in-process network", function () {
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     const port = (server.address() as { port: number }).port;
     try {
-      const keeper = new Keeper({
-        config: keeperConfig(addresses, { signers: { directory, peers: [`http://127.0.0.1:${port}`] } }),
-        client,
-        relayer: account(8),
-        signers: [account(3)],
-        log: pino({ level: "silent" }),
-        metrics: new KeeperMetrics(),
-        chainId: addresses.chainId,
-      });
+      const keeper = oneKeyKeeper(addresses, client, { signers: { directory, peers: [`http://127.0.0.1:${port}`] } });
       const first = await keeper.cycle();
       expect(first.submit).to.deep.include({ status: "awaitingSignatures", have: 1, need: 2 });
       // The peer signs the batch file the keeper left, with a key that is not registered and then with one that is.
@@ -195,15 +200,7 @@ describe("keeper on the in-process network", function () {
   it("quorum across machines: one local key, the second signature from `bulwark sign` via a directory", async function () {
     const { addresses, updater, client } = await setup();
     const directory = mkdtempSync(join(tmpdir(), "bulwark-cosign-"));
-    const keeper = new Keeper({
-      config: keeperConfig(addresses, { signers: { directory } }),
-      client,
-      relayer: account(8),
-      signers: [account(3)],
-      log: pino({ level: "silent" }),
-      metrics: new KeeperMetrics(),
-      chainId: addresses.chainId,
-    });
+    const keeper = oneKeyKeeper(addresses, client, { signers: { directory } });
     const weth = addresses.assets[0]!.token;
     const nonceBefore = (await updater.assetState(weth))[1];
     const first = await keeper.cycle();
