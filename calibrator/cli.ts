@@ -13,7 +13,7 @@ import { governCommand, inspectCommand } from "./commands/ops.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
-import { DataError } from "./data/errors.js";
+import { InputError } from "./data/errors.js";
 
 interface PackageInfo {
   name: string;
@@ -61,7 +61,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Bad input data is the user's to fix: say which file, row and field, without a stack trace.
-  if (error instanceof DataError || error instanceof RangeError || (error instanceof Error && /^(environment variable|.*: (chainId|digest|not a bulwark))/.test(error.message))) {
+  if (error instanceof InputError || error instanceof RangeError) {
     console.error(`bulwark: ${error.message}`);
     process.exit(2);
   }

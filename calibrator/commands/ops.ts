@@ -3,6 +3,7 @@
  * updater state; `bulwark govern schedule|execute` moves a proposal file through the timelock (register
  * signers, set bounds, …). Keys come from environment variables named on the command line.
  */
+import { InputError } from "../data/errors.js";
 import { Command } from "commander";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -73,7 +74,7 @@ export function governCommand(): Command {
         const client = createPublicClient({ transport: http(options.rpc) });
         const wallet = createWalletClient({ account, transport: http(options.rpc) });
         const chain = await client.getChainId();
-        if (chain !== deployment.chainId) throw new Error(`${options.deployment}: chainId is ${deployment.chainId} but ${options.rpc} serves chain ${chain}`);
+        if (chain !== deployment.chainId) throw new InputError(`${options.deployment}: chainId is ${deployment.chainId} but ${options.rpc} serves chain ${chain}`);
         const base = { address: deployment.timelock, abi: timelockControllerAbi, account, chain: null } as const;
         const hash =
           action === "schedule"

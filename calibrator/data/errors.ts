@@ -1,5 +1,13 @@
+/** An error the user fixes (a missing key, a file for another chain, a tampered batch): the CLI prints it without a stack. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
 /** Input-data errors: every message names the file, the row (1-based line in the file) and the field. */
-export class DataError extends Error {
+export class DataError extends InputError {
   constructor(
     readonly file: string,
     readonly row: number | undefined,

@@ -6,7 +6,8 @@ import type { PublicClient } from "viem";
 import { aggregatorV3Abi, boundedRiskUpdaterAbi, marginEngineAbi, priceOracleAbi } from "../abi/contracts.js";
 import type { FeedRound } from "../data/feedHistory.js";
 import type { AssetChainState, UpdaterGlobals } from "../rules/riskRules.js";
-import type { Address, AssetRules, RiskParams } from "../rules/types.js";
+import { toAssetChainState } from "../rules/chainState.js";
+import type { Address, RiskParams } from "../rules/types.js";
 import type { AccountExposure } from "./impact.js";
 
 /** The registry's RiskParams tuple as viem decodes it (extra tuple fields are dropped). */
@@ -29,37 +30,9 @@ export async function readAssetState(client: PublicClient, updater: Address, ass
     client.readContract({ ...c, functionName: "assetRules", args: [asset] }),
   ]);
   const stored = listed ? toParams(await client.readContract({ ...c, functionName: "storedParams", args: [asset] })) : undefined;
-  const bps = (r: { min: number; max: number; maxRiskIncreasingStep: number; maxRiskReducingStep: number }) => ({
-    min: r.min,
-    max: r.max,
-    maxRiskIncreasingStep: r.maxRiskIncreasingStep,
-    maxRiskReducingStep: r.maxRiskReducingStep,
-  });
-  const assetRules: AssetRules = {
-    ltv: bps(rules.ltv),
-    liquidationThreshold: bps(rules.liquidationThreshold),
-    liquidationBonus: bps(rules.liquidationBonus),
-    closeFactor: bps(rules.closeFactor),
-    liquidationCap: { min: rules.liquidationCap.min, max: rules.liquidationCap.max, maxStepBps: rules.liquidationCap.maxStepBps },
-    liquidationWindow: {
-      min: BigInt(rules.liquidationWindow.min),
-      max: BigInt(rules.liquidationWindow.max),
-      maxStepBps: rules.liquidationWindow.maxStepBps,
-    },
-    riskIncreasingCooldown: rules.riskIncreasingCooldown,
-    riskReducingCooldown: rules.riskReducingCooldown,
-  };
-  const [configured, nonce, lastUpdateAt, lastObservedAt] = state;
-  return {
-    stored,
-    ramp: { fromBps: ramp[0], start: BigInt(ramp[1]), end: BigInt(ramp[2]) },
-    rampDuration: Number(rampDuration),
-    configured,
-    rules: assetRules,
-    nonce: BigInt(nonce),
-    lastUpdateAt: BigInt(lastUpdateAt),
-    lastObservedAt: BigInt(lastObservedAt),
-  };
+  // thresholdRamp returns (fromBps, toBps, start, end).
+  const [fromBps, , start, end] = ramp;
+  return toAssetChainState({ stored, ramp: { fromBps, start, end }, rampDuration, state, rules });
 }
 
 export async function readGlobals(client: PublicClient, updater: Address): Promise<UpdaterGlobals & { quorum: number; oracle: Address }> {

@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { DataError } from "../data/errors.js";
+import { DataError, InputError } from "../data/errors.js";
 import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address").transform((a) => a as `0x${string}`);
@@ -115,8 +115,8 @@ export function loadKeeperConfig(file: string): KeeperConfig {
 /** The private key in environment variable `name`, checked for shape; the error never prints it. */
 export function keyFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): `0x${string}` {
   const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set (it must hold a private key)`);
+  if (!value) throw new InputError(`environment variable ${name} is not set (it must hold a private key)`);
   const key = value.startsWith("0x") ? value : `0x${value}`;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new Error(`environment variable ${name} is not a 32-byte hex private key`);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InputError(`environment variable ${name} is not a 32-byte hex private key`);
   return key as `0x${string}`;
 }

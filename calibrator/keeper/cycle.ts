@@ -3,17 +3,19 @@
  * check → sign (locally, from a directory, from peers) → submit one batch → confirm. State comes from
  * the chain every cycle, so a restarted keeper never resubmits an applied report.
  */
-import { statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { LocalAccount, PublicClient } from "viem";
 import type { Logger } from "pino";
 import { boundedRiskUpdaterAbi } from "../abi/contracts.js";
-import { type AssetCalibration, calibrateConfig, loadConfig } from "../commands/calibrate.js";
+import { type AssetCalibration, type CalibrationConfig, calibrateConfig, loadConfig } from "../commands/calibrate.js";
+import { InputError } from "../data/errors.js";
 import { candlesFromRounds } from "../data/feedHistory.js";
 import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
 import { packReport } from "../rules/packing.js";
 import { type AssetChainState, describeViolation, type UpdaterGlobals, validateReport } from "../rules/riskRules.js";
 import type { Address, RiskParams, RiskReport } from "../rules/types.js";
-import { BorrowerIndex, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals, toParams } from "./chain.js";
+import { BorrowerIndex, type FeedHealth, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals, toParams } from "./chain.js";
 import type { KeeperConfig } from "./config.js";
 import { liquidationImpact } from "./impact.js";
 import type { KeeperMetrics } from "./metrics.js";
@@ -32,8 +34,6 @@ import {
   writeBatchFile,
 } from "./signatures.js";
 import { type SubmitResult, submitBatch } from "./submit.js";
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 
 export interface KeeperDeps {
   config: KeeperConfig;
@@ -95,12 +95,11 @@ export class Keeper {
   }
 
   /** Calibrates one asset, reusing the last result while its inputs are unchanged. */
-  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address): Promise<AssetCalibration> {
+  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig): Promise<AssetCalibration> {
     const { config, client } = this.deps;
-    const calibration = loadConfig(config.calibration);
     const entry = calibration.assets.find((a) => a.symbol === asset.symbol);
-    if (!entry) throw new Error(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
-    const base = config.calibration.replace(/[^/]*$/, "");
+    if (!entry) throw new InputError(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
+    const base = dirname(config.calibration);
     if (asset.data === "chainlink") {
       const { rounds, decimals, feed } = await this.rpc("readFeedRounds", () => readFeedRounds(client, oracle, asset.address, asset.chainlinkRounds));
       const key = `chainlink:${feed}:${rounds.at(-1)?.roundId}`;
@@ -113,7 +112,7 @@ export class Keeper {
     }
     const files = [config.calibration, entry.candles, entry.pool, entry.options?.snapshot].filter((f): f is string => !!f);
     const key = files.map((f) => {
-      const s = statSync(f.startsWith("/") ? f : join(base, f));
+      const s = statSync(resolve(base, f));
       return `${f}:${s.size}:${s.mtimeMs}`;
     }).join("|");
     const hit = this.calibrations.get(asset.symbol);
@@ -138,8 +137,10 @@ export class Keeper {
       return result;
     }
 
-    // 1. Per asset: target, chain state, planned step.
+    // 1. Per asset: target, chain state, planned step. The calibration config is read once a cycle.
+    const calibrationConfig = loadConfig(config.calibration);
     const states = new Map<Address, AssetChainState>();
+    const feedsRead = new Map<Address, FeedHealth>();
     const steps: { outcome: AssetOutcome; state: AssetChainState; calibration: AssetCalibration }[] = [];
     for (const asset of config.assets) {
       const outcome: AssetOutcome = { symbol: asset.symbol, address: asset.address };
@@ -150,13 +151,14 @@ export class Keeper {
         log.warn({ asset: asset.symbol, reason }, "refusing to act on this asset");
       };
       const feed = await this.rpc("readFeedHealth", () => readFeedHealth(client, globals.oracle, asset.address));
+      feedsRead.set(asset.address.toLowerCase() as Address, feed);
       if (!feed.healthy) {
         refuse(`price feed is stale or failing (last update ${feed.updatedAt}, chain time ${now})`, "staleFeed");
         continue;
       }
       let calibration: AssetCalibration;
       try {
-        calibration = await this.targetFor(asset, globals.oracle);
+        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig);
       } catch (error) {
         refuse(`calibration failed: ${(error as Error).message}`, "invalidData");
         continue;
@@ -198,7 +200,7 @@ export class Keeper {
     let planned = plan(1, false);
     const budget = config.impact && config.contracts.engine ? BigInt(Math.floor(config.impact.budget)) : undefined;
     if (budget !== undefined && planned.some((p) => p.kind === "step")) {
-      const impactOf = await this.impactEvaluator(globals.oracle);
+      const impactOf = await this.impactEvaluator(globals.oracle, feedsRead);
       const choices = [...STEP_FRACTIONS.map((f) => ({ scale: f, hold: false })), { scale: 1, hold: true }];
       for (const choice of choices) {
         const candidate = choice.scale === 1 && !choice.hold ? planned : plan(choice.scale, choice.hold);
@@ -329,7 +331,7 @@ export class Keeper {
   }
 
   /** Returns a function: thresholds after the steps → newly liquidatable debt (debt-asset units). */
-  private async impactEvaluator(oracle: Address) {
+  private async impactEvaluator(oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>) {
     const { client, config } = this.deps;
     const engine = config.contracts.engine!;
     const accounts = await this.rpc("indexBorrowers", () => this.borrowers!.refresh(client));
@@ -341,7 +343,7 @@ export class Keeper {
     const before = new Map<Address, number>();
     for (const asset of held) {
       const [feed, dec, params] = await Promise.all([
-        this.rpc("readFeedHealth", () => readFeedHealth(client, oracle, asset)),
+        feedsRead.get(asset) ?? this.rpc("readFeedHealth", () => readFeedHealth(client, oracle, asset)),
         this.rpc("collateralConfig", () => readCollateralDecimals(client, engine, asset)),
         this.rpc("effectiveParams", () => client.readContract({ address: config.contracts.updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [asset] })),
       ]);

@@ -6,6 +6,8 @@
  */
 import {
   type AssetChainState,
+  BPS_FIELDS,
+  checkSteps,
   isRiskIncreasingMove,
   paramsEqual,
   rampAfterWrite,
@@ -14,13 +16,6 @@ import {
   validateReport,
 } from "../rules/riskRules.js";
 import { type Address, type AmountRule, BPS, type BpsRule, type ParamName, type RiskParams, type RiskReport } from "../rules/types.js";
-
-const BPS_FIELDS = [
-  ["Ltv", "ltvBps", "ltv"],
-  ["LiquidationThreshold", "liquidationThresholdBps", "liquidationThreshold"],
-  ["LiquidationBonus", "liquidationBonusBps", "liquidationBonus"],
-  ["CloseFactor", "closeFactorBps", "closeFactor"],
-] as const;
 
 type BpsField = (typeof BPS_FIELDS)[number][1];
 
@@ -193,10 +188,7 @@ export function glidePath(
       t = readyAt;
       continue;
     }
-    const prev = s.stored!;
-    const riskIncreasing = BPS_FIELDS.some(([param, field]) => prev[field] !== outcome.step.params[field] && isRiskIncreasingMove(param, prev[field], outcome.step.params[field])) ||
-      prev.liquidationCapPerWindow !== outcome.step.params.liquidationCapPerWindow ||
-      prev.liquidationWindow !== outcome.step.params.liquidationWindow;
+    const { riskIncreasing } = checkSteps(asset, s.rules, s.stored!, outcome.step.params);
     steps.push({ at: t, params: outcome.step.params, riskIncreasing });
     s = applyStep(s, outcome.step.params, t);
     // The earliest next landing: the shorter cooldown; planStep says if the longer one binds.

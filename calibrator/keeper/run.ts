@@ -2,6 +2,7 @@
  * The keeper process: clients, signers, metrics server, the cycle loop and graceful shutdown
  * (SIGINT/SIGTERM finish the current cycle, close the server and exit 0).
  */
+import { InputError } from "../data/errors.js";
 import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { pino, type Logger } from "pino";
@@ -36,7 +37,7 @@ export async function runKeeper(config: KeeperConfig, options: KeeperRunOptions 
   const client = keeperClient(config);
   const chainId = await client.getChainId();
   if (config.chainId !== undefined && chainId !== config.chainId) {
-    throw new Error(`${config.file}: chainId is ${config.chainId} but ${config.rpcUrl} serves chain ${chainId}`);
+    throw new InputError(`${config.file}: chainId is ${config.chainId} but ${config.rpcUrl} serves chain ${chainId}`);
   }
   const { relayer, signers } = keeperAccounts(config);
   const metrics = new KeeperMetrics();

@@ -3,9 +3,10 @@
  * operators on other machines co-sign (`bulwark sign`), and gathering and checking signatures from a
  * directory or from peers before a submission.
  */
+import { InputError } from "../data/errors.js";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { hashTypedData, type Hex, type LocalAccount, parseSignature, recoverTypedDataAddress, serializeCompactSignature, signatureToCompactSignature } from "viem";
+import { hashTypedData, type Hex, type LocalAccount, parseSignature, recoverTypedDataAddress, signatureToCompactSignature } from "viem";
 import { BATCH_TYPES, type UpdaterDomain } from "../rules/eip712.js";
 import type { Address, CompactSignature, RiskParams, RiskParamsJson as ParamsJson, RiskReport } from "../rules/types.js";
 
@@ -35,7 +36,6 @@ export function toCompactSignature(signature: Hex): CompactSignature {
   const compact = signatureToCompactSignature(parseSignature(signature));
   return { r: compact.r, vs: compact.yParityAndS };
 }
-export { serializeCompactSignature };
 
 // ---------------------------------------------------------------- files (JSON, integers as strings)
 
@@ -74,7 +74,7 @@ export function toBatchFile(domain: UpdaterDomain, reports: readonly RiskReport[
 /** Parses a batch file and checks that its digest matches its content (a tampered file fails here). */
 export function fromBatchFile(file: string, json: unknown): { domain: UpdaterDomain; reports: RiskReport[]; digest: Hex } {
   const b = json as BatchFile;
-  if (b?.kind !== "bulwark.batch" || !Array.isArray(b.reports) || !b.domain) throw new Error(`${file}: not a bulwark batch file`);
+  if (b?.kind !== "bulwark.batch" || !Array.isArray(b.reports) || !b.domain) throw new InputError(`${file}: not a bulwark batch file`);
   const domain: UpdaterDomain = { ...b.domain, chainId: BigInt(b.domain.chainId) };
   const reports: RiskReport[] = b.reports.map((r) => ({
     asset: r.asset,
@@ -85,7 +85,7 @@ export function fromBatchFile(file: string, json: unknown): { domain: UpdaterDom
     reportHash: r.reportHash,
   }));
   const digest = batchDigest(domain, reports);
-  if (digest !== b.digest) throw new Error(`${file}: digest ${b.digest} does not match the batch content (${digest})`);
+  if (digest !== b.digest) throw new InputError(`${file}: digest ${b.digest} does not match the batch content (${digest})`);
   return { domain, reports, digest };
 }
 

@@ -120,7 +120,8 @@ export function checkRegistryWrite(state: AssetChainState, next: RiskParams, now
   return checkInvariants(next, maxEffectiveThresholdBps);
 }
 
-const BPS_FIELDS = [
+/** The bps fields: enum name, RiskParams key, AssetRules key. */
+export const BPS_FIELDS = [
   ["Ltv", "ltvBps", "ltv", true],
   ["LiquidationThreshold", "liquidationThresholdBps", "liquidationThreshold", true],
   ["LiquidationBonus", "liquidationBonusBps", "liquidationBonus", false],
@@ -175,6 +176,29 @@ function checkAmountStep(
 }
 
 /**
+ * Bounds and max steps of a move from `current` to `proposed`, in the contract's field order, and
+ * whether the move is risk-increasing (a bps field moving the risky way, or any cap/window change).
+ */
+export function checkSteps(
+  asset: string,
+  rules: AssetRules,
+  current: RiskParams,
+  proposed: RiskParams,
+): { violation?: RuleViolation; riskIncreasing: boolean } {
+  let riskIncreasing = false;
+  for (const [param, field, ruleKey] of BPS_FIELDS) {
+    const result = checkBpsStep(asset, param, rules[ruleKey], current[field] as number, proposed[field] as number);
+    if (result.violation) return { violation: result.violation, riskIncreasing };
+    riskIncreasing ||= result.riskIncreasing;
+  }
+  const cap = checkAmountStep(asset, "LiquidationCap", rules.liquidationCap, current.liquidationCapPerWindow, proposed.liquidationCapPerWindow);
+  if (cap.violation) return { violation: cap.violation, riskIncreasing };
+  const window = checkAmountStep(asset, "LiquidationWindow", rules.liquidationWindow, BigInt(current.liquidationWindow), BigInt(proposed.liquidationWindow));
+  if (window.violation) return { violation: window.violation, riskIncreasing };
+  return { riskIncreasing: riskIncreasing || cap.changed || window.changed };
+}
+
+/**
  * The first rule a report breaks, in BoundedRiskUpdater.previewReport's order (signatures aside;
  * the price feed is assumed healthy: the keeper checks it separately), or `undefined` if it would land.
  */
@@ -201,29 +225,9 @@ export function validateReport(
   const proposed = report.newParams;
   if (paramsEqual(current, proposed)) return violation("NoChange", asset);
 
-  let riskIncreasing = false;
-  for (const [param, field, ruleKey] of BPS_FIELDS) {
-    const result = checkBpsStep(asset, param, state.rules[ruleKey], current[field] as number, proposed[field] as number);
-    if (result.violation) return result.violation;
-    riskIncreasing ||= result.riskIncreasing;
-  }
-  const cap = checkAmountStep(
-    asset,
-    "LiquidationCap",
-    state.rules.liquidationCap,
-    current.liquidationCapPerWindow,
-    proposed.liquidationCapPerWindow,
-  );
-  if (cap.violation) return cap.violation;
-  const window = checkAmountStep(
-    asset,
-    "LiquidationWindow",
-    state.rules.liquidationWindow,
-    BigInt(current.liquidationWindow),
-    BigInt(proposed.liquidationWindow),
-  );
-  if (window.violation) return window.violation;
-  riskIncreasing ||= cap.changed || window.changed;
+  const steps = checkSteps(asset, state.rules, current, proposed);
+  if (steps.violation) return steps.violation;
+  const riskIncreasing = steps.riskIncreasing;
 
   const cooldown = riskIncreasing ? state.rules.riskIncreasingCooldown : state.rules.riskReducingCooldown;
   const readyAt = state.lastUpdateAt + BigInt(cooldown);

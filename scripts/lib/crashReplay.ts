@@ -189,7 +189,6 @@ export async function replayHours(
 ): Promise<Omit<ReplayResult, "system">> {
   const { engine, usdc } = market;
   const { accounts, initialDebt, initialCollateralValue } = population;
-  const system = market;
 
   const liquidatorSigner = (await ethers.getSigners())[9]!;
   await usdc.mint(liquidatorSigner.address, 10n ** 15n * USDC);
@@ -209,15 +208,15 @@ export async function replayHours(
     initialCollateralValue,
   };
 
-  const assetIndex = new Map(system.assets.map((a, i) => [a.address as string, i]));
+  const assetIndex = new Map(market.assets.map((a, i) => [a.address as string, i]));
   for (const hour of hours) {
     // 18-decimal value of `amount` of the asset at `token` at this hour's price.
     const valueAt = (token: string, amount: bigint): bigint => {
       const i = assetIndex.get(token)!;
-      return collateralValue(amount, hour.prices[i]! * 10n ** 10n, system.assets[i]!.spec.decimals);
+      return collateralValue(amount, hour.prices[i]! * 10n ** 10n, market.assets[i]!.spec.decimals);
     };
     await helpers.time.increase(3_600);
-    for (let i = 0; i < system.assets.length; i++) await system.assets[i]!.feed.updateAnswer(hour.prices[i]!);
+    for (let i = 0; i < market.assets.length; i++) await market.assets[i]!.feed.updateAnswer(hour.prices[i]!);
     let liquidations = 0;
     let blocked = 0;
     let liquidatable = 0;

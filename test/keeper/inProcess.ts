@@ -13,6 +13,10 @@ import { pino } from "pino";
 import type { PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { calibrate } from "../../calibrator/commands/calibrate.js";
+import { readAssetState, readExposures } from "../../calibrator/keeper/chain.js";
+import { liquidationValue } from "../../calibrator/keeper/impact.js";
+import type { Address } from "../../calibrator/rules/types.js";
+import { readAssetChainState } from "../../scripts/lib/chainState.js";
 import { signCommand } from "../../calibrator/commands/sign.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
 import { fromBatchFile, signaturesFromDirectory, signBatchWith, writeSignatureFile } from "../../calibrator/keeper/signatures.js";
@@ -59,7 +63,7 @@ async function setup(startThresholdBps?: number) {
   await feeds[0]!.updateAnswer(startThresholdBps === undefined ? 200_000_000_000n : 189_833_000_000n);
   await feeds[1]!.updateAnswer((await feeds[1]!.latestRoundData())[1]);
   const client = (await viem.getPublicClient()) as unknown as PublicClient;
-  return { connection, addresses, updater, client };
+  return { connection, addresses, updater, engine, client, borrowers: [signers[11]!.address, signers[12]!.address] as Address[] };
 }
 
 function keeperConfig(addresses: Awaited<ReturnType<typeof setup>>["addresses"], extra: Record<string, unknown>) {
@@ -94,7 +98,7 @@ describe("keeper on the in-process network", function () {
   this.timeout(120_000);
 
   it("impact check: shrinks a threshold cut that would make more debt liquidatable than the budget", async function () {
-    const { addresses, updater, client } = await setup(9_000);
+    const { addresses, updater, engine, client, borrowers } = await setup(9_000);
     const weth = addresses.assets[0]!.token;
     const make = (budget: number) =>
       new Keeper({
@@ -124,6 +128,16 @@ describe("keeper on the in-process network", function () {
     expect(toRiskParams(await updater.storedParams(weth)).liquidationThresholdBps).to.equal(8_901);
     // The cut ramps: the effective threshold is still 90% right after the report.
     expect(Number((await updater.effectiveParams(weth)).liquidationThresholdBps)).to.be.at.least(8_999);
+    // The keeper's viem reader and the tests' ethers reader see the same state, ramp included.
+    expect(await readAssetState(client, addresses.updater, weth)).to.deep.equal(await readAssetChainState(updater, weth));
+    // impact.ts values accounts exactly as the engine does (the rule copy must not drift).
+    const exposures = await readExposures(client, addresses.engine, borrowers);
+    const thresholds = new Map([[weth.toLowerCase() as Address, Number((await updater.effectiveParams(weth)).liquidationThresholdBps)]]);
+    const market = { price18: new Map([[weth.toLowerCase() as Address, 189_833_000_000n * 10n ** 10n]]), decimals: new Map([[weth.toLowerCase() as Address, 18]]), debtScale: 10n ** 12n };
+    for (const e of exposures) {
+      const positions = e.positions.map((p) => ({ ...p, asset: p.asset.toLowerCase() as Address }));
+      expect(liquidationValue(positions, market, thresholds)).to.equal((await engine.accountSnapshot(e.account)).liquidationValue);
+    }
   });
 
   it("quorum from a peer: the second signature is fetched from a peer URL and checked", async function () {
