@@ -31,7 +31,7 @@ import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from
 import { booksViolation, loadHours, openPopulation, type ReplayMarket, replayHours } from "./lib/crashReplay.js";
 import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "./lib/demoReport.js";
 import { deployBulwark } from "./lib/deployBulwark.js";
-import { loadDeploymentSpec } from "./lib/deploymentSpec.js";
+import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 import { fund } from "./lib/engine.js";
 import { toRiskParams } from "./lib/system.js";
 

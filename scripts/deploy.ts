@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { deployBulwark } from "./lib/deployBulwark.js";
-import { loadDeploymentSpec } from "./lib/deploymentSpec.js";
+import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 
 const file = process.env.BULWARK_DEPLOYMENT ?? "deploy/local.json";
 const spec = loadDeploymentSpec(file);

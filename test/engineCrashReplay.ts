@@ -13,8 +13,8 @@ describe("MarginEngine: replay of the 12-13 March 2020 crash (Binance ETHUSDT/BT
     this.timeout(300_000);
     const r = await replayCrash(ethers, networkHelpers, {
       files: [
-        "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-03.csv",
-        "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2020-03.csv",
+        "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-01_2020-03.csv",
+        "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2020-01_2020-03.csv",
       ],
       symbols: ["WETH", "WBTC"],
       decimals: [18, 8],

@@ -13,8 +13,8 @@ export interface CrashWindow {
   files: { ETH: string; BTC: string };
 }
 
-const Y2020 = { ETH: "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-03.csv", BTC: "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2020-03.csv" };
-const Y2021 = { ETH: "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2021-05.csv", BTC: "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2021-05.csv" };
+const Y2020 = { ETH: "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-01_2020-03.csv", BTC: "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2020-01_2020-03.csv" };
+const Y2021 = { ETH: "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2021-03_2021-05.csv", BTC: "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2021-03_2021-05.csv" };
 const Y2022_2025 = { ETH: "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1h_2022_2025.csv", BTC: "data/binance_spot_eth_btc_2022_2025/BTCUSDT_1h_2022_2025.csv" };
 
 export const CRASH_WINDOWS: readonly CrashWindow[] = [

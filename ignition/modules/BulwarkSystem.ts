@@ -10,7 +10,7 @@
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
-import type { DeploymentSpec } from "../../scripts/lib/deploymentSpec.js";
+import type { DeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const DEFAULT_ADMIN_ROLE = `0x${"0".repeat(64)}`;

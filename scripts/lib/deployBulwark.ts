@@ -7,7 +7,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { BaseContract } from "ethers";
 import { bulwarkSystemModule } from "../../ignition/modules/BulwarkSystem.js";
 import type { Address } from "../../calibrator/rules/types.js";
-import type { DeploymentSpec } from "./deploymentSpec.js";
+import type { DeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 
 export interface DeployedAddresses {
   chainId: number;

@@ -18,7 +18,7 @@ import { keeperClient } from "../../calibrator/keeper/run.js";
 import type { MockAggregator } from "../../types/ethers-contracts/index.js";
 import { startAnvil } from "./anvil.js";
 import { deployBulwark } from "./deployBulwark.js";
-import { loadDeploymentSpec } from "./deploymentSpec.js";
+import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 

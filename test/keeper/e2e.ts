@@ -20,7 +20,7 @@ import { unpackParams } from "../../calibrator/rules/packing.js";
 import { checkSteps } from "../../calibrator/rules/riskRules.js";
 import type { Address } from "../../calibrator/rules/types.js";
 import { deployBulwark, type DeployedAddresses } from "../../scripts/lib/deployBulwark.js";
-import { loadDeploymentSpec } from "../../scripts/lib/deploymentSpec.js";
+import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { readAssetChainState } from "../../scripts/lib/chainState.js";
 import { toRiskParams } from "../../scripts/lib/system.js";
 import type { BoundedRiskUpdater, MockAggregator } from "../../types/ethers-contracts/index.js";

@@ -24,7 +24,7 @@ import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
 import { Keeper } from "../../calibrator/keeper/cycle.js";
 import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
 import { deployBulwark } from "../../scripts/lib/deployBulwark.js";
-import { loadDeploymentSpec } from "../../scripts/lib/deploymentSpec.js";
+import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { fund } from "../../scripts/lib/engine.js";
 import { toRiskParams } from "../../scripts/lib/system.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
@@ -180,7 +180,9 @@ describe("keeper on the in-process network", function () {
     const feed = contracts.feed_WETH as unknown as MockAggregator;
     const other = contracts.feed_WBTC as unknown as MockAggregator;
     // 400 hourly rounds of the real ETH path (Binance, March 2020).
-    const closes = loadCandles("data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-03.csv").close.slice(0, 400);
+    const march = loadCandles("data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-01_2020-03.csv");
+    const first = march.time.findIndex((t) => t >= Date.UTC(2020, 2, 1) / 1000);
+    const closes = march.close.slice(first, first + 400);
     for (const close of closes) {
       await networkHelpers.time.increase(3_600);
       await feed.updateAnswer(BigInt(Math.round(close * 1e8)));

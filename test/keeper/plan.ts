@@ -290,7 +290,7 @@ describe("keeper: sample config", function () {
 
 describe("deployment file", function () {
   it("deploy/local.json passes the schema; a bad field and an impossible quorum are named", async function () {
-    const { loadDeploymentSpec, parseDeploymentSpec } = await import("../../scripts/lib/deploymentSpec.js");
+    const { loadDeploymentSpec, parseDeploymentSpec } = await import("../../calibrator/ops/deploymentSpec.js");
     const spec = loadDeploymentSpec("deploy/local.json");
     expect(spec.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC"]);
     const raw = JSON.parse(readFileSync("deploy/local.json", "utf8"));

@@ -5,8 +5,8 @@
  * token or feed (local networks only).
  */
 import { z } from "zod";
-import { DataError } from "../../calibrator/data/errors.js";
-import { parseWithSchema, readJsonFile } from "../../calibrator/data/jsonFile.js";
+import { DataError } from "../data/errors.js";
+import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));

@@ -1,0 +1,579 @@
+/**
+ * The backtest simulator: a population of cross-margin accounts on one MarginEngine, replayed step by
+ * step (one step per hourly candle) against a price path. Protocol physics:
+ * - positions see the oracle (heartbeat and deviation, frozen spans), and a stale oracle blocks every
+ *   liquidation, as PriceOracle.getPrice reverts;
+ * - the registry's effective parameters: liquidation-threshold cuts ramp; parameter changes come from a
+ *   policy's targets through the updater's bounds, steps and cooldowns (keeper/plan.ts);
+ * - liquidators act once an account has been liquidatable for the keeper delay, seize the collateral
+ *   worth most, within the close factor, the dust rule and the per-asset rate limit (deeply underwater
+ *   accounts bypass it), and only when selling the seizure on the Uniswap v3 depth model pays for the
+ *   repayment, the protocol fee and gas;
+ * - interest accrues as in the engine (only when an action writes), and an account left with debt and
+ *   no collateral is written off against the reserve, then the lenders.
+ * Liquidation sizing, rounding, fees, write-offs and the rate-limit bucket are engineMath.ts, the copy
+ * of the contract the differential test holds equal to the chain. Accounts are only re-examined when a
+ * per-asset price index crosses the level at which they could become liquidatable (TriggerHeap), so a
+ * step costs O(assets + accounts near liquidation), not O(accounts). Pure: no I/O, no clock.
+ */
+import { planStep, applyStep } from "../keeper/plan.js";
+import { type AssetChainState, checkSteps, effectiveThresholdBps, type UpdaterGlobals } from "../rules/riskRules.js";
+import {
+  accrue,
+  BPS,
+  bucketUsedAt,
+  collateralValue,
+  debtOf,
+  type LiquidationConfig,
+  type PoolState,
+  type RateModel,
+  sizeLiquidation,
+  WAD,
+} from "../rules/engineMath.js";
+import type { Address, RiskParams } from "../rules/types.js";
+import type { SlippageCurve } from "./depth.js";
+import type { OraclePath } from "./oracle.js";
+import type { Position } from "./population.js";
+import { TriggerHeap } from "./triggerHeap.js";
+
+export interface SimAsset {
+  symbol: string;
+  /** Any stable identifier (the differential test passes the token address). */
+  address: Address;
+  decimals: number;
+  /** Market (exchange) price at each step, USD. */
+  market: Float64Array;
+  oracle: OraclePath;
+  /** PriceOracle's staleness allowance for the asset's feed (seconds). */
+  stalenessAllowance: number;
+  /** The registry and updater state at the opening (stored parameters, rules, ramp, nonce, …). */
+  chain: AssetChainState;
+  slippage: SlippageCurve;
+  /** Liquidity divided by this (a depth stress); 1 for the snapshot as is. */
+  depthDivisor: number;
+}
+
+export interface LiquidatorSpec {
+  /** An account is liquidated only after it has been liquidatable this long (keeper reaction, seconds). */
+  delaySeconds: number;
+  /** Gas per liquidation, USD: a liquidation that does not cover it is not sent. */
+  gasCostUsd: number;
+  /** Liquidation calls per account per step (a bot's loop bound). */
+  maxCallsPerAccountPerStep: number;
+}
+
+/** A policy's target parameters per asset from a step on (recalibrations); applied through the updater. */
+export interface ScheduledTarget {
+  step: number;
+  /** One per asset, in asset order; undefined keeps the asset's current target. */
+  targets: (RiskParams | undefined)[];
+}
+
+export interface SimInput {
+  /** Step times (unix seconds), increasing; the opening is one step before the first. */
+  times: Float64Array;
+  openingTime: number;
+  assets: SimAsset[];
+  debtDecimals: number;
+  rateModel: RateModel;
+  liquidation: LiquidationConfig;
+  /** Lenders' deposits, debt-asset units. */
+  lenderDeposits: bigint;
+  population: readonly Position[];
+  liquidator: LiquidatorSpec;
+  schedule: readonly ScheduledTarget[];
+  updater: UpdaterGlobals;
+  /** Health histograms taken over the run (start and end included). */
+  healthSnapshots?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LiquidationAction {
+  step: number;
+  account: number;
+  asset: number;
+  /** The liquidator's maxRepay argument (the full allowance when the rate limit did not bind). */
+  maxRepay: bigint;
+  repaid: bigint;
+  seized: bigint;
+  fee: bigint;
+  /** 18-decimal value of the seizure at the oracle price. */
+  seizedValue: bigint;
+  healthBefore: bigint;
+  /** Debt written off right after this liquidation (0 when the account kept collateral). */
+  writtenOff: bigint;
+  coveredByReserve: bigint;
+}
+
+export interface ParameterChange {
+  step: number;
+  asset: number;
+  params: RiskParams;
+  riskIncreasing: boolean;
+}
+
+export interface StepSeries {
+  /** Per asset, per step. */
+  oraclePrice: Float64Array[];
+  ltvBps: Float64Array[];
+  effectiveThresholdBps: Float64Array[];
+  bonusBps: Float64Array[];
+  liquidations: Float64Array;
+  /** USD at the oracle price. */
+  liquidatedValue: Float64Array;
+  blockedByRateLimit: Float64Array;
+  /** Cumulative debt written off, USD. */
+  badDebtWrittenOff: Float64Array;
+  borrowingPowerUsed: Float64Array;
+}
+
+export interface HealthSnapshot {
+  step: number;
+  /** Health factor of every account with debt (NaN-free). */
+  health: Float64Array;
+}
+
+export interface SimMetrics {
+  /** Debt written off plus the shortfall (debt above collateral at market) left at the end, USD. */
+  badDebt: number;
+  liquidatedValue: number;
+  /** Seized value above the debt repaid, USD: what borrowers lost to liquidators. */
+  bonusPaid: number;
+  protocolFees: number;
+  blockedByRateLimit: number;
+  /** Time average of total debt / total collateral value at oracle prices. */
+  avgBorrowingPowerUsed: number;
+  /** Lowest health factor an account reached when examined (every liquidatable account is examined each step). */
+  worstHealth: number;
+}
+
+export interface SimDetails {
+  liquidations: number;
+  writtenOff: number;
+  coveredByReserve: number;
+  endShortfall: number;
+  /** Liquidatable accounts skipped because selling the seizure would not pay (slippage, gas). */
+  unprofitableSkips: number;
+  /** Liquidations that would have left dust. */
+  dustSkips: number;
+  /** Steps at which some asset's oracle was stale. */
+  staleOracleSteps: number;
+  reserveAtEnd: number;
+  initialDebt: number;
+  initialCollateralValue: number;
+}
+
+export interface SimResult {
+  steps: number;
+  positions: number;
+  metrics: SimMetrics;
+  details: SimDetails;
+  actions: LiquidationAction[];
+  parameterChanges: ParameterChange[];
+  series: StepSeries;
+  healthSnapshots: HealthSnapshot[];
+  /** Pool state at the end (the differential test compares it with the chain). */
+  pool: PoolState & { badDebtWrittenOff: bigint; lastAccrual: bigint };
+  /** Scaled debt and collateral balances per account at the end. */
+  accounts: { scaledDebt: bigint; collateral: bigint[] }[];
+}
+
+const E18F = 1e18;
+// A position is re-examined once a price index falls within this relative margin of its trigger, so
+// float rounding never hides a liquidatable account from the exact (bigint) check.
+const TRIGGER_MARGIN = 1e-9;
+
+interface AccountState {
+  scaled: bigint;
+  collateral: bigint[];
+  version: number;
+  /** Step time it was first seen liquidatable in its current episode; −1 when not. */
+  liquidatableSince: number;
+}
+
+export function simulate(input: SimInput): SimResult {
+  const { assets, times, population } = input;
+  const nSteps = times.length;
+  const nAssets = assets.length;
+  const debtScale = 10n ** BigInt(18 - input.debtDecimals);
+  const debtUnitF = 10 ** input.debtDecimals;
+  const units = assets.map((a) => 10n ** BigInt(a.decimals));
+  const unitsF = assets.map((a) => 10 ** a.decimals);
+  const config = input.liquidation;
+  const fullCloseWad = BigInt(config.fullCloseHealthBps) * 10n ** 14n;
+  const bypassWad = BigInt(config.rateLimitBypassHealthBps) * 10n ** 14n;
+
+  // Registry/updater state per asset, and the policy's current target.
+  const chain = assets.map((a) => a.chain);
+  const targets: (RiskParams | undefined)[] = assets.map(() => undefined);
+  const nextTryAt = assets.map(() => Number.POSITIVE_INFINITY);
+  let scheduleCursor = 0;
+  const parameterChanges: ParameterChange[] = [];
+  const effective = (i: number, now: number) => {
+    const stored = chain[i]!.stored!;
+    return { ...stored, liquidationThresholdBps: effectiveThresholdBps(stored.liquidationThresholdBps, chain[i]!.ramp, BigInt(now)) };
+  };
+
+  // Pool: the lenders' deposit is cash; each opening borrow adds scaled debt at index 1 (rounded up).
+  let pool: PoolState = { index: WAD, cash: input.lenderDeposits, totalScaledDebt: 0n, reserve: 0n };
+  let lastAccrual = BigInt(input.openingTime);
+  let badDebtWrittenOff = 0n;
+  let coveredByReserveTotal = 0n;
+
+  const openingPrice18 = assets.map((a) => a.oracle.openingAnswer8 * 10n ** 10n);
+  const accounts: AccountState[] = population.map((p, id) => {
+    let limit = 0n;
+    assets.forEach((a, i) => {
+      const amount = p.collateral[i] ?? 0n;
+      if (amount === 0n) return;
+      limit += (collateralValue(amount, openingPrice18[i]!, a.decimals) * BigInt(chain[i]!.stored!.ltvBps)) / BPS;
+    });
+    if (p.debt * debtScale > limit) throw new RangeError(`position ${id}: debt ${p.debt} exceeds its borrow limit at the opening`);
+    const scaled = (p.debt * WAD + pool.index - 1n) / pool.index;
+    pool = { ...pool, cash: pool.cash - p.debt, totalScaledDebt: pool.totalScaledDebt + scaled };
+    return { scaled, collateral: assets.map((_, i) => p.collateral[i] ?? 0n), version: 0, liquidatableSince: -1 };
+  });
+  if (pool.cash < 0n) throw new RangeError(`lender deposits (${input.lenderDeposits}) do not cover the population's debt`);
+
+  const totalAmountF = assets.map((_, i) => accounts.reduce((s, a) => s + Number(a.collateral[i]!) / unitsF[i]!, 0));
+  const initialDebt = Number(population.reduce((s, p) => s + p.debt, 0n)) / debtUnitF;
+  const initialCollateralValue = assets.reduce((s, a, i) => s + totalAmountF[i]! * (Number(openingPrice18[i]!) / E18F), 0);
+
+  const heaps = assets.map(() => new TriggerHeap(Math.max(64, accounts.length)));
+  const active = new Set<number>();
+
+  const series: StepSeries = {
+    oraclePrice: assets.map(() => new Float64Array(nSteps)),
+    ltvBps: assets.map(() => new Float64Array(nSteps)),
+    effectiveThresholdBps: assets.map(() => new Float64Array(nSteps)),
+    bonusBps: assets.map(() => new Float64Array(nSteps)),
+    liquidations: new Float64Array(nSteps),
+    liquidatedValue: new Float64Array(nSteps),
+    blockedByRateLimit: new Float64Array(nSteps),
+    badDebtWrittenOff: new Float64Array(nSteps),
+    borrowingPowerUsed: new Float64Array(nSteps),
+  };
+  const actions: LiquidationAction[] = [];
+  const buckets = assets.map(() => ({ used: 0n, lastUpdate: 0n }));
+  const metrics = { liquidatedValue: 0n, bonusPaid: 0n, protocolFees: 0n, blocked: 0, worstHealth: Number.POSITIVE_INFINITY };
+  let unprofitableSkips = 0;
+  let dustSkips = 0;
+  let staleOracleSteps = 0;
+  let borrowingPowerSum = 0;
+
+  // Per-step context shared by the helpers below.
+  let now = input.openingTime;
+  let index = WAD; // the pending (view) index at `now`
+  const price18 = openingPrice18.slice();
+  const priceF = price18.map((p) => Number(p) / E18F);
+  const params: RiskParams[] = assets.map((_, i) => effective(i, now));
+  const xIndex = new Float64Array(nAssets); // oracle price × effective threshold / borrow index
+
+  const refreshIndexLevels = () => {
+    const indexF = Number(index) / E18F;
+    for (let i = 0; i < nAssets; i++) xIndex[i] = (priceF[i]! * params[i]!.liquidationThresholdBps) / indexF;
+  };
+
+  /** Exact health (WAD) as MarginEngine computes it; max uint when the account has no debt. */
+  const healthOf = (acc: AccountState): { health: bigint; debt: bigint } => {
+    const debt = debtOf(acc.scaled, index);
+    if (debt === 0n) return { health: 2n ** 256n - 1n, debt };
+    let liquidationValue = 0n;
+    for (let i = 0; i < nAssets; i++) {
+      const balance = acc.collateral[i]!;
+      if (balance === 0n) continue;
+      liquidationValue += (collateralValue(balance, price18[i]!, assets[i]!.decimals) * BigInt(params[i]!.liquidationThresholdBps)) / BPS;
+    }
+    return { health: (liquidationValue * WAD) / (debt * debtScale), debt };
+  };
+
+  /** Files the account under each asset it holds at the index level where it could turn liquidatable. */
+  const file = (id: number, health: bigint) => {
+    const acc = accounts[id]!;
+    acc.version++;
+    if (acc.scaled === 0n) return;
+    const h = Number(health) / E18F;
+    for (let i = 0; i < nAssets; i++) {
+      if (acc.collateral[i] === 0n) continue;
+      heaps[i]!.push((xIndex[i]! / h) * (1 + TRIGGER_MARGIN), id, acc.version);
+    }
+  };
+
+  refreshIndexLevels();
+  for (let id = 0; id < accounts.length; id++) {
+    const { health } = healthOf(accounts[id]!);
+    if (health < WAD) throw new RangeError(`position ${id} is liquidatable at the opening`);
+    file(id, health);
+  }
+
+  const healthSnapshots: HealthSnapshot[] = [];
+  const snapshotCount = Math.max(2, input.healthSnapshots ?? 12);
+  const snapshotEvery = Math.max(1, Math.floor((nSteps - 1) / (snapshotCount - 1)));
+  const takeSnapshot = (step: number) => {
+    const indexF = Number(index) / E18F;
+    const values: number[] = [];
+    for (const acc of accounts) {
+      if (acc.scaled === 0n) continue;
+      let lv = 0;
+      for (let i = 0; i < nAssets; i++) lv += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]! * (params[i]!.liquidationThresholdBps / 10_000);
+      values.push(lv / ((Number(acc.scaled) / E18F) * indexF));
+    }
+    healthSnapshots.push({ step, health: Float64Array.from(values) });
+  };
+
+  let accruedThisStep = false;
+  const writeAccrual = () => {
+    if (accruedThisStep) return;
+    const elapsed = BigInt(now) - lastAccrual;
+    const next = accrue(pool, input.rateModel, elapsed);
+    pool = { index: next.index, cash: next.cash, totalScaledDebt: next.totalScaledDebt, reserve: next.reserve };
+    lastAccrual = BigInt(now);
+    accruedThisStep = true;
+  };
+
+  const soldThisStepUsd = new Float64Array(nAssets);
+
+  /** A liquidator's pass over one liquidatable account; returns its health afterwards. */
+  const liquidateAccount = (id: number, step: number): bigint => {
+    const acc = accounts[id]!;
+    let { health, debt } = healthOf(acc);
+    for (let call = 0; call < input.liquidator.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
+      // Seize the collateral worth most (lowest asset index on a tie).
+      let target = -1;
+      let best = -1n;
+      for (let i = 0; i < nAssets; i++) {
+        if (acc.collateral[i] === 0n) continue;
+        const value = collateralValue(acc.collateral[i]!, price18[i]!, assets[i]!.decimals);
+        if (value > best) [target, best] = [i, value];
+      }
+      if (target < 0) break;
+      const p = params[target]!;
+      const sizeWith = (maxRepay: bigint) =>
+        sizeLiquidation({
+          debt,
+          debtScale,
+          healthFactor: health,
+          collateralBalance: acc.collateral[target]!,
+          price18: price18[target]!,
+          collateralDecimals: assets[target]!.decimals,
+          closeFactorBps: p.closeFactorBps,
+          liquidationBonusBps: p.liquidationBonusBps,
+          config,
+          maxRepay,
+        });
+      let maxRepay = debt;
+      let size = sizeWith(maxRepay);
+      if (!size.ok) {
+        dustSkips++;
+        break;
+      }
+      const bucket = buckets[target]!;
+      const used = bucketUsedAt(bucket.used, bucket.lastUpdate, p.liquidationCapPerWindow, BigInt(p.liquidationWindow), BigInt(now));
+      if (health >= bypassWad) {
+        const available = used >= p.liquidationCapPerWindow ? 0n : p.liquidationCapPerWindow - used;
+        if (size.seizedValue > available) {
+          // Take what the bucket allows now, 0.1% under for rounding; too little to pay for gas is a block.
+          const repay = (((available * BPS) / (BPS + BigInt(p.liquidationBonusBps)) / debtScale) * 999n) / 1_000n;
+          const resized = repay > 0n ? sizeWith(repay) : undefined;
+          if (!resized || !resized.ok || resized.seizedValue > available || Number(resized.repaid) / debtUnitF < input.liquidator.gasCostUsd * 10) {
+            metrics.blocked++;
+            break;
+          }
+          maxRepay = repay;
+          size = resized;
+        }
+      }
+      if (size.seized === 0n) break;
+      // The liquidator sells the seizure at the market price into the depth model.
+      const seizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
+      const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, seizedUsd, assets[target]!.depthDivisor);
+      const cost = Number(size.repaid + size.fee) / debtUnitF + input.liquidator.gasCostUsd;
+      if (seizedUsd * (1 - slip) < cost) {
+        unprofitableSkips++;
+        break;
+      }
+
+      // Effects, in the engine's order.
+      writeAccrual();
+      const scaledRemoved = size.repaid === debt ? acc.scaled : (size.repaid * WAD) / index;
+      acc.collateral[target] = acc.collateral[target]! - size.seized;
+      totalAmountF[target] = totalAmountF[target]! - Number(size.seized) / unitsF[target]!;
+      let totalScaled = pool.totalScaledDebt - scaledRemoved;
+      let reserve = pool.reserve + size.fee;
+      acc.scaled -= scaledRemoved;
+      let writtenOff = 0n;
+      let covered = 0n;
+      if (acc.scaled !== 0n && acc.collateral.every((c) => c === 0n)) {
+        const after = totalScaled - acc.scaled;
+        writtenOff = (totalScaled * index) / WAD - (after * index) / WAD;
+        covered = writtenOff < reserve ? writtenOff : reserve;
+        reserve -= covered;
+        totalScaled = after;
+        acc.scaled = 0n;
+        badDebtWrittenOff += writtenOff;
+        coveredByReserveTotal += covered;
+      }
+      pool = { ...pool, cash: pool.cash + size.repaid + size.fee, totalScaledDebt: totalScaled, reserve };
+      buckets[target] = { used: used + size.seizedValue, lastUpdate: BigInt(now) };
+      soldThisStepUsd[target] = soldThisStepUsd[target]! + seizedUsd;
+      metrics.liquidatedValue += size.seizedValue;
+      metrics.bonusPaid += size.seizedValue - size.repaid * debtScale;
+      metrics.protocolFees += size.fee * debtScale;
+      series.liquidations[step]!++;
+      series.liquidatedValue[step] = series.liquidatedValue[step]! + Number(size.seizedValue) / E18F;
+      actions.push({
+        step,
+        account: id,
+        asset: target,
+        maxRepay,
+        repaid: size.repaid,
+        seized: size.seized,
+        fee: size.fee,
+        seizedValue: size.seizedValue,
+        healthBefore: health,
+        writtenOff,
+        coveredByReserve: covered,
+      });
+      ({ health, debt } = healthOf(acc));
+    }
+    return health;
+  };
+
+  for (let step = 0; step < nSteps; step++) {
+    now = times[step]!;
+    accruedThisStep = false;
+    soldThisStepUsd.fill(0);
+    const blockedBeforeStep = metrics.blocked;
+    let stale = false;
+    for (let i = 0; i < nAssets; i++) {
+      const a = assets[i]!;
+      price18[i] = BigInt(a.oracle.answer8[step]!) * 10n ** 10n;
+      priceF[i] = Number(price18[i]!) / E18F;
+      if (now - a.oracle.updatedAt[step]! > a.stalenessAllowance) stale = true;
+    }
+    if (stale) staleOracleSteps++;
+
+    // The policy: new targets from the schedule, then the keeper's bounded step where one is due.
+    while (scheduleCursor < input.schedule.length && input.schedule[scheduleCursor]!.step <= step) {
+      input.schedule[scheduleCursor]!.targets.forEach((t, i) => {
+        if (t === undefined) return;
+        targets[i] = t;
+        nextTryAt[i] = now;
+      });
+      scheduleCursor++;
+    }
+    for (let i = 0; i < nAssets; i++) {
+      const target = targets[i];
+      // The updater refuses reports while the asset's feed is stale.
+      if (target === undefined || now < nextTryAt[i]! || now - assets[i]!.oracle.updatedAt[step]! > assets[i]!.stalenessAllowance) continue;
+      const outcome = planStep(assets[i]!.address, target, chain[i]!, input.updater, BigInt(now), BigInt(now));
+      if (outcome.kind === "atTarget") nextTryAt[i] = Number.POSITIVE_INFINITY;
+      else if (outcome.kind === "blocked") {
+        const readyAt = outcome.violation.error === "CooldownActive" ? Number(outcome.violation.args[1]) : Number.POSITIVE_INFINITY;
+        nextTryAt[i] = readyAt > now ? readyAt : Number.POSITIVE_INFINITY;
+      } else {
+        const { riskIncreasing } = checkSteps(assets[i]!.address, chain[i]!.rules, chain[i]!.stored!, outcome.step.params);
+        chain[i] = applyStep(chain[i]!, outcome.step.params, BigInt(now));
+        parameterChanges.push({ step, asset: i, params: outcome.step.params, riskIncreasing });
+        nextTryAt[i] = now + Math.min(chain[i]!.rules.riskReducingCooldown, chain[i]!.rules.riskIncreasingCooldown);
+      }
+    }
+    for (let i = 0; i < nAssets; i++) params[i] = effective(i, now);
+
+    // The view index at this step (what healthFactor reads); a liquidation writes the same value.
+    index = accrue(pool, input.rateModel, BigInt(now) - lastAccrual).index;
+    refreshIndexLevels();
+
+    // Accounts whose trigger the index levels crossed join the liquidatable candidates.
+    for (let i = 0; i < nAssets; i++) {
+      const heap = heaps[i]!;
+      while (heap.size > 0 && heap.peekKey() > xIndex[i]!) {
+        const { id, version } = heap.pop();
+        if (accounts[id]!.version === version) active.add(id);
+      }
+    }
+    for (const id of active) {
+      const acc = accounts[id]!;
+      let { health } = healthOf(acc);
+      if (acc.scaled !== 0n) metrics.worstHealth = Math.min(metrics.worstHealth, Number(health) / E18F);
+      if (health < WAD && acc.scaled !== 0n) {
+        if (acc.liquidatableSince < 0) acc.liquidatableSince = now;
+        if (stale || now - acc.liquidatableSince < input.liquidator.delaySeconds) continue;
+        health = liquidateAccount(id, step);
+        if (health < WAD && acc.scaled !== 0n) continue;
+      }
+      // Healthy again (or closed): back to waiting on its triggers.
+      acc.liquidatableSince = -1;
+      active.delete(id);
+      file(id, health);
+    }
+
+    // Step records.
+    // Scaled debt is in debt-asset units at index 1.
+    const totalDebtF = (Number(pool.totalScaledDebt) * (Number(index) / E18F)) / debtUnitF;
+    let collateralF = 0;
+    for (let i = 0; i < nAssets; i++) {
+      collateralF += totalAmountF[i]! * priceF[i]!;
+      series.oraclePrice[i]![step] = priceF[i]!;
+      series.ltvBps[i]![step] = params[i]!.ltvBps;
+      series.effectiveThresholdBps[i]![step] = params[i]!.liquidationThresholdBps;
+      series.bonusBps[i]![step] = params[i]!.liquidationBonusBps;
+    }
+    const usedPower = collateralF > 0 ? totalDebtF / collateralF : 0;
+    series.borrowingPowerUsed[step] = usedPower;
+    borrowingPowerSum += usedPower;
+    series.blockedByRateLimit[step] = metrics.blocked - blockedBeforeStep;
+    series.badDebtWrittenOff[step] = Number(badDebtWrittenOff) / debtUnitF;
+    if (step % snapshotEvery === 0 || step === nSteps - 1) takeSnapshot(step);
+    if (input.onProgress && (step % 512 === 0 || step === nSteps - 1)) input.onProgress(step + 1, nSteps);
+  }
+
+  // What is still owed above the collateral's market value at the end counts as bad debt too.
+  let endShortfall = 0;
+  const last = nSteps - 1;
+  for (const acc of accounts) {
+    if (acc.scaled === 0n) continue;
+    const debtUsd = Number(debtOf(acc.scaled, index)) / debtUnitF;
+    let valueUsd = 0;
+    for (let i = 0; i < nAssets; i++) valueUsd += (Number(acc.collateral[i]!) / unitsF[i]!) * assets[i]!.market[last]!;
+    if (debtUsd > valueUsd) endShortfall += debtUsd - valueUsd;
+  }
+  const writtenOffUsd = Number(badDebtWrittenOff) / debtUnitF;
+  return {
+    steps: nSteps,
+    positions: accounts.length,
+    metrics: {
+      badDebt: writtenOffUsd + endShortfall,
+      liquidatedValue: Number(metrics.liquidatedValue) / E18F,
+      bonusPaid: Number(metrics.bonusPaid) / E18F,
+      protocolFees: Number(metrics.protocolFees) / E18F,
+      blockedByRateLimit: metrics.blocked,
+      avgBorrowingPowerUsed: nSteps > 0 ? borrowingPowerSum / nSteps : 0,
+      worstHealth: Number.isFinite(metrics.worstHealth) ? metrics.worstHealth : minSnapshotHealth(healthSnapshots),
+    },
+    details: {
+      liquidations: actions.length,
+      writtenOff: writtenOffUsd,
+      coveredByReserve: Number(coveredByReserveTotal) / debtUnitF,
+      endShortfall,
+      unprofitableSkips,
+      dustSkips,
+      staleOracleSteps,
+      reserveAtEnd: Number(pool.reserve) / debtUnitF,
+      initialDebt,
+      initialCollateralValue,
+    },
+    actions,
+    parameterChanges,
+    series,
+    healthSnapshots,
+    pool: { ...pool, badDebtWrittenOff, lastAccrual },
+    accounts: accounts.map((a) => ({ scaledDebt: a.scaled, collateral: a.collateral.slice() })),
+  };
+}
+
+function minSnapshotHealth(snapshots: readonly HealthSnapshot[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const s of snapshots) for (const h of s.health) if (h < min) min = h;
+  return Number.isFinite(min) ? min : 0;
+}
