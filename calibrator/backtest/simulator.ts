@@ -332,23 +332,47 @@ export function simulate(input: SimInput): SimResult {
   };
 
   const soldThisStepUsd = new Float64Array(nAssets);
+  // True once even a small further sale of the asset this step slips more than the bonus nets the
+  // liquidator (seizure = repayment × (1 + bonus), cost = repayment × (1 + bonus × fee share)).
+  const saturatedNow = new Uint8Array(nAssets);
+  const updateSaturation = (i: number): void => {
+    const b = params[i]!.liquidationBonusBps / 10_000;
+    const breakEven = 1 - (1 + (b * config.protocolFeeBps) / 10_000) / (1 + b);
+    saturatedNow[i] = assets[i]!.slippage.marginalSlippage(soldThisStepUsd[i]!, 1_000, assets[i]!.depthDivisor) >= breakEven ? 1 : 0;
+  };
+  const saturated = (i: number): boolean => saturatedNow[i] === 1;
+  /** A known-liquidatable account whose every collateral's depth is used up this step: nothing to do. */
+  const stuck = (acc: AccountState): boolean => {
+    if (acc.liquidatableSince < 0) return false;
+    for (let i = 0; i < nAssets; i++) if (acc.collateral[i] !== 0n && saturatedNow[i] === 0) return false;
+    return true;
+  };
 
+  const heldValue: bigint[] = assets.map(() => 0n);
+  const heldAsset = new Int32Array(nAssets);
   /** A liquidator's pass over one liquidatable account; returns its health afterwards. */
   const liquidateAccount = (id: number, step: number): bigint => {
     const acc = accounts[id]!;
     let { health, debt } = healthOf(acc);
     for (let call = 0; call < input.liquidator.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
-      // Seize the collateral worth most (lowest asset index on a tie).
-      let target = -1;
-      let best = -1n;
+      // Seize the collateral worth most (lowest asset index on a tie); another when that one would
+      // leave dust; none when selling into the asset's DEX depth this step can no longer pay.
+      // Insertion by value, descending (accounts hold a handful of assets).
+      let heldCount = 0;
       for (let i = 0; i < nAssets; i++) {
         if (acc.collateral[i] === 0n) continue;
         const value = collateralValue(acc.collateral[i]!, price18[i]!, assets[i]!.decimals);
-        if (value > best) [target, best] = [i, value];
+        let j = heldCount++;
+        while (j > 0 && heldValue[j - 1]! < value) {
+          heldValue[j] = heldValue[j - 1]!;
+          heldAsset[j] = heldAsset[j - 1]!;
+          j--;
+        }
+        heldValue[j] = value;
+        heldAsset[j] = i;
       }
-      if (target < 0) break;
-      const p = params[target]!;
-      const sizeWith = (maxRepay: bigint) =>
+      if (heldCount === 0) break;
+      const sizeFor = (target: number, maxRepay: bigint) =>
         sizeLiquidation({
           debt,
           debtScale,
@@ -356,17 +380,31 @@ export function simulate(input: SimInput): SimResult {
           collateralBalance: acc.collateral[target]!,
           price18: price18[target]!,
           collateralDecimals: assets[target]!.decimals,
-          closeFactorBps: p.closeFactorBps,
-          liquidationBonusBps: p.liquidationBonusBps,
+          closeFactorBps: params[target]!.closeFactorBps,
+          liquidationBonusBps: params[target]!.liquidationBonusBps,
           config,
           maxRepay,
         });
-      let maxRepay = debt;
-      let size = sizeWith(maxRepay);
-      if (!size.ok) {
-        dustSkips++;
+      let target = -1;
+      let size: ReturnType<typeof sizeLiquidation> | undefined;
+      for (let h = 0; h < heldCount; h++) {
+        const asset = heldAsset[h]!;
+        if (saturated(asset)) continue;
+        const s = sizeFor(asset, debt);
+        if (s.ok) {
+          [target, size] = [asset, s];
+          break;
+        }
+        size = s;
+      }
+      if (target < 0 || !size || !size.ok) {
+        if (size && !size.ok) dustSkips++;
+        else unprofitableSkips++;
         break;
       }
+      const p = params[target]!;
+      const sizeWith = (maxRepay: bigint) => sizeFor(target, maxRepay);
+      let maxRepay = debt;
       const bucket = buckets[target]!;
       const used = bucketUsedAt(bucket.used, bucket.lastUpdate, p.liquidationCapPerWindow, BigInt(p.liquidationWindow), BigInt(now));
       if (health >= bypassWad) {
@@ -383,12 +421,35 @@ export function simulate(input: SimInput): SimResult {
           size = resized;
         }
       }
-      if (size.seized === 0n) break;
-      // The liquidator sells the seizure at the market price into the depth model.
-      const seizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
-      const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, seizedUsd, assets[target]!.depthDivisor);
-      const cost = Number(size.repaid + size.fee) / debtUnitF + input.liquidator.gasCostUsd;
-      if (seizedUsd * (1 - slip) < cost) {
+      // The liquidator sells the seizure at the market price into the depth model; when the whole
+      // allowance would slip too far it takes a half, a quarter or an eighth of it instead.
+      // Sizes scale with the repayment, so the fraction is chosen in floating point and sized exactly once.
+      const fullSeizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
+      const fullCost = Number(size.repaid + size.fee) / debtUnitF;
+      let chosen = 0n;
+      for (let fraction = 1n; fraction <= 8n; fraction *= 2n) {
+        const usd = fullSeizedUsd / Number(fraction);
+        const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, usd, assets[target]!.depthDivisor);
+        if (usd * (1 - slip) >= fullCost / Number(fraction) + input.liquidator.gasCostUsd) {
+          chosen = fraction;
+          break;
+        }
+      }
+      let paid = false;
+      let seizedUsd = 0;
+      if (chosen > 0n) {
+        if (chosen > 1n) {
+          const smaller = sizeWith(maxRepay / chosen);
+          if (smaller.ok) [size, maxRepay] = [smaller, maxRepay / chosen];
+          else chosen = 0n;
+        }
+        if (chosen > 0n && size.seized > 0n) {
+          seizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
+          const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, seizedUsd, assets[target]!.depthDivisor);
+          paid = seizedUsd * (1 - slip) >= Number(size.repaid + size.fee) / debtUnitF + input.liquidator.gasCostUsd;
+        }
+      }
+      if (!paid || size.seized === 0n) {
         unprofitableSkips++;
         break;
       }
@@ -416,6 +477,7 @@ export function simulate(input: SimInput): SimResult {
       pool = { ...pool, cash: pool.cash + size.repaid + size.fee, totalScaledDebt: totalScaled, reserve };
       buckets[target] = { used: used + size.seizedValue, lastUpdate: BigInt(now) };
       soldThisStepUsd[target] = soldThisStepUsd[target]! + seizedUsd;
+      updateSaturation(target);
       metrics.liquidatedValue += size.seizedValue;
       metrics.bonusPaid += size.seizedValue - size.repaid * debtScale;
       metrics.protocolFees += size.fee * debtScale;
@@ -479,6 +541,7 @@ export function simulate(input: SimInput): SimResult {
       }
     }
     for (let i = 0; i < nAssets; i++) params[i] = effective(i, now);
+    for (let i = 0; i < nAssets; i++) updateSaturation(i);
 
     // The view index at this step (what healthFactor reads); a liquidation writes the same value.
     index = accrue(pool, input.rateModel, BigInt(now) - lastAccrual).index;
@@ -494,6 +557,10 @@ export function simulate(input: SimInput): SimResult {
     }
     for (const id of active) {
       const acc = accounts[id]!;
+      if (stuck(acc)) {
+        unprofitableSkips++;
+        continue;
+      }
       let { health } = healthOf(acc);
       if (acc.scaled !== 0n) metrics.worstHealth = Math.min(metrics.worstHealth, Number(health) / E18F);
       if (health < WAD && acc.scaled !== 0n) {

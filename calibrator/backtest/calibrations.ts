@@ -1,0 +1,91 @@
+/**
+ * The calibrator along a backtest path: the parameters and horizon VaR it would have published at the
+ * opening and every N hours after, each from the trailing `lookbackHours` of candles closed by then (no
+ * look-ahead). Option snapshots are dropped: there is no implied-volatility history for past windows, so
+ * the backtested calibrator uses GARCH/FHS on prices and the pool's depth only.
+ */
+import type { CandleSeries } from "../data/candles.js";
+import { calibrateConfig, type CalibrationConfig } from "../commands/calibrate.js";
+import type { RiskParams } from "../rules/types.js";
+import type { MarketPath } from "./market.js";
+
+export interface Calibration {
+  /** The first step the calibration can act on: −1 for the opening one (data up to the opening). */
+  step: number;
+  /** Per calibrated asset (undefined for assets not calibrated). */
+  params: (RiskParams | undefined)[];
+  /** Horizon VaR (log-return loss) and its horizon in candles, per calibrated asset. */
+  horizonVar: (number | undefined)[];
+  horizonPeriods: (number | undefined)[];
+}
+
+/** Candles of history the opening calibration needs at least (GARCH on fewer is noise). */
+export const MIN_HISTORY_CANDLES = 200;
+
+export interface CalibrationPlan {
+  everyHours: number;
+  lookbackHours: number;
+  fhsPaths: number;
+  /** Asset indices to calibrate. */
+  assets: readonly number[];
+}
+
+/** Rows [start, end] of a series as a series of its own (gaps re-indexed). */
+export function sliceCandles(series: CandleSeries, start: number, end: number): CandleSeries {
+  const lo = Math.max(0, start);
+  return {
+    file: series.file,
+    time: series.time.subarray(lo, end + 1),
+    open: series.open.subarray(lo, end + 1),
+    high: series.high.subarray(lo, end + 1),
+    low: series.low.subarray(lo, end + 1),
+    close: series.close.subarray(lo, end + 1),
+    intervalSeconds: series.intervalSeconds,
+    gaps: series.gaps.filter((g) => g.index > lo && g.index <= end).map((g) => ({ index: g.index - lo, missing: g.missing })),
+  };
+}
+
+export function calibrationSchedule(
+  path: MarketPath,
+  symbols: readonly string[],
+  config: CalibrationConfig,
+  base: string,
+  plan: CalibrationPlan,
+  onCalibration?: (done: number, total: number) => void,
+): Calibration[] {
+  const nSteps = path.times.length;
+  for (const i of plan.assets) {
+    const asset = path.assets[i]!;
+    if (asset.firstIndex < MIN_HISTORY_CANDLES) {
+      throw new RangeError(
+        `${asset.candles.file}: the calibrator needs ${MIN_HISTORY_CANDLES} candles before the window; it has ${asset.firstIndex} (start the window later)`,
+      );
+    }
+  }
+  const points = [-1];
+  for (let s = plan.everyHours - 1; s < nSteps; s += plan.everyHours) points.push(s);
+  const backtestConfig: CalibrationConfig = {
+    ...config,
+    fhs: { ...config.fhs, paths: plan.fhsPaths },
+    assets: config.assets.map((a) => ({ ...a, options: undefined })),
+  };
+  return points.map((step, done) => {
+    const params: (RiskParams | undefined)[] = symbols.map(() => undefined);
+    const horizonVar: (number | undefined)[] = symbols.map(() => undefined);
+    const horizonPeriods: (number | undefined)[] = symbols.map(() => undefined);
+    for (const i of plan.assets) {
+      const asset = path.assets[i]!;
+      const end = asset.firstIndex + step; // the last candle closed by the step's time
+      const candles = sliceCandles(asset.candles, end - plan.lookbackHours, end);
+      const [result] = calibrateConfig(backtestConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!] });
+      if (!result) throw new Error(`the calibration config has no asset ${symbols[i]}`);
+      const p = result.params;
+      params[i] = { ...p, liquidationCapPerWindow: BigInt(p.liquidationCapPerWindow) };
+      const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };
+      horizonVar[i] = intermediates.fhsVar;
+      horizonPeriods[i] = intermediates.horizonPeriods;
+    }
+    onCalibration?.(done + 1, points.length);
+    return { step, params, horizonVar, horizonPeriods };
+  });
+}

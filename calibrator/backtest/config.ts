@@ -1,0 +1,144 @@
+/**
+ * The backtest and stress configuration file. Protocol rules (bounds, steps, cooldowns, ramp duration,
+ * staleness allowance, rate model, liquidation config, starting parameters) come from the deployment
+ * file, so the simulator obeys the same rules as the deployed contracts; the calibrated policy reads the
+ * calibrator's config. Paths are relative to the config file. Errors name the file and the field.
+ */
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { loadJsonFile } from "../data/jsonFile.js";
+import { DataError } from "../data/errors.js";
+import { type DeploymentSpec, loadDeploymentSpec } from "../ops/deploymentSpec.js";
+import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../commands/calibrate.js";
+
+const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a UTC time "YYYY-MM-DD HH:MM:SS"');
+const bps = z.number().int().min(0).max(10_000);
+const paramsSchema = z.object({
+  ltvBps: bps,
+  liquidationThresholdBps: bps,
+  liquidationBonusBps: bps,
+  closeFactorBps: bps,
+  liquidationCapPerWindow: z.string().regex(/^\d+$/, "an integer (18 decimals)"),
+  liquidationWindow: z.number().int().positive(),
+});
+
+const shockSchema = z
+  .object({
+    name: z.string().min(1),
+    /** The price falls by this much (percent), linearly in log price, over `overHours` from `startHour`. */
+    dropPercent: z.number().gt(0).lt(100).optional(),
+    overHours: z.number().int().positive().default(6),
+    startHour: z.number().int().nonnegative().default(12),
+    /** Hourly log returns of the base path scaled by k. */
+    volMultiplier: z.number().positive().optional(),
+    /** DEX liquidity divided by k. */
+    depthDivisor: z.number().gte(1).optional(),
+    /** No oracle round for this many hours from `startHour`. */
+    oracleFrozenHours: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const backtestConfigSchema = z
+  .object({
+    deployment: z.string().min(1),
+    /** The repository root, relative to this file: the crash windows' data paths resolve against it. */
+    repositoryRoot: z.string().default(".."),
+    calibration: z.string().min(1),
+    assets: z
+      .array(
+        z
+          .object({
+            symbol: z.string().min(1),
+            /** Hourly candles of the asset against USD for the backtest window. */
+            candles: z.string().min(1),
+            /** Which series of the historical crash windows this asset follows. */
+            crashSeries: z.enum(["ETH", "BTC"]),
+            pool: z.string().min(1),
+            feed: z.object({ heartbeatSeconds: z.number().int().positive(), deviationBps: z.number().int().min(0).max(10_000) }).strict(),
+          })
+          .strict(),
+      )
+      .min(1),
+    window: z.object({ from: timestamp, to: timestamp }).strict().optional(),
+    population: z.union([
+      z
+        .object({
+          count: z.number().int().positive().max(1_000_000),
+          seed: z.number().int().nonnegative(),
+          minUsd: z.number().positive(),
+          maxUsd: z.number().positive(),
+          minHealth: z.number().gt(1),
+          maxHealth: z.number().gt(1),
+        })
+        .strict(),
+      z.object({ file: z.string().min(1) }).strict(),
+    ]),
+    /** Lenders deposit the population's debt divided by this (the pool's opening utilisation). */
+    openingUtilization: z.number().gt(0).lte(1).default(0.8),
+    liquidator: z
+      .object({
+        delaySeconds: z.number().int().nonnegative(),
+        gasCostUsd: z.number().nonnegative(),
+        maxCallsPerAccountPerStep: z.number().int().positive().default(8),
+      })
+      .strict(),
+    policies: z
+      .object({
+        /** Fixed parameters per symbol; default: the deployment file's starting parameters. */
+        static: z.record(z.string(), paramsSchema).default({}),
+        calibrated: z
+          .object({
+            everyHours: z.number().int().positive(),
+            lookbackHours: z.number().int().min(200),
+            fhsPaths: z.number().int().positive().default(2_000),
+          })
+          .strict(),
+      })
+      .strict(),
+    stress: z
+      .object({
+        /** The calm window the hypothetical shocks are applied to. */
+        base: z.object({ from: timestamp, to: timestamp }).strict(),
+        shocks: z.array(shockSchema).default([]),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
+export type ShockSpec = z.infer<typeof shockSchema>;
+
+export interface LoadedBacktestConfig {
+  file: string;
+  config: BacktestConfig;
+  deployment: DeploymentSpec;
+  calibration: CalibrationConfig;
+  /** Absolute path of a path written in the backtest config. */
+  at: (path: string) => string;
+  /** The calibration config's directory (its own relative paths resolve there). */
+  calibrationBase: string;
+}
+
+export function loadBacktestConfig(file: string): LoadedBacktestConfig {
+  const config = loadJsonFile(backtestConfigSchema, file);
+  const base = dirname(resolve(file));
+  const at = (path: string) => resolve(base, path);
+  const deployment = loadDeploymentSpec(at(config.deployment));
+  const calibration = loadCalibrationConfig(at(config.calibration));
+  config.assets.forEach((asset, i) => {
+    if (!deployment.assets.some((a) => a.symbol === asset.symbol)) {
+      throw new DataError(file, undefined, `assets[${i}].symbol`, `${asset.symbol} is not in the deployment file ${config.deployment}`);
+    }
+    if (!calibration.assets.some((a) => a.symbol === asset.symbol)) {
+      throw new DataError(file, undefined, `assets[${i}].symbol`, `${asset.symbol} is not in the calibration config ${config.calibration}`);
+    }
+  });
+  for (const symbol of Object.keys(config.policies.static)) {
+    if (!config.assets.some((a) => a.symbol === symbol)) throw new DataError(file, undefined, `policies.static.${symbol}`, "not an asset of the backtest");
+  }
+  if ("count" in config.population) {
+    if (config.population.maxUsd < config.population.minUsd) throw new DataError(file, undefined, "population.maxUsd", "below minUsd");
+    if (config.population.maxHealth < config.population.minHealth) throw new DataError(file, undefined, "population.maxHealth", "below minHealth");
+  }
+  return { file, config, deployment, calibration, at, calibrationBase: dirname(at(config.calibration)) };
+}
