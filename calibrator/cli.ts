@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { backtestCommand, stressCommand } from "./commands/backtest.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { ivCommand } from "./commands/iv.js";
 import { keeperCommand } from "./commands/keeper.js";
@@ -56,6 +57,8 @@ program.addCommand(keeperCommand());
 program.addCommand(signCommand());
 program.addCommand(inspectCommand());
 program.addCommand(governCommand());
+program.addCommand(backtestCommand());
+program.addCommand(stressCommand());
 
 try {
   await program.parseAsync(process.argv);

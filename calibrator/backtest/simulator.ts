@@ -316,7 +316,7 @@ export function simulate(input: SimInput): SimResult {
       if (acc.scaled === 0n) continue;
       let lv = 0;
       for (let i = 0; i < nAssets; i++) lv += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]! * (params[i]!.liquidationThresholdBps / 10_000);
-      values.push(lv / ((Number(acc.scaled) / E18F) * indexF));
+      values.push(lv / ((Number(acc.scaled) * indexF) / debtUnitF));
     }
     healthSnapshots.push({ step, health: Float64Array.from(values) });
   };

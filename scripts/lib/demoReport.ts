@@ -2,9 +2,7 @@
  * The demo's HTML report: a self-contained page (Chart.js inlined, so it opens offline) with the
  * parameter glide path, the crash replay and the summary tables from reports/demo.json.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { chartJsSource } from "../../calibrator/report/chartJs.js";
 
 export interface DemoParamsRow {
   asset: string;
@@ -56,7 +54,7 @@ function paramsTable(title: string, rows: readonly DemoParamsRow[]): string {
 
 export function renderDemoHtml(report: DemoReport): string {
   // The UMD bundle is not in the package's exports map: locate it next to the CommonJS entry.
-  const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
+  const chartJs = chartJsSource();
   const c = report.crash;
   const summary = [
     ["population", `${report.population.lenders} lenders (${usd(report.population.liquidityUsd)}), ${report.population.borrowers} borrowers (${usd(report.population.initialCollateralUsd)} collateral, ${usd(report.population.initialDebtUsd)} debt)`],

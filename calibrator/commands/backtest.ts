@@ -1,0 +1,109 @@
+/** `bulwark backtest` and `bulwark stress`: parameter policies on real crashes and hypothetical shocks. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { loadBacktestConfig } from "../backtest/config.js";
+import { renderBacktestHtml } from "../backtest/report.js";
+import { type BacktestRun, type PolicyName, runBacktest, runStress, type StressRow } from "../backtest/run.js";
+import { type ProgressMode, progressReporter } from "./progress.js";
+
+const TIME = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/;
+
+/** "YYYY-MM-DD[ HH:MM[:SS]]" UTC, normalised to seconds. */
+function utcTime(value: string): string {
+  if (!TIME.test(value) || Number.isNaN(Date.parse(`${value.replace(" ", "T")}Z`))) {
+    throw new InvalidArgumentError(`expected a UTC time "YYYY-MM-DD[ HH:MM[:SS]]", got "${value}"`);
+  }
+  const [date, time = "00:00:00"] = value.split(" ");
+  return `${date} ${time.length === 5 ? `${time}:00` : time}`;
+}
+
+const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+
+function metricsRow(m: BacktestRun["output"]["metrics"]) {
+  return {
+    "bad debt": usd(m.badDebt),
+    liquidated: usd(m.liquidatedValue),
+    "bonus paid": usd(m.bonusPaid),
+    fees: usd(m.protocolFees),
+    "rate-limited": m.blockedByRateLimit,
+    "borrowing power used": `${(m.avgBorrowingPowerUsed * 100).toFixed(2)}%`,
+    "worst health": m.worstHealth.toFixed(3),
+  };
+}
+
+interface BacktestOptions {
+  config: string;
+  policy: PolicyName | "both";
+  from?: string;
+  to?: string;
+  json?: boolean;
+  html?: string;
+  progress: ProgressMode;
+}
+
+export function backtestCommand(): Command {
+  return new Command("backtest")
+    .description("replay a price window with a population of accounts under a parameter policy (static or calibrated)")
+    .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
+    .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated", "both"]).default("static"))
+    .option("--from <time>", "first candle replayed, UTC (default: the config's window)", utcTime)
+    .option("--to <time>", "last candle replayed, UTC", utcTime)
+    .option("--json", "machine-readable output (one object; an array for --policy both)")
+    .option("--html <file>", "write the HTML report (charts) to this file")
+    .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
+    .action((options: BacktestOptions) => {
+      const loaded = loadBacktestConfig(options.config);
+      const policies: PolicyName[] = options.policy === "both" ? ["static", "calibrated"] : [options.policy];
+      const progress = progressReporter(options.progress);
+      const runs = policies.map((policy) =>
+        runBacktest(loaded, { policy, from: options.from, to: options.to, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
+      );
+      progress.stop();
+      if (options.html) {
+        mkdirSync(dirname(options.html), { recursive: true });
+        writeFileSync(options.html, renderBacktestHtml({ title: `Bulwark backtest: ${runs.map((r) => r.output.policy).join(" vs ")}`, runs }));
+      }
+      if (options.json) {
+        console.log(JSON.stringify(runs.length === 1 ? runs[0]!.output : runs.map((r) => r.output)));
+        return;
+      }
+      const w = runs[0]!.window;
+      console.log(`${runs[0]!.symbols.join(", ")} from ${w.from} to ${w.to} UTC: ${runs[0]!.output.steps} steps, ${runs[0]!.output.positions} positions`);
+      console.table(Object.fromEntries(runs.map((r) => [r.output.policy, metricsRow(r.output.metrics)])));
+      for (const r of runs) {
+        console.log(
+          `${r.output.policy}: VaR ${r.var.exceptions}/${r.var.observations} exceptions at ${r.var.confidence}; Kupiec LR ${r.var.kupiecLR.toFixed(2)} (${r.var.kupiecPass ? "pass" : "fail"}), Christoffersen LR ${r.var.christoffersenLR.toFixed(2)} (${r.var.christoffersenPass ? "pass" : "fail"}); sim ${r.output.timings.simMs.toFixed(0)} ms, calibration ${r.calibrationMs.toFixed(0)} ms, ${r.result.parameterChanges.length} parameter updates`,
+        );
+      }
+      if (options.html) console.log(`report: ${options.html}`);
+    });
+}
+
+interface StressOptions {
+  config: string;
+  policy: PolicyName;
+  json?: boolean;
+  progress: ProgressMode;
+}
+
+export function stressCommand(): Command {
+  return new Command("stress")
+    .description("run the historical crash windows and the config's hypothetical shocks under one policy")
+    .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
+    .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated"]).default("static"))
+    .option("--json", "machine-readable output: one row per scenario")
+    .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
+    .action((options: StressOptions) => {
+      const loaded = loadBacktestConfig(options.config);
+      const progress = progressReporter(options.progress);
+      const rows: StressRow[] = runStress(loaded, options.policy, (done, total, name) => progress.update(`stress ${name}`, done, total));
+      progress.stop();
+      if (options.json) {
+        console.log(JSON.stringify(rows));
+        return;
+      }
+      console.log(`policy: ${options.policy}`);
+      console.table(Object.fromEntries(rows.map((r) => [r.scenario, { kind: r.kind, steps: r.steps, ...metricsRow(r.metrics) }])));
+    });
+}
