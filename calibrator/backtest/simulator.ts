@@ -83,6 +83,8 @@ export interface SimInput {
   liquidator: LiquidatorSpec;
   schedule: readonly ScheduledTarget[];
   updater: UpdaterGlobals;
+  /** Examine every account at every step instead of only those whose trigger was crossed (tests). */
+  examineEveryAccount?: boolean;
   /** Health histograms taken over the run (start and end included). */
   healthSnapshots?: number;
   onProgress?: (done: number, total: number) => void;
@@ -555,6 +557,7 @@ export function simulate(input: SimInput): SimResult {
         if (accounts[id]!.version === version) active.add(id);
       }
     }
+    if (input.examineEveryAccount) accounts.forEach((acc, id) => acc.scaled !== 0n && active.add(id));
     for (const id of active) {
       const acc = accounts[id]!;
       if (stuck(acc)) {
