@@ -294,7 +294,7 @@ export function stressScenarios(loaded: LoadedBacktestConfig): StressScenario[] 
 export function runStress(loaded: LoadedBacktestConfig, policy: PolicyName, onScenario?: (done: number, total: number, name: string) => void): StressRow[] {
   const scenarios = stressScenarios(loaded);
   return scenarios.map((s, i) => {
-    const run = runScenario(loaded, s.build(), policy);
+    const run = runScenario(loaded, s.build(), policy, undefined, { varBacktest: false });
     onScenario?.(i + 1, scenarios.length, s.name);
     return {
       scenario: s.name,

@@ -1,0 +1,114 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const CONFIG = "test/fixtures/backtest.test.json";
+const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
+const METRICS = ["avgBorrowingPowerUsed", "badDebt", "blockedByRateLimit", "bonusPaid", "liquidatedValue", "protocolFees", "worstHealth"];
+const CHROMIUM = "/usr/bin/chromium";
+
+interface BacktestJson {
+  policy: string;
+  steps: number;
+  positions: number;
+  metrics: Record<string, number>;
+  varBacktest: Record<string, number | boolean>;
+  timings: { simMs: number };
+}
+
+describe("bulwark backtest and stress", function () {
+  this.timeout(240_000);
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-backtest-cli-"));
+
+  it("backtest --json prints the issue's shape for each policy, from real ETH/BTC hours", function () {
+    for (const policy of ["static", "calibrated"]) {
+      const run = bulwark("backtest", "--config", CONFIG, "--policy", policy, "--json", "--progress", "never");
+      expect(run.status, run.stderr).to.equal(0);
+      const out = JSON.parse(run.stdout) as BacktestJson;
+      expect(Object.keys(out).sort()).to.deep.equal(["metrics", "policy", "positions", "steps", "timings", "varBacktest"]);
+      expect(out.policy).to.equal(policy);
+      expect(out.steps).to.equal(72); // 8–10 November 2022, hourly
+      expect(out.positions).to.equal(300);
+      expect(Object.keys(out.metrics).sort()).to.deep.equal(METRICS);
+      for (const key of METRICS) expect(Number.isFinite(out.metrics[key]), key).to.equal(true);
+      expect(out.metrics.liquidatedValue).to.be.above(0); // FTX week: ETH −20% in a day
+      expect(out.metrics.avgBorrowingPowerUsed).to.be.within(0.3, 0.95);
+      expect(Object.keys(out.varBacktest).sort()).to.deep.equal(["christoffersenLR", "christoffersenPass", "kupiecLR", "kupiecPass"]);
+      expect(out.timings.simMs).to.be.above(0);
+    }
+  });
+
+  it("--from/--to pick the window; a malformed time or an unknown policy is refused", function () {
+    const run = bulwark("backtest", "--config", CONFIG, "--from", "2022-11-09", "--to", "2022-11-09 11:00", "--json", "--progress", "never");
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as BacktestJson).steps).to.equal(12);
+    const bad = bulwark("backtest", "--config", CONFIG, "--from", "9 Nov 2022");
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.match(/--from.*expected a UTC time/);
+    const policy = bulwark("backtest", "--config", CONFIG, "--policy", "yolo");
+    expect(policy.status).to.not.equal(0);
+    expect(policy.stderr).to.match(/Allowed choices are static, calibrated, both/);
+    const early = bulwark("backtest", "--config", CONFIG, "--policy", "calibrated", "--from", "2022-01-02", "--to", "2022-01-03");
+    expect(early.status).to.equal(2);
+    expect(early.stderr).to.match(/needs 200 candles before the window/);
+  });
+
+  it("stress --json runs the six historical windows and the config's shocks, one row each with the same metrics", function () {
+    const run = bulwark("stress", "--config", CONFIG, "--policy", "calibrated", "--json", "--progress", "always");
+    expect(run.status, run.stderr).to.equal(0);
+    const rows = JSON.parse(run.stdout) as { scenario: string; kind: string; steps: number; metrics: Record<string, number> }[];
+    expect(rows.map((r) => r.scenario)).to.deep.equal(["2020-03-12", "2021-05-19", "2022-05", "2022-11", "2023-03", "2024-08-05", "drop-40pct-6h", "drop-40pct-6h-oracle-frozen-4h"]);
+    for (const row of rows) expect(Object.keys(row.metrics).sort()).to.deep.equal(METRICS);
+    const byName = new Map(rows.map((r) => [r.scenario, r]));
+    // Black Thursday is worse than the calm SVB weekend for the same book.
+    expect(byName.get("2020-03-12")!.metrics.liquidatedValue).to.be.above(byName.get("2023-03")!.metrics.liquidatedValue);
+    // Freezing the oracle through the fall delays liquidations: more bad debt, a worse low.
+    const frozen = byName.get("drop-40pct-6h-oracle-frozen-4h")!.metrics;
+    const live = byName.get("drop-40pct-6h")!.metrics;
+    expect(frozen.worstHealth).to.be.below(live.worstHealth);
+    expect(frozen.badDebt).to.be.at.least(live.badDebt);
+    // The run lasts more than a second: the progress bar was drawn on stderr.
+    expect(run.stderr).to.match(/stress .*\[[█░]+\] \d+%/);
+  });
+
+  it("the HTML report renders in headless Chromium and every chart draws", async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (a test prerequisite, see the README)`);
+    const html = join(dir, "backtest.html");
+    const run = bulwark("backtest", "--config", CONFIG, "--policy", "both", "--html", html, "--progress", "never");
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/static[\s\S]*calibrated/);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${html}`);
+      await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
+      const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
+      expect(errors).to.deep.equal([]);
+      expect(charts.map((c) => c.id)).to.deep.equal(["prices", "parameters", "liquidations", "badDebt", "health"]);
+      for (const c of charts) {
+        expect(c.drawn, c.id).to.equal(true);
+        expect(c.points, c.id).to.be.above(0);
+      }
+      // Pixels were painted: the price chart's canvas is not blank.
+      const painted = await page.evaluate(() => {
+        const canvas = document.getElementById("prices") as HTMLCanvasElement;
+        const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+      expect(painted).to.be.above(1_000);
+      expect(await page.locator("#summary td").count()).to.be.above(10);
+    } finally {
+      await browser.close();
+    }
+  });
+});
