@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
