@@ -12,6 +12,7 @@ import { fitGarch } from "../calibrator/models/garch.js";
 import { impliedVolSurface } from "../calibrator/commands/iv.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
+import { backtestSimFigure } from "./lib/backtestBench.js";
 import { engineGasFigures } from "./lib/engineBench.js";
 import { keeperCycleFigures } from "./lib/keeperBench.js";
 import { signBatch, signReport } from "./lib/reportSigning.js";
@@ -126,11 +127,14 @@ const results: BenchResult[] = [
   },
   ...(await keeperCycleFigures()),
 ];
+const backtestSim = backtestSimFigure();
+results.push(backtestSim);
 
 console.log(
   "\nBulwark benchmarks: gas from transaction receipts (registry reads measured inside a consumer contract, cold);" +
     " times are medians of 15 runs after a warm-up (GARCH on ETHUSDT 2022-2025: 1,431 daily, 34,348 hourly returns);" +
-    " keeper.cycle.ms is the median of 7 full cycles (10 assets, 2-of-3 batch, receipt) against a separate anvil process\n",
+    " keeper.cycle.ms is the median of 7 full cycles (10 assets, 2-of-3 batch, receipt) against a separate anvil process;" +
+    ` backtest.sim is the median of 5 simulator runs (${backtestSim.detail})\n`,
 );
 console.log(`${"name".padEnd(52)} ${"value".padStart(10)}  unit  target`);
 for (const r of results) {

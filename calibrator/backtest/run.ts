@@ -80,40 +80,24 @@ function defaultWindow(series: CandleSeries): { from: string; to: string } {
   return { from: fmtUtc(series.time[1]!), to: fmtUtc(series.time[series.time.length - 1]!) };
 }
 
-interface Scenario {
+export interface Scenario {
   path: MarketPath;
   frozen: FrozenSpan[];
   depthDivisor: number;
 }
 
-/** Runs one policy on one scenario path. */
-function runScenario(
+/** The simulator's input for a policy on a scenario (population drawn at the opening parameters). */
+export function prepareSimInput(
   loaded: LoadedBacktestConfig,
   scenario: Scenario,
   policy: PolicyName,
-  onProgress?: Progress,
-  options: { varBacktest?: boolean } = {},
-): Omit<BacktestRun, "window"> {
+  calibrations: readonly Calibration[],
+  onProgress?: (done: number, total: number) => void,
+): SimInput {
   const { config, deployment } = loaded;
   const symbols = config.assets.map((a) => a.symbol);
   const specs = symbols.map((s) => deployment.assets.find((a) => a.symbol === s)!);
   const { path } = scenario;
-  const calibrated = config.policies.calibrated;
-
-  // The calibrator along the path: every asset under the calibrated policy; the first asset alone (for
-  // the VaR backtest) under the static one, or none when the VaR backtest is not wanted.
-  const wantVar = options.varBacktest ?? true;
-  const startCalibration = performance.now();
-  const calibrations = policy === "static" && !wantVar ? [] : calibrationSchedule(
-    path,
-    symbols,
-    loaded.calibration,
-    loaded.calibrationBase,
-    { ...calibrated, assets: policy === "calibrated" ? symbols.map((_, i) => i) : [0] },
-    (done, total) => onProgress?.("calibrate", done, total),
-  );
-  const calibrationMs = performance.now() - startCalibration;
-
   const initialParams: RiskParams[] = specs.map((spec, i) => {
     if (policy === "calibrated") {
       // The keeper has had time to glide to the opening calibration (within the bounds).
@@ -185,8 +169,39 @@ function runScenario(
     liquidator: config.liquidator,
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
-    onProgress: (done, total) => onProgress?.("simulate", done, total),
+    onProgress,
   };
+  return input;
+}
+
+/** Runs one policy on one scenario path. */
+function runScenario(
+  loaded: LoadedBacktestConfig,
+  scenario: Scenario,
+  policy: PolicyName,
+  onProgress?: Progress,
+  options: { varBacktest?: boolean } = {},
+): Omit<BacktestRun, "window"> {
+  const { config } = loaded;
+  const symbols = config.assets.map((a) => a.symbol);
+  const { path } = scenario;
+  const calibrated = config.policies.calibrated;
+
+  // The calibrator along the path: every asset under the calibrated policy; the first asset alone (for
+  // the VaR backtest) under the static one, or none when the VaR backtest is not wanted.
+  const wantVar = options.varBacktest ?? true;
+  const startCalibration = performance.now();
+  const calibrations = policy === "static" && !wantVar ? [] : calibrationSchedule(
+    path,
+    symbols,
+    loaded.calibration,
+    loaded.calibrationBase,
+    { ...calibrated, assets: policy === "calibrated" ? symbols.map((_, i) => i) : [0] },
+    (done, total) => onProgress?.("calibrate", done, total),
+  );
+  const calibrationMs = performance.now() - startCalibration;
+
+  const input = prepareSimInput(loaded, scenario, policy, calibrations, (done, total) => onProgress?.("simulate", done, total));
   const start = performance.now();
   const result = simulate(input);
   const simMs = performance.now() - start;
