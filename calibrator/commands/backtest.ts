@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { loadBacktestConfig } from "../backtest/config.js";
+import { type LoadedBacktestConfig, loadBacktestConfig } from "../backtest/config.js";
 import { renderBacktestHtml } from "../backtest/report.js";
 import { type BacktestRun, type PolicyName, runBacktest, runStress, type StressRow } from "../backtest/run.js";
 import { type ProgressMode, progressReporter } from "./progress.js";
@@ -17,6 +17,16 @@ function utcTime(value: string): string {
   const [date, time = "00:00:00"] = value.split(" ");
   return `${date} ${time.length === 5 ? `${time}:00` : time}`;
 }
+
+/** The config restricted to some of its assets (`--assets WETH,WBTC`). */
+function withAssets(loaded: LoadedBacktestConfig, symbols: string[] | undefined): LoadedBacktestConfig {
+  if (!symbols) return loaded;
+  const unknown = symbols.filter((s) => !loaded.config.assets.some((a) => a.symbol === s));
+  if (unknown.length > 0) throw new InvalidArgumentError(`--assets: ${unknown.join(", ")} not in ${loaded.file} (it has ${loaded.config.assets.map((a) => a.symbol).join(", ")})`);
+  return { ...loaded, config: { ...loaded.config, assets: loaded.config.assets.filter((a) => symbols.includes(a.symbol)) } };
+}
+
+const symbolList = (value: string): string[] => value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 
 const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
 
@@ -39,6 +49,7 @@ interface BacktestOptions {
   to?: string;
   json?: boolean;
   html?: string;
+  assets?: string[];
   progress: ProgressMode;
 }
 
@@ -51,9 +62,10 @@ export function backtestCommand(): Command {
     .option("--to <time>", "last candle replayed, UTC", utcTime)
     .option("--json", "machine-readable output (one object; an array for --policy both)")
     .option("--html <file>", "write the HTML report (charts) to this file")
+    .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: BacktestOptions) => {
-      const loaded = loadBacktestConfig(options.config);
+      const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const policies: PolicyName[] = options.policy === "both" ? ["static", "calibrated"] : [options.policy];
       const progress = progressReporter(options.progress);
       const runs = policies.map((policy) =>
@@ -84,6 +96,7 @@ interface StressOptions {
   config: string;
   policy: PolicyName;
   json?: boolean;
+  assets?: string[];
   progress: ProgressMode;
 }
 
@@ -93,9 +106,10 @@ export function stressCommand(): Command {
     .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
     .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated"]).default("static"))
     .option("--json", "machine-readable output: one row per scenario")
+    .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: StressOptions) => {
-      const loaded = loadBacktestConfig(options.config);
+      const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const progress = progressReporter(options.progress);
       const rows: StressRow[] = runStress(loaded, options.policy, (done, total, name) => progress.update(`stress ${name}`, done, total));
       progress.stop();
