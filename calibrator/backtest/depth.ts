@@ -5,9 +5,9 @@
  * liquidity), which is how the depth-stress scenarios scale it. The snapshot's depth is taken in USD at
  * every price level of the path: a stated approximation (the only depth data is one snapshot).
  */
-import { volatileSide, toUnits } from "../commands/slippage.js";
+import { sellSide, toUnits } from "../commands/slippage.js";
 import type { PoolSnapshot } from "../data/uniswapPool.js";
-import { simulateExactInput, spotPrice } from "../models/uniswapV3.js";
+import { simulateExactInput } from "../models/uniswapV3.js";
 
 export interface SlippageCurve {
   /** Average slippage (fraction, fee included) of selling `usd` at once; 1 when the pool cannot fill it. */
@@ -23,10 +23,8 @@ const GRID_MIN_USD = 1_000;
 const GRID_POINTS_PER_DECADE = 8;
 
 export function slippageCurve(pool: PoolSnapshot, maxUsd = 1e10): SlippageCurve {
-  const side = volatileSide(pool);
-  const spot = spotPrice(pool, side.sellToken0);
-  const inDecimals = side.sellToken0 ? pool.token0.decimals : pool.token1.decimals;
-  const outDecimals = side.sellToken0 ? pool.token1.decimals : pool.token0.decimals;
+  const side = sellSide(pool);
+  const { spot, inDecimals } = side;
   const decades = Math.log10(maxUsd / GRID_MIN_USD);
   const points = Math.ceil(decades * GRID_POINTS_PER_DECADE) + 1;
   const logSizes = new Float64Array(points);
@@ -35,10 +33,9 @@ export function slippageCurve(pool: PoolSnapshot, maxUsd = 1e10): SlippageCurve 
     const usd = GRID_MIN_USD * 10 ** (i / GRID_POINTS_PER_DECADE);
     const amountIn = toUnits(usd / spot, inDecimals);
     const swap = simulateExactInput(pool, amountIn, side.sellToken0);
-    const average = Number(swap.amountOut) / 10 ** outDecimals / (Number(amountIn) / 10 ** inDecimals);
     logSizes[i] = Math.log(usd);
     // Monotone by construction of the pool; max() guards the float division at tiny sizes.
-    slippages[i] = swap.filled ? Math.max(i > 0 ? slippages[i - 1]! : 0, 1 - average / spot) : 1;
+    slippages[i] = swap.filled ? Math.max(i > 0 ? slippages[i - 1]! : 0, side.slippageOf(amountIn, swap.amountOut)) : 1;
   }
   const averageSlippage = (usd: number): number => {
     if (usd <= 0) return slippages[0]!;

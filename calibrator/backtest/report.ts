@@ -75,19 +75,10 @@ export function renderBacktestHtml(input: ReportInput): string {
       blocked: b.sum(run.result.series.blockedByRateLimit),
       badDebt: b.level(run.result.series.badDebtWrittenOff),
       borrowingPower: b.level(run.result.series.borrowingPowerUsed),
-      health: {
-        edges,
-        first: histogram(run.result.healthSnapshots[0]!.health, edges),
-        last: histogram(run.result.healthSnapshots.at(-1)!.health, edges),
-        worst: run.result.healthSnapshots.reduce((w, s) => (s.health.length > 0 && min(s.health) < min(w.health) ? s : w)),
-      },
+      health: healthHistograms(run, edges),
     })),
   };
-  const payload = {
-    ...data,
-    runs: data.runs.map((r) => ({ ...r, health: { edges: r.health.edges, first: r.health.first, last: r.health.last, worst: histogram(r.health.worst.health, edges), worstStep: r.health.worst.step } })),
-  };
-  const json = JSON.stringify(payload).replace(/</g, "\\u003c");
+  const json = JSON.stringify(data).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:1200px}canvas{max-height:320px}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}th{background:#f4f4f4}h2{margin-top:2rem}</style>
@@ -145,6 +136,19 @@ charts.push(new Chart(document.getElementById("health"), { type: "bar", data: { 
 window.bulwarkCharts = charts.map((ch) => ({ id: ch.canvas.id, points: ch.data.datasets.reduce((n, d) => n + d.data.length, 0), drawn: ch.canvas.width > 0 && ch.canvas.height > 0 }));
 </script></body></html>
 `;
+}
+
+/** Histograms of account health at the start, at the snapshot with the lowest health, and at the end. */
+function healthHistograms(run: BacktestRun, edges: readonly number[]) {
+  const snapshots = run.result.healthSnapshots;
+  const worst = snapshots.reduce((w, s) => (s.health.length > 0 && min(s.health) < min(w.health) ? s : w));
+  return {
+    edges,
+    first: histogram(snapshots[0]!.health, edges),
+    worst: histogram(worst.health, edges),
+    worstStep: worst.step,
+    last: histogram(snapshots.at(-1)!.health, edges),
+  };
 }
 
 function min(values: Float64Array): number {

@@ -9,7 +9,7 @@ import { loadPoolSnapshot } from "../data/uniswapPool.js";
 import { DEFAULT_POLICY } from "../policy/riskPolicy.js";
 import { reachableTarget } from "../keeper/plan.js";
 import { checkInvariants, describeViolation, type AssetChainState } from "../rules/riskRules.js";
-import type { Address, AssetRules, RiskParams } from "../rules/types.js";
+import type { Address, RiskParams } from "../rules/types.js";
 import { CRASH_WINDOWS } from "../stress/crashWindows.js";
 import { type Calibration, calibrationSchedule } from "./calibrations.js";
 import type { LoadedBacktestConfig, ShockSpec } from "./config.js";
@@ -69,10 +69,6 @@ const cachedCurve = (dir: string) => {
 
 const assetAddress = (i: number): Address => `0x${(i + 1).toString(16).padStart(40, "0")}`;
 
-function toRules(r: LoadedBacktestConfig["deployment"]["assets"][number]["rules"]): AssetRules {
-  return { ...r, liquidationCap: { ...r.liquidationCap }, liquidationWindow: { ...r.liquidationWindow } };
-}
-
 const fmtUtc = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
 
 /** The whole file's window when none is given. */
@@ -101,7 +97,7 @@ export function prepareSimInput(
   const initialParams: RiskParams[] = specs.map((spec, i) => {
     if (policy === "calibrated") {
       // The keeper has had time to glide to the opening calibration (within the bounds).
-      const p = reachableTarget(calibrations[0]!.params[i]!, toRules(spec.rules));
+      const p = reachableTarget(calibrations[0]!.params[i]!, spec.rules);
       const broken = checkInvariants(p, p.liquidationThresholdBps);
       if (broken) throw new RangeError(`${spec.symbol}: the opening calibration clamped to the bounds breaks a registry invariant: ${describeViolation(broken)}`);
       return p;
@@ -120,7 +116,7 @@ export function prepareSimInput(
       ramp: { fromBps: 0, start: 0n, end: 0n },
       rampDuration: spec.rampDuration,
       configured: true,
-      rules: toRules(spec.rules),
+      rules: spec.rules,
       nonce: 0n,
       lastUpdateAt: 0n,
       lastObservedAt: 0n,

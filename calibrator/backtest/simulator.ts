@@ -27,8 +27,11 @@ import {
   type LiquidationConfig,
   type PoolState,
   type RateModel,
+  scaledDebtOfBorrow,
+  scaledDebtRepaid,
   sizeLiquidation,
   WAD,
+  writeOffBadDebt,
 } from "../rules/engineMath.js";
 import type { Address, RiskParams } from "../rules/types.js";
 import type { SlippageCurve } from "./depth.js";
@@ -231,7 +234,7 @@ export function simulate(input: SimInput): SimResult {
       limit += (collateralValue(amount, openingPrice18[i]!, a.decimals) * BigInt(chain[i]!.stored!.ltvBps)) / BPS;
     });
     if (p.debt * debtScale > limit) throw new RangeError(`position ${id}: debt ${p.debt} exceeds its borrow limit at the opening`);
-    const scaled = (p.debt * WAD + pool.index - 1n) / pool.index;
+    const scaled = scaledDebtOfBorrow(p.debt, pool.index);
     pool = { ...pool, cash: pool.cash - p.debt, totalScaledDebt: pool.totalScaledDebt + scaled };
     return { scaled, collateral: assets.map((_, i) => p.collateral[i] ?? 0n), version: 0, liquidatableSince: -1 };
   });
@@ -458,7 +461,7 @@ export function simulate(input: SimInput): SimResult {
 
       // Effects, in the engine's order.
       writeAccrual();
-      const scaledRemoved = size.repaid === debt ? acc.scaled : (size.repaid * WAD) / index;
+      const scaledRemoved = scaledDebtRepaid(size.repaid, debt, acc.scaled, index);
       acc.collateral[target] = acc.collateral[target]! - size.seized;
       totalAmountF[target] = totalAmountF[target]! - Number(size.seized) / unitsF[target]!;
       let totalScaled = pool.totalScaledDebt - scaledRemoved;
@@ -467,11 +470,8 @@ export function simulate(input: SimInput): SimResult {
       let writtenOff = 0n;
       let covered = 0n;
       if (acc.scaled !== 0n && acc.collateral.every((c) => c === 0n)) {
-        const after = totalScaled - acc.scaled;
-        writtenOff = (totalScaled * index) / WAD - (after * index) / WAD;
-        covered = writtenOff < reserve ? writtenOff : reserve;
-        reserve -= covered;
-        totalScaled = after;
+        const w = writeOffBadDebt(totalScaled, acc.scaled, reserve, index);
+        [totalScaled, reserve, writtenOff, covered] = [w.totalScaled, w.reserve, w.loss, w.coveredByReserve];
         acc.scaled = 0n;
         badDebtWrittenOff += writtenOff;
         coveredByReserveTotal += covered;

@@ -1,8 +1,8 @@
 /** `bulwark calibrate`: market data → risk parameters per asset, with a hashed report. */
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
@@ -13,12 +13,12 @@ import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch, horizonVariance } from "../models/garch.js";
 import { atmVolatility } from "../models/svi.js";
 import { normalVarEs } from "../models/tails.js";
-import { maxSellWithinSlippage, simulateExactInput, spotPrice } from "../models/uniswapV3.js";
+import { maxSellWithinSlippage, simulateExactInput } from "../models/uniswapV3.js";
 import { DEFAULT_POLICY, liquidationHorizonSeconds, riskParameters } from "../policy/riskPolicy.js";
 import { canonicalJson, reportHash } from "../report/reportHash.js";
 import type { RiskParamsJson } from "../rules/types.js";
 import { impliedVolSurface } from "./iv.js";
-import { toUnits, volatileSide } from "./slippage.js";
+import { sellSide, toUnits } from "./slippage.js";
 
 const physicsSchema = z.object({
   oracleHeartbeatSeconds: z.number().int().positive(),
@@ -66,14 +66,46 @@ export function loadConfig(file: string): CalibrationConfig {
   return loadJsonFile(configSchema, file);
 }
 
-const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+/** A file's version (mtime and size); a directory's is that of every entry. */
+function fileVersion(path: string): string {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return `${stat.mtimeMs}:${stat.size}`;
+  return readdirSync(path)
+    .sort()
+    .map((name) => `${name}=${fileVersion(join(path, name))}`)
+    .join("|");
+}
 
+/**
+ * A value derived from a file (or a directory of files) computed once per version: backtests calibrate
+ * hundreds of times on the same pool snapshot, and the keeper re-reads a file only after it changed.
+ */
+function perFileVersion<T>(compute: (file: string) => T): (file: string) => T {
+  const cache = new Map<string, { version: string; value: T }>();
+  return (file) => {
+    const version = fileVersion(file);
+    const hit = cache.get(file);
+    if (hit?.version === version) return hit.value;
+    const value = compute(file);
+    cache.set(file, { version, value });
+    return value;
+  };
+}
+
+const sha256 = perFileVersion((file) => createHash("sha256").update(readFileSync(file)).digest("hex"));
+const poolSnapshot = perFileVersion(loadPoolSnapshot);
+
+let version: string | undefined;
+/** The git commit of the code, read once per process. */
 function codeVersion(): string {
-  try {
-    return execSync("git rev-parse HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-  } catch {
-    return "unknown";
+  if (version === undefined) {
+    try {
+      version = execSync("git rev-parse HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    } catch {
+      version = "unknown";
+    }
   }
+  return version;
 }
 
 export interface AssetCalibration {
@@ -130,14 +162,10 @@ export function calibrateConfig(config: CalibrationConfig, base: string, options
     const horizonEs = Math.max(fhs.es, normal.es);
 
     const poolDir = at(asset.pool);
-    const pool = loadPoolSnapshot(poolDir);
-    const side = volatileSide(pool);
-    const spot = spotPrice(pool, side.sellToken0);
-    const inDecimals = side.sellToken0 ? pool.token0.decimals : pool.token1.decimals;
-    const outDecimals = side.sellToken0 ? pool.token1.decimals : pool.token0.decimals;
+    const pool = poolSnapshot(poolDir);
+    const side = sellSide(pool);
+    const { spot, inDecimals, slippageOf } = side;
     const units = (usd: number) => toUnits(usd / spot, inDecimals);
-    const slippageOf = (amountIn: bigint, amountOut: bigint) =>
-      1 - Number(amountOut) / 10 ** outDecimals / (Number(amountIn) / 10 ** inDecimals) / spot;
     const stressed = simulateExactInput(pool, units(asset.stressedSizeUsd), side.sellToken0);
     const stressedSlippage = stressed.filled ? slippageOf(stressed.amountIn, stressed.amountOut) : 1;
     const depthWithin = (budget: number) =>

@@ -40,27 +40,46 @@ export function toUnits(amount: number, decimals: number): bigint {
   return BigInt(whole) * 10n ** BigInt(decimals) + BigInt((fraction + "0".repeat(decimals)).slice(0, decimals) || "0");
 }
 
-export function runSlippage(poolDir: string, sizes: readonly number[], budget?: number): SlippageResult {
-  const pool = loadPoolSnapshot(poolDir);
+export interface SellSide {
+  sellToken0: boolean;
+  sell: string;
+  receive: string;
+  /** Spot price of the sold token in the received one. */
+  spot: number;
+  inDecimals: number;
+  outDecimals: number;
+  /** Slippage against spot of a swap (fraction, fee included). */
+  slippageOf: (amountIn: bigint, amountOut: bigint) => number;
+}
+
+/** Selling the pool's volatile token for its stablecoin: the side, its spot and how slippage is measured. */
+export function sellSide(pool: PoolSnapshot): SellSide {
   const side = volatileSide(pool);
-  const inToken = side.sellToken0 ? pool.token0 : pool.token1;
-  const outToken = side.sellToken0 ? pool.token1 : pool.token0;
+  const inDecimals = side.sellToken0 ? pool.token0.decimals : pool.token1.decimals;
+  const outDecimals = side.sellToken0 ? pool.token1.decimals : pool.token0.decimals;
   const spot = spotPrice(pool, side.sellToken0);
   const slippageOf = (amountIn: bigint, amountOut: bigint) => {
-    const avg = Number(amountOut) / 10 ** outToken.decimals / (Number(amountIn) / 10 ** inToken.decimals);
+    const avg = Number(amountOut) / 10 ** outDecimals / (Number(amountIn) / 10 ** inDecimals);
     return 1 - avg / spot;
   };
+  return { ...side, spot, inDecimals, outDecimals, slippageOf };
+}
+
+export function runSlippage(poolDir: string, sizes: readonly number[], budget?: number): SlippageResult {
+  const pool = loadPoolSnapshot(poolDir);
+  const side = sellSide(pool);
+  const { spot, slippageOf, inDecimals, outDecimals } = side;
   const fills = sizes.map((size): Fill => {
-    const r = simulateExactInput(pool, toUnits(size, inToken.decimals), side.sellToken0);
-    const amountIn = Number(r.amountIn) / 10 ** inToken.decimals;
-    const amountOut = Number(r.amountOut) / 10 ** outToken.decimals;
+    const r = simulateExactInput(pool, toUnits(size, inDecimals), side.sellToken0);
+    const amountIn = Number(r.amountIn) / 10 ** inDecimals;
+    const amountOut = Number(r.amountOut) / 10 ** outDecimals;
     return { amountIn, amountOut, avgPrice: amountOut / amountIn, slippage: slippageOf(r.amountIn, r.amountOut), ticksCrossed: r.ticksCrossed, filled: r.filled };
   });
   const result: SlippageResult = { pool: poolDir, sell: side.sell, for: side.receive, spotPrice: spot, fills };
   if (budget !== undefined) {
-    const upper = toUnits(1e9, inToken.decimals);
+    const upper = toUnits(1e9, inDecimals);
     const max = maxSellWithinSlippage(pool, side.sellToken0, budget, slippageOf, upper);
-    result.maxSellWithinBudget = { budget, amountIn: Number(max) / 10 ** inToken.decimals };
+    result.maxSellWithinBudget = { budget, amountIn: Number(max) / 10 ** inDecimals };
   }
   return result;
 }

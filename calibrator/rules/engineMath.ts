@@ -65,6 +65,29 @@ export function accrue(pool: PoolState, model: RateModel, elapsed: bigint): Pool
 /** An account's debt from its scaled debt, rounded up. */
 export const debtOf = (scaled: bigint, index: bigint): bigint => ceilDiv(scaled * index, WAD);
 
+/** Scaled debt a borrow of `amount` adds (MarginEngine.borrow rounds it up). */
+export const scaledDebtOfBorrow = (amount: bigint, index: bigint): bigint => ceilDiv(amount * WAD, index);
+
+/** Scaled debt a repayment removes: all of it when the whole debt is repaid, else rounded down. */
+export const scaledDebtRepaid = (repaid: bigint, debt: bigint, scaled: bigint, index: bigint): bigint =>
+  repaid === debt ? scaled : (repaid * WAD) / index;
+
+/**
+ * MarginEngine._writeOffBadDebt: cancels the `scaled` debt of an account without collateral. The loss
+ * is the fall of the pool's borrows; the reserve absorbs it first, the lenders the rest.
+ */
+export function writeOffBadDebt(
+  totalScaled: bigint,
+  scaled: bigint,
+  reserve: bigint,
+  index: bigint,
+): { totalScaled: bigint; reserve: bigint; loss: bigint; coveredByReserve: bigint } {
+  const after = totalScaled - scaled;
+  const loss = (totalScaled * index) / WAD - (after * index) / WAD;
+  const coveredByReserve = loss < reserve ? loss : reserve;
+  return { totalScaled: after, reserve: reserve - coveredByReserve, loss, coveredByReserve };
+}
+
 /** 18-decimal value of `amount` token units at an 18-decimal price, rounded down. */
 export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
   (amount * price18) / 10n ** BigInt(decimals);

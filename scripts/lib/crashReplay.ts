@@ -8,7 +8,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { type BaseContract, Wallet } from "ethers";
 import { loadCandles } from "../../calibrator/data/candles.js";
-import { Rng } from "../../calibrator/models/random.js";
+import { drawPopulation } from "../../calibrator/backtest/population.js";
 import { collateralValue } from "../../calibrator/rules/engineMath.js";
 import type { RiskParams } from "../../calibrator/rules/types.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
@@ -128,8 +128,9 @@ export async function replayCrash(ethers: HardhatEthers, helpers: NetworkHelpers
 }
 
 /**
- * Borrowers: collateral $20k-$2M (log-uniform), first asset only, second only or both; initial health
- * 1.04-1.8 at the current effective parameters, borrowing no more than the LTV allows. Seeded.
+ * Borrowers drawn by the backtest's population model (calibrator/backtest/population.ts): collateral
+ * $20k-$2M (log-uniform), first asset only, second only or both; initial health 1.04-1.8 at the current
+ * effective parameters, borrowing no more than the LTV allows. Seeded.
  */
 export async function openPopulation(
   ethers: HardhatEthers,
@@ -138,38 +139,35 @@ export async function openPopulation(
   options: { borrowers: number; seed: number },
 ): Promise<Population> {
   const { engine } = market;
-  // Borrowers: collateral $20k-$2M (log-uniform), WETH only, WBTC only or both; initial health 1.04-1.8.
   const params = await Promise.all(market.assets.map((a) => market.registry.effectiveParams(a.address)));
-  const rng = new Rng(options.seed);
+  const opening = await Promise.all(
+    market.assets.map(async (a, i) => ({
+      decimals: a.spec.decimals,
+      price18: (await a.feed.latestRoundData())[1] * 10n ** 10n,
+      ltvBps: Number(params[i]!.ltvBps),
+      liquidationThresholdBps: Number(params[i]!.liquidationThresholdBps),
+    })),
+  );
+  const positions = drawPopulation(
+    { count: options.borrowers, seed: options.seed, minUsd: 20_000, maxUsd: 2_000_000, minHealth: 1.04, maxHealth: 1.8 },
+    opening,
+    6,
+  );
   const accounts: Wallet[] = [];
   let initialDebt = 0n;
   let initialCollateralValue = 0n;
-  for (let b = 0; b < options.borrowers; b++) {
+  for (const [b, position] of positions.entries()) {
     const wallet = new Wallet(ethers.keccak256(ethers.toUtf8Bytes(`bulwark-replay-${options.seed}-${b}`)), ethers.provider);
     await helpers.setBalance(wallet.address, 10n ** 20n);
-    const usd = Math.exp(Math.log(20_000) + rng.next() * (Math.log(2_000_000) - Math.log(20_000)));
-    const mix = rng.int(0, 2); // 0: first asset, 1: second, 2: both
-    let limit = 0n;
-    let liquidationValue = 0n;
-    for (let i = 0; i < market.assets.length; i++) {
-      const share = mix === 2 ? 0.5 : mix === i ? 1 : 0;
-      if (share === 0) continue;
+    for (const [i, amount] of position.collateral.entries()) {
+      if (amount === 0n) continue;
       const a = market.assets[i]!;
-      const price18 = (await a.feed.latestRoundData())[1] * 10n ** 10n;
-      const amount = (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(a.spec.decimals) * E18) / (price18 * 1_000_000n);
       await fund(a.token, engine, wallet, amount);
       await engine.connect(wallet).depositCollateral(a.address, amount, wallet.address);
-      const value = collateralValue(amount, price18, a.spec.decimals);
-      initialCollateralValue += value;
-      limit += (value * params[i]!.ltvBps) / BPS;
-      liquidationValue += (value * params[i]!.liquidationThresholdBps) / BPS;
+      initialCollateralValue += collateralValue(amount, opening[i]!.price18, a.spec.decimals);
     }
-    const health = 1.04 + rng.next() * 0.76;
-    let debt18 = (liquidationValue * 1_000_000n) / BigInt(Math.round(health * 1_000_000));
-    if (debt18 > limit) debt18 = limit;
-    const debt = debt18 / 10n ** 12n;
-    await engine.connect(wallet).borrow(debt, wallet.address);
-    initialDebt += debt;
+    await engine.connect(wallet).borrow(position.debt, wallet.address);
+    initialDebt += position.debt;
     accounts.push(wallet);
   }
   return { accounts, initialDebt, initialCollateralValue };

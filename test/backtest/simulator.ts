@@ -16,7 +16,7 @@ import { loadPoolSnapshot } from "../../calibrator/data/uniswapPool.js";
 import { Rng } from "../../calibrator/models/random.js";
 import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { collateralValue, WAD } from "../../calibrator/rules/engineMath.js";
-import type { AssetRules, RiskParams } from "../../calibrator/rules/types.js";
+import type { RiskParams } from "../../calibrator/rules/types.js";
 import { expectClose } from "../helpers/approx.js";
 
 const spec = loadDeploymentSpec("deploy/local.json");
@@ -52,7 +52,7 @@ function scenario(closes: number[], options: Partial<SimInput> & { params?: Risk
       ramp: { fromBps: 0, start: 0n, end: 0n },
       rampDuration: spec.assets[0]!.rampDuration,
       configured: true,
-      rules: spec.assets[0]!.rules as AssetRules,
+      rules: spec.assets[0]!.rules,
       nonce: 0n,
       lastUpdateAt: 0n,
       lastObservedAt: 0n,
