@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import { priceIsStale } from "../calibrator/rules/engineMath.js";
+import { Rng, testSeed } from "./helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -70,6 +72,32 @@ describe("PriceOracle", function () {
     expect(healthy).to.equal(false);
     await feed18.updateAnswer(10n ** 18n);
     expect((await oracle.peekPrice(assets[1]!))[2]).to.equal(true);
+  });
+
+  it("staleness agrees with engineMath.priceIsStale (the backtest's copy) on random ages and allowances", async function () {
+    const { oracle, g, feed8, assets } = await loadFixture(deployed);
+    const rng = new Rng(testSeed(20261121));
+    let stale = 0;
+    const cases = 60;
+    for (let c = 0; c < cases; c++) {
+      const allowance = rng.int(60, 3 * 86_400);
+      await g.setFeed(assets[0]!, feed8, allowance);
+      // Half the cases sit within two seconds of the allowance, where an off-by-one would show.
+      const age = rng.chance(0.5) ? allowance + rng.int(-2, 2) : rng.int(0, 2 * allowance);
+      const at = (await time.latest()) + 60;
+      await time.setNextBlockTimestamp(at);
+      await feed8.updateRoundData(2_000n * 10n ** 8n, at - age, at - age); // eth_call runs at this block's time
+      const expected = priceIsStale(at - age, at, allowance);
+      if (expected) {
+        stale++;
+        await expect(oracle.getPrice(assets[0]!))
+          .to.be.revertedWithCustomError(oracle, "StalePrice")
+          .withArgs(assets[0], at - age, allowance);
+      } else {
+        expect(await oracle.getPrice(assets[0]!)).to.equal(2_000n * 10n ** 18n);
+      }
+    }
+    expect(stale).to.be.within(10, cases - 10); // both sides of the rule were exercised
   });
 
   it("PriceFromFuture for an update time after the block", async function () {

@@ -26,6 +26,7 @@ import {
   debtOf,
   type LiquidationConfig,
   type PoolState,
+  priceIsStale,
   type RateModel,
   scaledDebtOfBorrow,
   scaledDebtRepaid,
@@ -337,6 +338,8 @@ export function simulate(input: SimInput): SimResult {
   };
 
   const soldThisStepUsd = new Float64Array(nAssets);
+  /** 1 where the asset's oracle answer is stale at this step (PriceOracle would revert). */
+  const staleAsset = new Uint8Array(nAssets);
   // True once even a small further sale of the asset this step slips more than the bonus nets the
   // liquidator (seizure = repayment × (1 + bonus), cost = repayment × (1 + bonus × fee share)).
   const saturatedNow = new Uint8Array(nAssets);
@@ -513,7 +516,8 @@ export function simulate(input: SimInput): SimResult {
       const a = assets[i]!;
       price18[i] = BigInt(a.oracle.answer8[step]!) * 10n ** 10n;
       priceF[i] = Number(price18[i]!) / E18F;
-      if (now - a.oracle.updatedAt[step]! > a.stalenessAllowance) stale = true;
+      staleAsset[i] = priceIsStale(a.oracle.updatedAt[step]!, now, a.stalenessAllowance) ? 1 : 0;
+      if (staleAsset[i]) stale = true;
     }
     if (stale) staleOracleSteps++;
 
@@ -529,7 +533,7 @@ export function simulate(input: SimInput): SimResult {
     for (let i = 0; i < nAssets; i++) {
       const target = targets[i];
       // The updater refuses reports while the asset's feed is stale.
-      if (target === undefined || now < nextTryAt[i]! || now - assets[i]!.oracle.updatedAt[step]! > assets[i]!.stalenessAllowance) continue;
+      if (target === undefined || now < nextTryAt[i]! || staleAsset[i]) continue;
       const outcome = planStep(assets[i]!.address, target, chain[i]!, input.updater, BigInt(now), BigInt(now));
       if (outcome.kind === "atTarget") nextTryAt[i] = Number.POSITIVE_INFINITY;
       else if (outcome.kind === "blocked") {

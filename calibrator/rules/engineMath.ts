@@ -1,7 +1,8 @@
 /**
  * The TypeScript copy of MarginEngine's arithmetic, in bigint and with the contract's rounding:
  * interest accrual, collateral values, liquidation sizing (close factor, bonus, balance cap, dust rule,
- * protocol fee) and the liquidation rate-limit bucket. The engine tests compare the chain against it,
+ * protocol fee), the liquidation rate-limit bucket, and the freshness rule of the PriceOracle the
+ * engine reads its prices through. The engine tests compare the chain against it,
  * and the backtest simulator uses it so that simulated liquidations match the contract to the wei.
  * Pure: no I/O, no clock.
  */
@@ -155,4 +156,12 @@ export function bucketUsedAt(used: bigint, lastUpdate: bigint, cap: bigint, wind
   if (used === 0n || window === 0n) return 0n;
   const drained = (cap * (now - lastUpdate)) / window;
   return drained >= used ? 0n : used - drained;
+}
+
+/**
+ * PriceOracle.getPrice's freshness rule: an answer older than the feed's staleness allowance makes
+ * every price-dependent action revert with StalePrice (an age equal to the allowance still passes).
+ */
+export function priceIsStale(updatedAt: number, now: number, stalenessAllowance: number): boolean {
+  return now - updatedAt > stalenessAllowance;
 }
