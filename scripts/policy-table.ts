@@ -1,13 +1,21 @@
 /**
  * The policy comparison of docs/backtests.md: for ETH and BTC alone, static (Aave v3) versus calibrated
- * parameters in every historical crash window, bad debt and borrowing power used. Run with
- * `npm run --silent bulwark -- ...` equivalents; this prints the Markdown table:
- *   tsx scripts/policy-table.ts [config/backtest.sample.json]
+ * parameters in every historical crash window, over N population and liquidator seeds (default 10): bad
+ * debt, solvent debt, bonus paid on insolvent accounts and peak LT × (1 + bonus), each as mean and worst.
+ * Prints the Markdown table:
+ *   tsx scripts/policy-table.ts [config/backtest.sample.json] [--seeds N]
  */
 import { loadBacktestConfig } from "../calibrator/backtest/config.js";
 import { runStress, type StressRow } from "../calibrator/backtest/run.js";
 
-const file = process.argv[2] ?? "config/backtest.sample.json";
+const args = process.argv.slice(2);
+const seedsAt = args.indexOf("--seeds");
+const seeds = seedsAt >= 0 ? Number(args[seedsAt + 1]) : 10;
+if (!(Number.isInteger(seeds) && seeds >= 1)) {
+  console.error(`policy-table: --seeds needs a positive whole number, got "${args[seedsAt + 1]}"`);
+  process.exit(2);
+}
+const file = args.find((a, i) => !a.startsWith("--") && (seedsAt < 0 || i !== seedsAt + 1)) ?? "config/backtest.sample.json";
 const base = loadBacktestConfig(file);
 const only = (symbol: string) => ({
   ...base,
@@ -15,19 +23,26 @@ const only = (symbol: string) => ({
 });
 const results = new Map<string, StressRow[]>();
 for (const symbol of ["WETH", "WBTC"]) {
-  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(only(symbol), policy));
+  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(only(symbol), policy, undefined, seeds));
 }
-const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
+const pair = (mean: number, worst: number, f: (x: number) => string) => `${f(mean)} / ${f(worst)}`;
 const windows = results.get("WETH:static")!.map((r) => r.scenario);
-console.log("| window | asset | bad debt, static | bad debt, calibrated | borrowing power used, static | borrowing power used, calibrated | liquidated, static | liquidated, calibrated |");
-console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log(`Mean / worst over ${seeds} seeds (worst: most bad debt, bonus and spiral product; least solvent debt).\n`);
+console.log("| window | asset | policy | bad debt | solvent debt (avg) | bonus paid, insolvent | peak LT×(1+LB) | liquidation delay p50/p95 (h) |");
+console.log("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
 for (const [w, name] of windows.entries()) {
   for (const symbol of ["WETH", "WBTC"]) {
-    const s = results.get(`${symbol}:static`)![w]!.metrics;
-    const c = results.get(`${symbol}:calibrated`)![w]!.metrics;
-    console.log(`| ${name} | ${symbol === "WETH" ? "ETH" : "BTC"} | ${usd(s.badDebt)} | ${usd(c.badDebt)} | ${pct(s.avgBorrowingPowerUsed)} | ${pct(c.avgBorrowingPowerUsed)} | ${usd(s.liquidatedValue)} | ${usd(c.liquidatedValue)} |`);
+    for (const policy of ["static", "calibrated"] as const) {
+      const { mean, worst } = results.get(`${symbol}:${policy}`)![w]!.seeds;
+      console.log(
+        `| ${name} | ${symbol === "WETH" ? "ETH" : "BTC"} | ${policy} | ${pair(mean.badDebt, worst.badDebt, usd)} | ${pair(mean.solventDebtUsdAvg, worst.solventDebtUsdAvg, usd)} | ${pair(mean.bonusPaidInsolventUsd, worst.bonusPaidInsolventUsd, usd)} | ${pair(mean.peakSpiralProduct, worst.peakSpiralProduct, (x) => x.toFixed(3))} | ${mean.liquidationDelayHours.median.toFixed(1)} / ${mean.liquidationDelayHours.p95.toFixed(1)} |`,
+      );
+    }
   }
 }
 const p = base.config.population;
-console.log(`\nPopulation: ${"count" in p ? `${p.count} accounts, $${p.minUsd.toLocaleString("en-US")}–$${p.maxUsd.toLocaleString("en-US")} collateral, initial health ${p.minHealth}–${p.maxHealth}, seed ${p.seed}` : p.file}; liquidator delay ${base.config.liquidator.delaySeconds} s; calibrated every ${base.config.policies.calibrated.everyHours} h on ${base.config.policies.calibrated.lookbackHours} h of history.`);
+const l = base.config.liquidators;
+console.log(
+  `\nPopulation: ${"count" in p ? `${p.count} accounts, $${p.minUsd.toLocaleString("en-US")}–$${p.maxUsd.toLocaleString("en-US")} collateral, initial health ${p.minHealth}–${p.maxHealth}, seeds ${p.seed}–${p.seed + seeds - 1}` : p.file}; ${l.count} liquidators, delays ${l.delayHours[0]}–${l.delayHours[1]} h, capital $${l.capitalUsd[0].toLocaleString("en-US")}–$${l.capitalUsd[1].toLocaleString("en-US")} per hour; warm-up ${base.config.warmupDays} days; calibrated every ${base.config.policies.calibrated.everyHours} h on ${base.config.policies.calibrated.lookbackHours} h of history.`,
+);

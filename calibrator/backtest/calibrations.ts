@@ -40,6 +40,7 @@ export function sliceCandles(series: CandleSeries, start: number, end: number): 
     high: series.high.subarray(lo, end + 1),
     low: series.low.subarray(lo, end + 1),
     close: series.close.subarray(lo, end + 1),
+    ...(series.volume ? { volume: series.volume.subarray(lo, end + 1) } : {}),
     intervalSeconds: series.intervalSeconds,
     gaps: series.gaps.filter((g) => g.index > lo && g.index <= end).map((g) => ({ index: g.index - lo, missing: g.missing })),
   };

@@ -10,6 +10,8 @@ import { loadJsonFile } from "../data/jsonFile.js";
 import { DataError } from "../data/errors.js";
 import { type DeploymentSpec, loadDeploymentSpec } from "../ops/deploymentSpec.js";
 import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../commands/calibrate.js";
+import { DEFAULT_GAS } from "./gas.js";
+import { DEFAULT_IMPACT } from "./impact.js";
 
 const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a UTC time "YYYY-MM-DD HH:MM:SS"');
 const bps = z.number().int().min(0).max(10_000);
@@ -21,6 +23,10 @@ const paramsSchema = z.object({
   liquidationCapPerWindow: z.string().regex(/^\d+$/, "an integer (18 decimals)"),
   liquidationWindow: z.number().int().positive(),
 });
+
+/** [min, max] with min <= max. */
+const range = (item: z.ZodNumber) =>
+  z.tuple([item, item]).refine(([a, b]) => a <= b, "needs [min, max] with min <= max");
 
 const shockSchema = z
   .object({
@@ -75,13 +81,39 @@ export const backtestConfigSchema = z
     ]),
     /** Lenders deposit the population's debt divided by this (the pool's opening utilisation). */
     openingUtilization: z.number().gt(0).lte(1).default(0.8),
-    liquidator: z
+    /** The liquidator bots (liquidators.ts): seeded delays, capital and risk aversion. */
+    liquidators: z
       .object({
-        delaySeconds: z.number().int().nonnegative(),
-        gasCostUsd: z.number().nonnegative(),
+        count: z.number().int().min(1).max(100),
+        seed: z.number().int().nonnegative(),
+        delayHours: range(z.number().nonnegative()),
+        capitalUsd: range(z.number().positive()),
+        riskAversion: range(z.number().nonnegative()),
         maxCallsPerAccountPerStep: z.number().int().positive().default(8),
       })
       .strict(),
+    /** Market-impact constants (impact.ts); each defaults to DEFAULT_IMPACT. */
+    impact: z
+      .object({
+        sqrtLawY: z.number().positive().max(5).default(DEFAULT_IMPACT.sqrtLawY),
+        marketHalfLifeHours: z.number().positive().default(DEFAULT_IMPACT.marketHalfLifeHours),
+        poolHalfLifeHours: z.number().positive().default(DEFAULT_IMPACT.poolHalfLifeHours),
+      })
+      .strict()
+      .default(DEFAULT_IMPACT),
+    /** Gas model (gas.ts); `ethCandles` defaults to the candles of the asset whose crashSeries is ETH. */
+    gas: z
+      .object({
+        gasUnits: z.number().int().positive().default(DEFAULT_GAS.gasUnits),
+        baseGweiByYear: z.record(z.string().regex(/^\d{4}$/, "a year"), z.number().positive()).default(DEFAULT_GAS.baseGweiByYear),
+        surgeExponent: z.number().nonnegative().default(DEFAULT_GAS.surgeExponent),
+        maxSurge: z.number().gte(1).default(DEFAULT_GAS.maxSurge),
+        ethCandles: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ ...DEFAULT_GAS }),
+    /** Days the keeper runs before the window (parameters and cooldown clocks at the opening come from it). */
+    warmupDays: z.number().int().min(0).max(60).default(30),
     policies: z
       .object({
         /** Fixed parameters per symbol; default: the deployment file's starting parameters. */
@@ -117,6 +149,8 @@ export interface LoadedBacktestConfig {
   at: (path: string) => string;
   /** The calibration config's directory (its own relative paths resolve there). */
   calibrationBase: string;
+  /** Absolute path of the ETH candles whose price and congestion set gas costs (backtest windows). */
+  gasEthCandles: string;
 }
 
 export function loadBacktestConfig(file: string): LoadedBacktestConfig {
@@ -140,5 +174,22 @@ export function loadBacktestConfig(file: string): LoadedBacktestConfig {
     if (config.population.maxUsd < config.population.minUsd) throw new DataError(file, undefined, "population.maxUsd", "below minUsd");
     if (config.population.maxHealth < config.population.minHealth) throw new DataError(file, undefined, "population.maxHealth", "below minHealth");
   }
-  return { file, config, deployment, calibration, at, calibrationBase: dirname(at(config.calibration)) };
+  const ethAsset = config.assets.find((a) => a.crashSeries === "ETH");
+  const ethCandles = config.gas.ethCandles ?? ethAsset?.candles;
+  if (!ethCandles) throw new DataError(file, undefined, "gas.ethCandles", "needed when no asset follows the ETH crash series (gas is priced in ETH)");
+  // The rate-limit bypass must fire before insolvency at any threshold the bounds allow: an account is
+  // insolvent once its health falls to its threshold, so the bypass health must exceed every maximum.
+  const bypass = deployment.engine.liquidationConfig.rateLimitBypassHealthBps;
+  for (const asset of config.assets) {
+    const spec = deployment.assets.find((a) => a.symbol === asset.symbol)!;
+    if (bypass <= spec.rules.liquidationThreshold.max) {
+      throw new DataError(
+        config.deployment,
+        undefined,
+        "engine.liquidationConfig.rateLimitBypassHealthBps",
+        `${bypass} does not exceed ${asset.symbol}'s largest allowed threshold ${spec.rules.liquidationThreshold.max}: the bypass would fire only after insolvency`,
+      );
+    }
+  }
+  return { file, config, deployment, calibration, at, calibrationBase: dirname(at(config.calibration)), gasEthCandles: at(ethCandles) };
 }

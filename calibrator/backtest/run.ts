@@ -7,18 +7,22 @@ import { join } from "node:path";
 import { loadCandles, type CandleSeries } from "../data/candles.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
 import { DEFAULT_POLICY } from "../policy/riskPolicy.js";
-import { reachableTarget } from "../keeper/plan.js";
-import { checkInvariants, describeViolation, type AssetChainState } from "../rules/riskRules.js";
+import { applyStep, planStep } from "../keeper/plan.js";
+import { checkInvariants, describeViolation, effectiveThresholdBps, type AssetChainState } from "../rules/riskRules.js";
 import type { Address, RiskParams } from "../rules/types.js";
 import { CRASH_WINDOWS } from "../stress/crashWindows.js";
 import { type Calibration, calibrationSchedule } from "./calibrations.js";
 import type { LoadedBacktestConfig, ShockSpec } from "./config.js";
 import { type SlippageCurve, slippageCurve } from "./depth.js";
+import { gasCostUsd } from "./gas.js";
+import { averageDailyVolumeUsd, eraPoolScale, REFERENCE_DAILY_VOLUME_USD, trailingMarket } from "./impact.js";
+import { drawLiquidators } from "./liquidators.js";
 import { applyShock, cutWindow, type MarketPath } from "./market.js";
 import { oraclePath, type FrozenSpan } from "./oracle.js";
 import { drawPopulation, loadPopulation, type Position } from "./population.js";
 import { simulate, type ScheduledTarget, type SimInput, type SimMetrics, type SimResult } from "./simulator.js";
 import { backtestVar, type VarBacktest } from "./varBacktest.js";
+import { type SeedSummary, summarizeSeeds } from "./seeds.js";
 
 export type PolicyName = "static" | "calibrated";
 
@@ -26,7 +30,9 @@ export interface BacktestOutput {
   policy: PolicyName;
   steps: number;
   positions: number;
+  /** The mean over seeds (one seed: that run's figures). */
   metrics: SimMetrics;
+  seeds: SeedSummary;
   varBacktest: Pick<VarBacktest, "kupiecLR" | "kupiecPass" | "christoffersenLR" | "christoffersenPass">;
   timings: { simMs: number };
 }
@@ -49,6 +55,8 @@ export interface Progress {
 
 export interface RunOptions {
   policy: PolicyName;
+  /** Population and liquidator seeds to run (mean and worst reported); default 1. */
+  seeds?: number;
   from?: string;
   to?: string;
   onProgress?: Progress;
@@ -79,7 +87,37 @@ function defaultWindow(series: CandleSeries): { from: string; to: string } {
 export interface Scenario {
   path: MarketPath;
   frozen: FrozenSpan[];
+  /** Pool liquidity and wider-market volume divided by this (a depth stress); 1 for none. */
   depthDivisor: number;
+  /** ETH candles covering the path (gas price and congestion). */
+  eth: CandleSeries;
+}
+
+/** Gas per liquidation at each step of a scenario, USD, from its ETH candles. */
+function scenarioGas(loaded: LoadedBacktestConfig, scenario: Scenario): Float64Array {
+  const { path, eth } = scenario;
+  const openTime = path.times[0]! - eth.intervalSeconds;
+  const firstIndex = eth.time.indexOf(openTime);
+  if (firstIndex < 0) throw new RangeError(`${eth.file} has no candle at ${fmtUtc(openTime)} for the gas model`);
+  return gasCostUsd(loaded.config.gas, path.times, eth.close, eth.volume, firstIndex);
+}
+
+/**
+ * The registry and updater state at the opening after `warmupDays` of the keeper steering from the
+ * deployment's parameters toward `target` (hourly attempts through the updater's bounds, steps and
+ * cooldowns), so cooldown clocks and ramps at the opening are those of a live deployment.
+ */
+export function warmedUpState(start: AssetChainState, address: Address, target: RiskParams | undefined, openingTime: number, warmupSeconds: number, maxReportAge: number): AssetChainState {
+  const from = openingTime - warmupSeconds;
+  // The deployment's last write was a full risk-increasing cooldown before the warm-up.
+  let chain: AssetChainState = { ...start, lastUpdateAt: BigInt(from - start.rules.riskIncreasingCooldown), lastObservedAt: BigInt(from - start.rules.riskIncreasingCooldown) };
+  if (!target) return { ...chain, lastUpdateAt: BigInt(from), lastObservedAt: BigInt(from) };
+  for (let t = from; t < openingTime; t += 3_600) {
+    const outcome = planStep(address, target, chain, { paused: false, maxReportAge }, BigInt(t), BigInt(t));
+    if (outcome.kind === "atTarget") break;
+    if (outcome.kind === "step") chain = applyStep(chain, outcome.step.params, BigInt(t));
+  }
+  return chain;
 }
 
 /** The simulator's input for a policy on a scenario (population drawn at the opening parameters). */
@@ -89,62 +127,70 @@ export function prepareSimInput(
   policy: PolicyName,
   calibrations: readonly Calibration[],
   onProgress?: (done: number, total: number) => void,
+  seedOffset = 0,
 ): SimInput {
   const { config, deployment } = loaded;
   const symbols = config.assets.map((a) => a.symbol);
   const specs = symbols.map((s) => deployment.assets.find((a) => a.symbol === s)!);
   const { path } = scenario;
-  const initialParams: RiskParams[] = specs.map((spec, i) => {
-    if (policy === "calibrated") {
-      // The keeper has had time to glide to the opening calibration (within the bounds).
-      const p = reachableTarget(calibrations[0]!.params[i]!, spec.rules);
-      const broken = checkInvariants(p, p.liquidationThresholdBps);
-      if (broken) throw new RangeError(`${spec.symbol}: the opening calibration clamped to the bounds breaks a registry invariant: ${describeViolation(broken)}`);
-      return p;
-    }
-    const fixed = config.policies.static[spec.symbol];
-    const p = fixed ? { ...fixed, liquidationCapPerWindow: BigInt(fixed.liquidationCapPerWindow) } : { ...spec.params };
-    const broken = checkInvariants(p, p.liquidationThresholdBps);
-    if (broken) throw new RangeError(`${loaded.file} [policies.static.${spec.symbol}]: ${describeViolation(broken)}`);
-    return p;
-  });
-
+  const warmupSeconds = config.warmupDays * 86_400;
+  const gas = scenarioGas(loaded, scenario);
   const assets = config.assets.map((a, i) => {
     const spec = specs[i]!;
-    const chain: AssetChainState = {
-      stored: initialParams[i]!,
-      ramp: { fromBps: 0, start: 0n, end: 0n },
-      rampDuration: spec.rampDuration,
-      configured: true,
-      rules: spec.rules,
-      nonce: 0n,
-      lastUpdateAt: 0n,
-      lastObservedAt: 0n,
-    };
+    let start: RiskParams = { ...spec.params };
+    let target: RiskParams | undefined;
+    if (policy === "calibrated") {
+      target = calibrations[0]!.params[i]!;
+    } else {
+      const fixed = config.policies.static[spec.symbol];
+      start = fixed ? { ...fixed, liquidationCapPerWindow: BigInt(fixed.liquidationCapPerWindow) } : { ...spec.params };
+      const broken = checkInvariants(start, start.liquidationThresholdBps);
+      if (broken) throw new RangeError(`${loaded.file} [policies.static.${spec.symbol}]: ${describeViolation(broken)}`);
+    }
+    const address = assetAddress(i);
+    const chain = warmedUpState(
+      { stored: start, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: spec.rampDuration, configured: true, rules: spec.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n },
+      address,
+      target,
+      path.openingTime,
+      warmupSeconds,
+      deployment.calibrators.maxReportAge,
+    );
+    const assetPath = path.assets[i]!;
+    const { candles } = assetPath;
+    const n = path.times.length;
+    const trailing = trailingMarket(candles.close, candles.volume, assetPath.firstIndex, n);
+    const adv30 = averageDailyVolumeUsd(candles.close, candles.volume, assetPath.firstIndex - 1);
+    const divisor = scenario.depthDivisor;
     return {
       symbol: a.symbol,
-      address: assetAddress(i),
+      address,
       decimals: spec.decimals,
-      market: path.assets[i]!.market,
-      oracle: oraclePath(path.times, path.assets[i]!.market, path.assets[i]!.opening, path.openingTime, a.feed, scenario.frozen),
+      market: assetPath.market,
+      oracle: oraclePath(path.times, assetPath.market, assetPath.opening, path.openingTime, a.feed, scenario.frozen),
       stalenessAllowance: spec.stalenessAllowance,
       chain,
-      slippage: cachedCurve(loaded.at(a.pool)),
-      depthDivisor: scenario.depthDivisor,
+      venue: {
+        slippage: cachedCurve(loaded.at(a.pool)),
+        poolScale: eraPoolScale(adv30, REFERENCE_DAILY_VOLUME_USD[a.crashSeries]) / divisor,
+        dailyVolumeUsd: trailing.dailyVolumeUsd.map((v) => v / divisor),
+        dailySigma: trailing.dailySigma,
+      },
     };
   });
+  const openingParams = assets.map((a) => ({ ...a.chain.stored!, liquidationThresholdBps: effectiveThresholdBps(a.chain.stored!.liquidationThresholdBps, a.chain.ramp, BigInt(path.openingTime)) }));
 
   const debtDecimals = deployment.engine.debtDecimals;
   const population: Position[] =
     "file" in config.population
       ? loadPopulation(loaded.at(config.population.file), symbols, specs.map((s) => s.decimals), debtDecimals)
       : drawPopulation(
-          config.population,
+          { ...config.population, seed: config.population.seed + seedOffset },
           assets.map((a, i) => ({
             decimals: a.decimals,
             price18: a.oracle.openingAnswer8 * 10n ** 10n,
-            ltvBps: initialParams[i]!.ltvBps,
-            liquidationThresholdBps: initialParams[i]!.liquidationThresholdBps,
+            ltvBps: openingParams[i]!.ltvBps,
+            liquidationThresholdBps: openingParams[i]!.liquidationThresholdBps,
           })),
           debtDecimals,
         );
@@ -162,7 +208,10 @@ export function prepareSimInput(
     liquidation: deployment.engine.liquidationConfig,
     lenderDeposits,
     population,
-    liquidator: config.liquidator,
+    liquidators: drawLiquidators({ ...config.liquidators, seed: config.liquidators.seed + seedOffset }),
+    gasCostUsd: gas,
+    maxCallsPerAccountPerStep: config.liquidators.maxCallsPerAccountPerStep,
+    impact: config.impact,
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
     onProgress,
@@ -176,7 +225,7 @@ function runScenario(
   scenario: Scenario,
   policy: PolicyName,
   onProgress?: Progress,
-  options: { varBacktest?: boolean } = {},
+  options: { varBacktest?: boolean; seeds?: number } = {},
 ): Omit<BacktestRun, "window"> {
   const { config } = loaded;
   const symbols = config.assets.map((a) => a.symbol);
@@ -197,9 +246,18 @@ function runScenario(
   );
   const calibrationMs = performance.now() - startCalibration;
 
-  const input = prepareSimInput(loaded, scenario, policy, calibrations, (done, total) => onProgress?.("simulate", done, total));
+  // Calibrations do not depend on the borrowers, so every seed reuses them; seed k shifts the population
+  // and liquidator seeds by k. The run's series and actions are the first seed's.
+  const seeds = options.seeds ?? 1;
+  if (!(Number.isInteger(seeds) && seeds >= 1)) throw new RangeError(`seeds must be a positive integer, got ${seeds}`);
   const start = performance.now();
-  const result = simulate(input);
+  const runs: SimResult[] = [];
+  for (let k = 0; k < seeds; k++) {
+    const input = prepareSimInput(loaded, scenario, policy, calibrations, (done, total) => onProgress?.("simulate", k * total + done, seeds * total), k);
+    runs.push(simulate(input));
+  }
+  const result = runs[0]!;
+  const summary = summarizeSeeds(runs.map((r) => r.metrics));
   const simMs = performance.now() - start;
 
   // VaR of the first asset: closes with the opening first; a calibration at step s applies from close s + 1.
@@ -219,7 +277,8 @@ function runScenario(
       policy,
       steps: result.steps,
       positions: result.positions,
-      metrics: result.metrics,
+      metrics: summary.mean,
+      seeds: summary,
       varBacktest: { kupiecLR, kupiecPass, christoffersenLR, christoffersenPass },
       timings: { simMs },
     },
@@ -240,7 +299,8 @@ export function runBacktest(loaded: LoadedBacktestConfig, options: RunOptions & 
     to: options.to ?? loaded.config.window?.to ?? defaultWindow(series[0]!).to,
   };
   const path = cutWindow(series, window.from, window.to);
-  return { ...runScenario(loaded, { path, frozen: [], depthDivisor: 1 }, options.policy, options.onProgress, options), window };
+  const eth = cachedCandles(loaded.gasEthCandles);
+  return { ...runScenario(loaded, { path, frozen: [], depthDivisor: 1, eth }, options.policy, options.onProgress, options), window };
 }
 
 export interface StressRow {
@@ -253,6 +313,7 @@ export interface StressRow {
   steps: number;
   positions: number;
   metrics: SimMetrics;
+  seeds: SeedSummary;
 }
 
 export interface StressScenario {
@@ -287,6 +348,7 @@ export function stressScenarios(loaded: LoadedBacktestConfig): StressScenario[] 
       path: cutWindow(config.assets.map((a) => cachedCandles(loaded.at(join(config.repositoryRoot, w.files[a.crashSeries])))), w.from, w.to),
       frozen: [],
       depthDivisor: 1,
+      eth: cachedCandles(loaded.at(join(config.repositoryRoot, w.files.ETH))),
     }),
   }));
   const base = config.stress.base;
@@ -296,16 +358,16 @@ export function stressScenarios(loaded: LoadedBacktestConfig): StressScenario[] 
     description: describeShock(shock),
     from: base.from,
     to: base.to,
-    build: () => applyShock(cutWindow(config.assets.map((a) => cachedCandles(loaded.at(a.candles))), base.from, base.to), shock),
+    build: () => ({ ...applyShock(cutWindow(config.assets.map((a) => cachedCandles(loaded.at(a.candles))), base.from, base.to), shock), eth: cachedCandles(loaded.gasEthCandles) }),
   }));
   return [...historical, ...hypothetical];
 }
 
 /** `bulwark stress`: every scenario under one policy. */
-export function runStress(loaded: LoadedBacktestConfig, policy: PolicyName, onScenario?: (done: number, total: number, name: string) => void): StressRow[] {
+export function runStress(loaded: LoadedBacktestConfig, policy: PolicyName, onScenario?: (done: number, total: number, name: string) => void, seeds = 1): StressRow[] {
   const scenarios = stressScenarios(loaded);
   return scenarios.map((s, i) => {
-    const run = runScenario(loaded, s.build(), policy, undefined, { varBacktest: false });
+    const run = runScenario(loaded, s.build(), policy, undefined, { varBacktest: false, seeds });
     onScenario?.(i + 1, scenarios.length, s.name);
     return {
       scenario: s.name,
@@ -317,6 +379,7 @@ export function runStress(loaded: LoadedBacktestConfig, policy: PolicyName, onSc
       steps: run.output.steps,
       positions: run.output.positions,
       metrics: run.output.metrics,
+      seeds: run.output.seeds,
     };
   });
 }

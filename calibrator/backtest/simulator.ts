@@ -5,10 +5,11 @@
  *   liquidation, as PriceOracle.getPrice reverts;
  * - the registry's effective parameters: liquidation-threshold cuts ramp; parameter changes come from a
  *   policy's targets through the updater's bounds, steps and cooldowns (keeper/plan.ts);
- * - liquidators act once an account has been liquidatable for the keeper delay, seize the collateral
- *   worth most, within the close factor, the dust rule and the per-asset rate limit (deeply underwater
- *   accounts bypass it), and only when selling the seizure on the Uniswap v3 depth model pays for the
- *   repayment, the protocol fee and gas;
+ * - several liquidators (liquidators.ts), each acting once an account has been liquidatable for its own
+ *   delay, seize the collateral worth most, within the close factor, the dust rule and the per-asset
+ *   rate limit (deeply underwater accounts bypass it); each sizes its call where its marginal cost
+ *   (market impact in the pool and the wider market, impact.ts, plus price risk) meets the bonus, within
+ *   its capital, and sends it only when it pays for the repayment, the protocol fee and the hour's gas;
  * - interest accrues as in the engine (only when an action writes), and an account left with debt and
  *   no collateral is written off against the reserve, then the lenders.
  * Liquidation sizing, rounding, fees, write-offs and the rate-limit bucket are engineMath.ts, the copy
@@ -35,7 +36,8 @@ import {
   writeOffBadDebt,
 } from "../rules/engineMath.js";
 import type { Address, RiskParams } from "../rules/types.js";
-import type { SlippageCurve } from "./depth.js";
+import { type AssetMarket, DEFAULT_IMPACT, ExecutionVenues, type ImpactConstants } from "./impact.js";
+import { edgePerUsdSeized, type LiquidatorAgent, riskPremium } from "./liquidators.js";
 import type { OraclePath } from "./oracle.js";
 import type { Position } from "./population.js";
 import { TriggerHeap } from "./triggerHeap.js";
@@ -52,18 +54,8 @@ export interface SimAsset {
   stalenessAllowance: number;
   /** The registry and updater state at the opening (stored parameters, rules, ramp, nonce, …). */
   chain: AssetChainState;
-  slippage: SlippageCurve;
-  /** Liquidity divided by this (a depth stress); 1 for the snapshot as is. */
-  depthDivisor: number;
-}
-
-export interface LiquidatorSpec {
-  /** An account is liquidated only after it has been liquidatable this long (keeper reaction, seconds). */
-  delaySeconds: number;
-  /** Gas per liquidation, USD: a liquidation that does not cover it is not sent. */
-  gasCostUsd: number;
-  /** Liquidation calls per account per step (a bot's loop bound). */
-  maxCallsPerAccountPerStep: number;
+  /** Where its seizures are sold: the pool and the wider market (impact.ts). */
+  venue: AssetMarket;
 }
 
 /** A policy's target parameters per asset from a step on (recalibrations); applied through the updater. */
@@ -84,7 +76,14 @@ export interface SimInput {
   /** Lenders' deposits, debt-asset units. */
   lenderDeposits: bigint;
   population: readonly Position[];
-  liquidator: LiquidatorSpec;
+  /** The liquidator bots, fastest first (liquidators.ts). */
+  liquidators: readonly LiquidatorAgent[];
+  /** Gas per liquidation at each step, USD (gas.ts): a call that does not cover it is not sent. */
+  gasCostUsd: Float64Array;
+  /** Liquidation calls per account per step (a bot's loop bound). */
+  maxCallsPerAccountPerStep: number;
+  /** Market-impact constants; DEFAULT_IMPACT when absent. */
+  impact?: ImpactConstants;
   schedule: readonly ScheduledTarget[];
   updater: UpdaterGlobals;
   /** Examine every account at every step instead of only those whose trigger was crossed (tests). */
@@ -147,8 +146,16 @@ export interface SimMetrics {
   bonusPaid: number;
   protocolFees: number;
   blockedByRateLimit: number;
-  /** Time average of total debt / total collateral value at oracle prices. */
+  /** Time average of solvent accounts' debt / their collateral value at oracle prices (insolvent accounts left out). */
   avgBorrowingPowerUsed: number;
+  /** Time average of the debt of solvent accounts (collateral at oracle prices ≥ debt), USD: capital efficiency. */
+  solventDebtUsdAvg: number;
+  /** Bonus paid (seized value above the debt repaid) on accounts that end insolvent, USD. */
+  bonusPaidInsolventUsd: number;
+  /** The largest effective liquidation threshold × (1 + bonus) of any asset at any step. */
+  peakSpiralProduct: number;
+  /** Hours from an account turning liquidatable to each liquidation of it: median and 95th percentile. */
+  liquidationDelayHours: { median: number; p95: number };
   /** Lowest health factor an account reached when examined (every liquidatable account is examined each step). */
   worstHealth: number;
 }
@@ -158,7 +165,7 @@ export interface SimDetails {
   writtenOff: number;
   coveredByReserve: number;
   endShortfall: number;
-  /** Liquidatable accounts skipped because selling the seizure would not pay (slippage, gas). */
+  /** Liquidatable accounts skipped because no liquidator would pay for it (impact, price risk, gas, capital). */
   unprofitableSkips: number;
   /** Liquidations that would have left dust. */
   dustSkips: number;
@@ -337,32 +344,41 @@ export function simulate(input: SimInput): SimResult {
     accruedThisStep = true;
   };
 
-  const soldThisStepUsd = new Float64Array(nAssets);
+  const impact = input.impact ?? DEFAULT_IMPACT;
+  const venues = assets.map((a) => new ExecutionVenues(a.venue, impact, input.openingTime));
+  const bots = input.liquidators;
+  if (bots.length === 0) throw new RangeError("the simulator needs at least one liquidator");
+  const minDelay = bots.reduce((m, b) => Math.min(m, b.delaySeconds), Number.POSITIVE_INFINITY);
+  const capitalLeft = new Float64Array(bots.length);
+  let gasUsd = 0;
   /** 1 where the asset's oracle answer is stale at this step (PriceOracle would revert). */
   const staleAsset = new Uint8Array(nAssets);
-  // True once even a small further sale of the asset this step slips more than the bonus nets the
-  // liquidator (seizure = repayment × (1 + bonus), cost = repayment × (1 + bonus × fee share)).
+  // True once even a small further sale of the asset this step costs more in impact than the bonus nets
+  // a liquidator (seizure = repayment × (1 + bonus), cost = repayment × (1 + bonus × fee share)).
   const saturatedNow = new Uint8Array(nAssets);
   const updateSaturation = (i: number): void => {
-    const b = params[i]!.liquidationBonusBps / 10_000;
-    const breakEven = 1 - (1 + (b * config.protocolFeeBps) / 10_000) / (1 + b);
-    saturatedNow[i] = assets[i]!.slippage.marginalSlippage(soldThisStepUsd[i]!, 1_000, assets[i]!.depthDivisor) >= breakEven ? 1 : 0;
+    saturatedNow[i] = venues[i]!.marginalNow() >= edgePerUsdSeized(params[i]!.liquidationBonusBps, config.protocolFeeBps) ? 1 : 0;
   };
   const saturated = (i: number): boolean => saturatedNow[i] === 1;
   /** A known-liquidatable account whose every collateral's depth is used up this step: nothing to do. */
   const stuck = (acc: AccountState): boolean => {
     if (acc.liquidatableSince < 0) return false;
+    if (capitalLeft.every((c) => c <= gasUsd)) return true;
     for (let i = 0; i < nAssets; i++) if (acc.collateral[i] !== 0n && saturatedNow[i] === 0) return false;
     return true;
   };
 
+  const bonusByAccount = new Float64Array(accounts.length);
+  const delaysHours: number[] = [];
+  let peakSpiral = 0;
+  let solventDebtSum = 0;
   const heldValue: bigint[] = assets.map(() => 0n);
   const heldAsset = new Int32Array(nAssets);
   /** A liquidator's pass over one liquidatable account; returns its health afterwards. */
   const liquidateAccount = (id: number, step: number): bigint => {
     const acc = accounts[id]!;
     let { health, debt } = healthOf(acc);
-    for (let call = 0; call < input.liquidator.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
+    for (let call = 0; call < input.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
       // Seize the collateral worth most (lowest asset index on a tie); another when that one would
       // leave dust; none when selling into the asset's DEX depth this step can no longer pay.
       // Insertion by value, descending (accounts hold a handful of assets).
@@ -421,7 +437,7 @@ export function simulate(input: SimInput): SimResult {
           // Take what the bucket allows now, 0.1% under for rounding; too little to pay for gas is a block.
           const repay = (((available * BPS) / (BPS + BigInt(p.liquidationBonusBps)) / debtScale) * 999n) / 1_000n;
           const resized = repay > 0n ? sizeWith(repay) : undefined;
-          if (!resized || !resized.ok || resized.seizedValue > available || Number(resized.repaid) / debtUnitF < input.liquidator.gasCostUsd * 10) {
+          if (!resized || !resized.ok || resized.seizedValue > available || Number(resized.repaid) / debtUnitF < gasUsd * 10) {
             metrics.blocked++;
             break;
           }
@@ -429,35 +445,41 @@ export function simulate(input: SimInput): SimResult {
           size = resized;
         }
       }
-      // The liquidator sells the seizure at the market price into the depth model; when the whole
-      // allowance would slip too far it takes a half, a quarter or an eighth of it instead.
-      // Sizes scale with the repayment, so the fraction is chosen in floating point and sized exactly once.
-      const fullSeizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
-      const fullCost = Number(size.repaid + size.fee) / debtUnitF;
-      let chosen = 0n;
-      for (let fraction = 1n; fraction <= 8n; fraction *= 2n) {
-        const usd = fullSeizedUsd / Number(fraction);
-        const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, usd, assets[target]!.depthDivisor);
-        if (usd * (1 - slip) >= fullCost / Number(fraction) + input.liquidator.gasCostUsd) {
-          chosen = fraction;
-          break;
-        }
+      // The first bot (fastest first) that has waited its delay, has capital and finds the call worth
+      // its marginal cost takes it: the seizure is cut to where marginal impact plus the bot's price-risk
+      // premium meets the bonus's edge, and to its capital.
+      const price = assets[target]!.market[step]!;
+      const fullSeizedUsd = (Number(size.seized) / unitsF[target]!) * price;
+      const edge = edgePerUsdSeized(p.liquidationBonusBps, config.protocolFeeBps);
+      const costPerSeized = (1 + (p.liquidationBonusBps * config.protocolFeeBps) / 1e8) / (1 + p.liquidationBonusBps / 10_000);
+      const sigma = assets[target]!.venue.dailySigma[step] ?? 0;
+      const waited = now - acc.liquidatableSince;
+      let sale: ReturnType<ExecutionVenues["quote"]> | undefined;
+      let bot = -1;
+      for (let l = 0; l < bots.length; l++) {
+        const agent = bots[l]!;
+        if (waited < agent.delaySeconds) break;
+        if (capitalLeft[l]! <= gasUsd) continue;
+        const premium = riskPremium(agent, sigma);
+        if (edge <= premium) continue;
+        const affordable = capitalLeft[l]! / costPerSeized;
+        const usd = venues[target]!.sizeAtMarginal(edge - premium, Math.min(fullSeizedUsd, affordable));
+        if (!(usd > 0)) continue;
+        const partial = usd < fullSeizedUsd;
+        const candidateRepay = partial ? (maxRepay * BigInt(Math.floor((usd / fullSeizedUsd) * 1e9))) / 1_000_000_000n : maxRepay;
+        if (candidateRepay === 0n) continue;
+        const candidate = partial ? sizeWith(candidateRepay) : size;
+        if (!candidate.ok || candidate.seized === 0n) continue;
+        const seizedUsdNow = (Number(candidate.seized) / unitsF[target]!) * price;
+        const quote = venues[target]!.quote(seizedUsdNow);
+        const outlay = Number(candidate.repaid + candidate.fee) / debtUnitF;
+        if (outlay > capitalLeft[l]!) continue;
+        const profit = seizedUsdNow - quote.costUsd - premium * seizedUsdNow - outlay - gasUsd;
+        if (!(profit >= 0)) continue;
+        [size, maxRepay, sale, bot] = [candidate, candidateRepay, quote, l];
+        break;
       }
-      let paid = false;
-      let seizedUsd = 0;
-      if (chosen > 0n) {
-        if (chosen > 1n) {
-          const smaller = sizeWith(maxRepay / chosen);
-          if (smaller.ok) [size, maxRepay] = [smaller, maxRepay / chosen];
-          else chosen = 0n;
-        }
-        if (chosen > 0n && size.seized > 0n) {
-          seizedUsd = (Number(size.seized) / unitsF[target]!) * assets[target]!.market[step]!;
-          const slip = assets[target]!.slippage.marginalSlippage(soldThisStepUsd[target]!, seizedUsd, assets[target]!.depthDivisor);
-          paid = seizedUsd * (1 - slip) >= Number(size.repaid + size.fee) / debtUnitF + input.liquidator.gasCostUsd;
-        }
-      }
-      if (!paid || size.seized === 0n) {
+      if (!sale || bot < 0 || !size.ok) {
         unprofitableSkips++;
         break;
       }
@@ -481,8 +503,11 @@ export function simulate(input: SimInput): SimResult {
       }
       pool = { ...pool, cash: pool.cash + size.repaid + size.fee, totalScaledDebt: totalScaled, reserve };
       buckets[target] = { used: used + size.seizedValue, lastUpdate: BigInt(now) };
-      soldThisStepUsd[target] = soldThisStepUsd[target]! + seizedUsd;
+      venues[target]!.commit(sale);
+      capitalLeft[bot] = capitalLeft[bot]! - Number(size.repaid + size.fee) / debtUnitF;
       updateSaturation(target);
+      bonusByAccount[id] = bonusByAccount[id]! + Number(size.seizedValue - size.repaid * debtScale) / E18F;
+      delaysHours.push((now - acc.liquidatableSince) / 3_600);
       metrics.liquidatedValue += size.seizedValue;
       metrics.bonusPaid += size.seizedValue - size.repaid * debtScale;
       metrics.protocolFees += size.fee * debtScale;
@@ -509,7 +534,9 @@ export function simulate(input: SimInput): SimResult {
   for (let step = 0; step < nSteps; step++) {
     now = times[step]!;
     accruedThisStep = false;
-    soldThisStepUsd.fill(0);
+    gasUsd = input.gasCostUsd[step] ?? 0;
+    for (let l = 0; l < bots.length; l++) capitalLeft[l] = bots[l]!.capitalUsd;
+    for (let i = 0; i < nAssets; i++) venues[i]!.advance(step, now);
     const blockedBeforeStep = metrics.blocked;
     let stale = false;
     for (let i = 0; i < nAssets; i++) {
@@ -572,7 +599,7 @@ export function simulate(input: SimInput): SimResult {
       if (acc.scaled !== 0n) metrics.worstHealth = Math.min(metrics.worstHealth, Number(health) / E18F);
       if (health < WAD && acc.scaled !== 0n) {
         if (acc.liquidatableSince < 0) acc.liquidatableSince = now;
-        if (stale || now - acc.liquidatableSince < input.liquidator.delaySeconds) continue;
+        if (stale || now - acc.liquidatableSince < minDelay) continue;
         health = liquidateAccount(id, step);
         if (health < WAD && acc.scaled !== 0n) continue;
       }
@@ -586,16 +613,36 @@ export function simulate(input: SimInput): SimResult {
     // Scaled debt is in debt-asset units at index 1.
     const totalDebtF = (Number(pool.totalScaledDebt) * (Number(index) / E18F)) / debtUnitF;
     let collateralF = 0;
+    // Insolvent accounts (collateral at oracle prices below debt) are liquidatable, so all of them are
+    // in the active set: their debt and collateral leave the capital-efficiency figures.
+    let insolventDebtF = 0;
+    let insolventCollateralF = 0;
+    const indexF = Number(index) / E18F;
+    for (const id of active) {
+      const acc = accounts[id]!;
+      if (acc.scaled === 0n) continue;
+      const d = (Number(acc.scaled) * indexF) / debtUnitF;
+      let c = 0;
+      for (let i = 0; i < nAssets; i++) c += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]!;
+      if (c < d) {
+        insolventDebtF += d;
+        insolventCollateralF += c;
+      }
+    }
     for (let i = 0; i < nAssets; i++) {
+      peakSpiral = Math.max(peakSpiral, (params[i]!.liquidationThresholdBps / 10_000) * (1 + params[i]!.liquidationBonusBps / 10_000));
       collateralF += totalAmountF[i]! * priceF[i]!;
       series.oraclePrice[i]![step] = priceF[i]!;
       series.ltvBps[i]![step] = params[i]!.ltvBps;
       series.effectiveThresholdBps[i]![step] = params[i]!.liquidationThresholdBps;
       series.bonusBps[i]![step] = params[i]!.liquidationBonusBps;
     }
-    const usedPower = collateralF > 0 ? totalDebtF / collateralF : 0;
+    const solventDebtF = Math.max(0, totalDebtF - insolventDebtF);
+    const solventCollateralF = collateralF - insolventCollateralF;
+    const usedPower = solventCollateralF > 0 ? solventDebtF / solventCollateralF : 0;
     series.borrowingPowerUsed[step] = usedPower;
     borrowingPowerSum += usedPower;
+    solventDebtSum += solventDebtF;
     series.blockedByRateLimit[step] = metrics.blocked - blockedBeforeStep;
     series.badDebtWrittenOff[step] = Number(badDebtWrittenOff) / debtUnitF;
     if (step % snapshotEvery === 0 || step === nSteps - 1) takeSnapshot(step);
@@ -605,13 +652,20 @@ export function simulate(input: SimInput): SimResult {
   // What is still owed above the collateral's market value at the end counts as bad debt too.
   let endShortfall = 0;
   const last = nSteps - 1;
-  for (const acc of accounts) {
+  const endsInsolvent = new Uint8Array(accounts.length);
+  for (const a of actions) if (a.writtenOff > 0n) endsInsolvent[a.account] = 1;
+  for (const [id, acc] of accounts.entries()) {
     if (acc.scaled === 0n) continue;
     const debtUsd = Number(debtOf(acc.scaled, index)) / debtUnitF;
     let valueUsd = 0;
     for (let i = 0; i < nAssets; i++) valueUsd += (Number(acc.collateral[i]!) / unitsF[i]!) * assets[i]!.market[last]!;
-    if (debtUsd > valueUsd) endShortfall += debtUsd - valueUsd;
+    if (debtUsd > valueUsd) {
+      endShortfall += debtUsd - valueUsd;
+      endsInsolvent[id] = 1;
+    }
   }
+  let bonusPaidInsolventUsd = 0;
+  for (let id = 0; id < accounts.length; id++) if (endsInsolvent[id]) bonusPaidInsolventUsd += bonusByAccount[id]!;
   const writtenOffUsd = Number(badDebtWrittenOff) / debtUnitF;
   return {
     steps: nSteps,
@@ -623,6 +677,10 @@ export function simulate(input: SimInput): SimResult {
       protocolFees: Number(metrics.protocolFees) / E18F,
       blockedByRateLimit: metrics.blocked,
       avgBorrowingPowerUsed: nSteps > 0 ? borrowingPowerSum / nSteps : 0,
+      solventDebtUsdAvg: nSteps > 0 ? solventDebtSum / nSteps : 0,
+      bonusPaidInsolventUsd,
+      peakSpiralProduct: peakSpiral,
+      liquidationDelayHours: { median: quantile(delaysHours, 0.5), p95: quantile(delaysHours, 0.95) },
       worstHealth: Number.isFinite(metrics.worstHealth) ? metrics.worstHealth : minSnapshotHealth(healthSnapshots),
     },
     details: {
@@ -644,6 +702,13 @@ export function simulate(input: SimInput): SimResult {
     pool: { ...pool, badDebtWrittenOff, lastAccrual },
     accounts: accounts.map((a) => ({ scaledDebt: a.scaled, collateral: a.collateral.slice() })),
   };
+}
+
+/** The q-quantile (nearest rank) of a sample; 0 for an empty one. */
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 function minSnapshotHealth(snapshots: readonly HealthSnapshot[]): number {

@@ -28,6 +28,13 @@ function withAssets(loaded: LoadedBacktestConfig, symbols: string[] | undefined)
 
 const symbolList = (value: string): string[] => value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 
+/** `--seeds N`: a positive integer, at most 1,000. */
+function seedCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1 || n > 1_000) throw new InvalidArgumentError(`expected a whole number of seeds from 1 to 1000, got "${value}"`);
+  return n;
+}
+
 const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
 
 function metricsRow(m: BacktestRun["output"]["metrics"]) {
@@ -38,6 +45,10 @@ function metricsRow(m: BacktestRun["output"]["metrics"]) {
     fees: usd(m.protocolFees),
     "rate-limited": m.blockedByRateLimit,
     "borrowing power used": `${(m.avgBorrowingPowerUsed * 100).toFixed(2)}%`,
+    "solvent debt": usd(m.solventDebtUsdAvg),
+    "bonus on insolvent": usd(m.bonusPaidInsolventUsd),
+    "peak LT×(1+LB)": m.peakSpiralProduct.toFixed(4),
+    "delay p50/p95 h": `${m.liquidationDelayHours.median.toFixed(1)}/${m.liquidationDelayHours.p95.toFixed(1)}`,
     "worst health": m.worstHealth.toFixed(3),
   };
 }
@@ -51,6 +62,7 @@ interface BacktestOptions {
   html?: string;
   assets?: string[];
   progress: ProgressMode;
+  seeds: number;
 }
 
 export function backtestCommand(): Command {
@@ -63,13 +75,14 @@ export function backtestCommand(): Command {
     .option("--json", "machine-readable output (one object; an array for --policy both)")
     .option("--html <file>", "write the HTML report (charts) to this file")
     .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
+    .option("--seeds <n>", "population and liquidator seeds to run; metrics are the mean, `seeds.worst` the worst", seedCount, 1)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: BacktestOptions) => {
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const policies: PolicyName[] = options.policy === "both" ? ["static", "calibrated"] : [options.policy];
       const progress = progressReporter(options.progress);
       const runs = policies.map((policy) =>
-        runBacktest(loaded, { policy, from: options.from, to: options.to, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
+        runBacktest(loaded, { policy, from: options.from, to: options.to, seeds: options.seeds, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
       );
       progress.stop();
       if (options.html) {
@@ -82,7 +95,15 @@ export function backtestCommand(): Command {
       }
       const w = runs[0]!.window;
       console.log(`${runs[0]!.symbols.join(", ")} from ${w.from} to ${w.to} UTC: ${runs[0]!.output.steps} steps, ${runs[0]!.output.positions} positions`);
-      console.table(Object.fromEntries(runs.map((r) => [r.output.policy, metricsRow(r.output.metrics)])));
+      if (options.seeds > 1) console.log(`mean over ${options.seeds} seeds; worst seed per figure:`);
+      console.table(
+        Object.fromEntries(
+          runs.flatMap((r) => [
+            [options.seeds > 1 ? `${r.output.policy} (mean)` : r.output.policy, metricsRow(r.output.metrics)],
+            ...(options.seeds > 1 ? [[`${r.output.policy} (worst)`, metricsRow(r.output.seeds.worst)]] : []),
+          ]),
+        ),
+      );
       for (const r of runs) {
         console.log(
           `${r.output.policy}: VaR ${r.var.exceptions}/${r.var.observations} exceptions at ${r.var.confidence}; Kupiec LR ${r.var.kupiecLR.toFixed(2)} (${r.var.kupiecPass ? "pass" : "fail"}), Christoffersen LR ${r.var.christoffersenLR.toFixed(2)} (${r.var.christoffersenPass ? "pass" : "fail"}); sim ${r.output.timings.simMs.toFixed(0)} ms, calibration ${r.calibrationMs.toFixed(0)} ms, ${r.result.parameterChanges.length} parameter updates`,
@@ -98,6 +119,7 @@ interface StressOptions {
   json?: boolean;
   assets?: string[];
   progress: ProgressMode;
+  seeds: number;
 }
 
 export function stressCommand(): Command {
@@ -107,11 +129,12 @@ export function stressCommand(): Command {
     .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated"]).default("static"))
     .option("--json", "machine-readable output: one row per scenario")
     .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
+    .option("--seeds <n>", "population and liquidator seeds to run; metrics are the mean, `seeds.worst` the worst", seedCount, 1)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: StressOptions) => {
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const progress = progressReporter(options.progress);
-      const rows: StressRow[] = runStress(loaded, options.policy, (done, total, name) => progress.update(`stress ${name}`, done, total));
+      const rows: StressRow[] = runStress(loaded, options.policy, (done, total, name) => progress.update(`stress ${name}`, done, total), options.seeds);
       progress.stop();
       if (options.json) {
         console.log(JSON.stringify(rows));

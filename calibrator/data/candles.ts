@@ -16,6 +16,11 @@ export interface CandleSeries {
   high: Float64Array;
   low: Float64Array;
   close: Float64Array;
+  /**
+   * Traded volume in the base asset per candle (`volume` or `volume_base`), or undefined when the file
+   * has no volume column (the Bitstamp daily file). The backtest's market-impact model reads it.
+   */
+  volume?: Float64Array;
   /** The candle interval in seconds: the most common spacing between consecutive rows. */
   intervalSeconds: number;
   /** Missing candles: `missing` intervals absent just before row `index` (0-based). */
@@ -34,6 +39,7 @@ export interface CandleLoadOptions {
 
 export const DEFAULT_MAX_MISSING_CANDLES = 3;
 const TIME_COLUMNS = ["timestamp", "open_time_utc", "open_time"] as const;
+const VOLUME_COLUMNS = ["volume", "volume_base"] as const;
 
 export function loadCandles(file: string, options: CandleLoadOptions = {}): CandleSeries {
   return candlesFromTable(readCsv(file), options);
@@ -58,6 +64,8 @@ export function candlesFromTable(table: CsvTable, options: CandleLoadOptions = {
     low: new Float64Array(n),
     close: new Float64Array(n),
   };
+  const volumeColumn = firstColumn(table, VOLUME_COLUMNS);
+  const volume = volumeColumn ? new Float64Array(n) : undefined;
   for (let i = 0; i < n; i++) {
     const line = i + 2;
     const rawTime = table.rows[i]![timeColumn.index] ?? "";
@@ -81,6 +89,12 @@ export function candlesFromTable(table: CsvTable, options: CandleLoadOptions = {
     series.high[i] = h;
     series.low[i] = l;
     series.close[i] = c;
+    if (volume && volumeColumn) {
+      const raw = table.rows[i]![volumeColumn.index] ?? "";
+      const v = /^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(v)) throw new DataError(table.file, line, volumeColumn.name, `not a non-negative decimal volume: "${raw}"`);
+      volume[i] = v;
+    }
   }
   const intervalSeconds = mostCommonSpacing(series.time);
   const maxMissing = options.maxMissingCandles ?? DEFAULT_MAX_MISSING_CANDLES;
@@ -103,7 +117,7 @@ export function candlesFromTable(table: CsvTable, options: CandleLoadOptions = {
     }
     gaps.push({ index: i, missing });
   }
-  return { file: table.file, ...series, intervalSeconds, gaps };
+  return { file: table.file, ...series, ...(volume ? { volume } : {}), intervalSeconds, gaps };
 }
 
 /** The mode of the positive spacings (the grid); the first 2,000 spacings suffice. */

@@ -18,7 +18,7 @@ export function backtestSimFigure(runs = 5): { name: string; value: number; unit
   const from = new Date(candles.time[1]! * 1000).toISOString().slice(0, 19).replace("T", " ");
   const to = new Date(candles.time.at(-1)! * 1000).toISOString().slice(0, 19).replace("T", " ");
   const path = cutWindow([candles], from, to);
-  const input = prepareSimInput(loaded, { path, frozen: [], depthDivisor: 1 }, "static", []);
+  const input = prepareSimInput(loaded, { path, frozen: [], depthDivisor: 1, eth: candles }, "static", []);
   const times: number[] = [];
   let liquidations = 0;
   simulate(input); // warm-up

@@ -8,7 +8,19 @@ import { chromium } from "playwright-core";
 
 const CONFIG = "test/fixtures/backtest.test.json";
 const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
-const METRICS = ["avgBorrowingPowerUsed", "badDebt", "blockedByRateLimit", "bonusPaid", "liquidatedValue", "protocolFees", "worstHealth"];
+const METRICS = [
+  "avgBorrowingPowerUsed",
+  "badDebt",
+  "blockedByRateLimit",
+  "bonusPaid",
+  "bonusPaidInsolventUsd",
+  "liquidatedValue",
+  "liquidationDelayHours",
+  "peakSpiralProduct",
+  "protocolFees",
+  "solventDebtUsdAvg",
+  "worstHealth",
+];
 const CHROMIUM = "/usr/bin/chromium";
 
 interface BacktestJson {
@@ -29,17 +41,33 @@ describe("bulwark backtest and stress", function () {
       const run = bulwark("backtest", "--config", CONFIG, "--policy", policy, "--json", "--progress", "never");
       expect(run.status, run.stderr).to.equal(0);
       const out = JSON.parse(run.stdout) as BacktestJson;
-      expect(Object.keys(out).sort()).to.deep.equal(["metrics", "policy", "positions", "steps", "timings", "varBacktest"]);
+      expect(Object.keys(out).sort()).to.deep.equal(["metrics", "policy", "positions", "seeds", "steps", "timings", "varBacktest"]);
       expect(out.policy).to.equal(policy);
       expect(out.steps).to.equal(72); // 8–10 November 2022, hourly
       expect(out.positions).to.equal(300);
       expect(Object.keys(out.metrics).sort()).to.deep.equal(METRICS);
-      for (const key of METRICS) expect(Number.isFinite(out.metrics[key]), key).to.equal(true);
+      for (const key of METRICS.filter((k) => k !== "liquidationDelayHours")) expect(Number.isFinite(out.metrics[key]), key).to.equal(true);
       expect(out.metrics.liquidatedValue).to.be.above(0); // FTX week: ETH −20% in a day
       expect(out.metrics.avgBorrowingPowerUsed).to.be.within(0.3, 0.95);
       expect(Object.keys(out.varBacktest).sort()).to.deep.equal(["christoffersenLR", "christoffersenPass", "kupiecLR", "kupiecPass"]);
       expect(out.timings.simMs).to.be.above(0);
     }
+  });
+
+  it("--seeds N runs N population and liquidator seeds: metrics are their mean, seeds.worst the worst; --seeds 0 is refused", function () {
+    const run = bulwark("backtest", "--config", CONFIG, "--from", "2022-11-09", "--to", "2022-11-09 23:00", "--seeds", "3", "--json", "--progress", "never");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as BacktestJson & { seeds: { count: number; mean: Record<string, number>; worst: Record<string, number> } };
+    expect(out.seeds.count).to.equal(3);
+    expect(out.seeds.mean).to.deep.equal(out.metrics);
+    expect(out.seeds.worst.badDebt).to.be.at.least(out.metrics.badDebt);
+    expect(out.seeds.worst.solventDebtUsdAvg).to.be.at.most(out.metrics.solventDebtUsdAvg);
+    const one = JSON.parse(bulwark("backtest", "--config", CONFIG, "--from", "2022-11-09", "--to", "2022-11-09 23:00", "--json", "--progress", "never").stdout) as BacktestJson;
+    // Different seeds draw different books: the mean of three is not the first seed's figure.
+    expect(out.metrics.solventDebtUsdAvg).to.not.equal(one.metrics.solventDebtUsdAvg);
+    const zero = bulwark("backtest", "--config", CONFIG, "--seeds", "0");
+    expect(zero.status).to.not.equal(0);
+    expect(zero.stderr).to.match(/--seeds.*whole number of seeds/);
   });
 
   it("--from/--to pick the window; a malformed time or an unknown policy is refused", function () {

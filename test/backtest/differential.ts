@@ -51,8 +51,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
         lastUpdateAt: 0n,
         lastObservedAt: 0n,
       },
-      slippage: curve,
-      depthDivisor: 1,
+      venue: { slippage: curve, poolScale: 1, dailyVolumeUsd: new Float64Array(times.length), dailySigma: new Float64Array(times.length) },
     }));
     const population = drawPopulation(
       { count: 30, seed: 20200312, minUsd: 20_000, maxUsd: 600_000, minHealth: 1.03, maxHealth: 1.6 },
@@ -71,7 +70,9 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
       liquidation: DEFAULT_LIQUIDATION_CONFIG,
       lenderDeposits: deposits,
       population,
-      liquidator: { delaySeconds: 0, gasCostUsd: 20, maxCallsPerAccountPerStep: 6 },
+      liquidators: [{ delaySeconds: 0, capitalUsd: 1e12, riskAversion: 0 }],
+      gasCostUsd: new Float64Array(times.length).fill(20),
+      maxCallsPerAccountPerStep: 6,
       schedule: [{ step: 3, targets: [cut, undefined] }],
       updater: { paused: false, maxReportAge: 3_600 },
     };

@@ -57,8 +57,8 @@ function scenario(closes: number[], options: Partial<SimInput> & { params?: Risk
       lastUpdateAt: 0n,
       lastObservedAt: 0n,
     },
-    slippage: curve,
-    depthDivisor: options.depthDivisor ?? 1,
+    // Pool only (no wider-market volume), the snapshot's liquidity divided by the depth stress.
+    venue: { slippage: curve, poolScale: 1 / (options.depthDivisor ?? 1), dailyVolumeUsd: new Float64Array(closes.length), dailySigma: new Float64Array(closes.length) },
   };
   return {
     times,
@@ -69,7 +69,9 @@ function scenario(closes: number[], options: Partial<SimInput> & { params?: Risk
     liquidation: spec.engine.liquidationConfig,
     lenderDeposits: 100_000_000n * 10n ** 6n,
     population: [],
-    liquidator: { delaySeconds: 0, gasCostUsd: 20, maxCallsPerAccountPerStep: 8 },
+    liquidators: [{ delaySeconds: 0, capitalUsd: 1e12, riskAversion: 0 }],
+    gasCostUsd: new Float64Array(closes.length).fill(20),
+    maxCallsPerAccountPerStep: 8,
     schedule: [],
     updater: { paused: false, maxReportAge: 3_600 },
     ...options,
@@ -190,8 +192,8 @@ describe("backtest: building blocks", function () {
   it("the backtest config is strict and names the file and the field", function () {
     const file = join(dir, "backtest-bad.json");
     const raw = JSON.parse(JSON.stringify(loadBacktestConfig("test/fixtures/backtest.test.json").config)) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...raw, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), liquidator: { delaySeconds: -1, gasCostUsd: 20 } }));
-    expect(() => loadBacktestConfig(file)).to.throw(DataError, /liquidator\.delaySeconds/);
+    writeFileSync(file, JSON.stringify({ ...raw, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), liquidators: { ...(raw.liquidators as object), delayHours: [3, 1] } }));
+    expect(() => loadBacktestConfig(file)).to.throw(DataError, /liquidators\.delayHours/);
     expect(backtestConfigSchema.safeParse({ ...raw, extra: 1 }).success).to.equal(false);
   });
 });
@@ -205,7 +207,7 @@ describe("backtest: simulator physics", function () {
     const closes = [2_000, 1_900, 1_790, 1_780, 1_770];
     const immediate = simulate(scenario(closes, { population: [position(10, 15_000)] }));
     expect(immediate.actions[0]!.step).to.equal(2);
-    const delayed = simulate(scenario(closes, { population: [position(10, 15_000)], liquidator: { delaySeconds: 2 * HOUR, gasCostUsd: 20, maxCallsPerAccountPerStep: 8 } }));
+    const delayed = simulate(scenario(closes, { population: [position(10, 15_000)], liquidators: [{ delaySeconds: 2 * HOUR, capitalUsd: 1e12, riskAversion: 0 }] }));
     expect(delayed.actions[0]!.step).to.equal(4);
     for (const a of immediate.actions) {
       expect(a.healthBefore < WAD).to.equal(true);
