@@ -12,7 +12,7 @@ import { fitGarch } from "../calibrator/models/garch.js";
 import { impliedVolSurface } from "../calibrator/commands/iv.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
-import { backtestSimFigure } from "./lib/backtestBench.js";
+import { backtestSeedsFigure, backtestSimFigure } from "./lib/backtestBench.js";
 import { engineGasFigures } from "./lib/engineBench.js";
 import { keeperCycleFigures } from "./lib/keeperBench.js";
 import { signBatch, signReport } from "./lib/reportSigning.js";
@@ -129,12 +129,14 @@ const results: BenchResult[] = [
 ];
 const backtestSim = backtestSimFigure();
 results.push(backtestSim);
+const backtestSeeds = backtestSeedsFigure();
+results.push(backtestSeeds);
 
 console.log(
   "\nBulwark benchmarks: gas from transaction receipts (registry reads measured inside a consumer contract, cold);" +
     " times are medians of 15 runs after a warm-up (GARCH on ETHUSDT 2022-2025: 1,431 daily, 34,348 hourly returns);" +
     " keeper.cycle.ms is the median of 7 full cycles (10 assets, 2-of-3 batch, receipt) against a separate anvil process;" +
-    ` backtest.sim is the median of 5 simulator runs (${backtestSim.detail})\n`,
+    ` backtest.sim is the median of 5 simulator runs (${backtestSim.detail}); backtest.sim.10seeds.window the median of 5 runs (${backtestSeeds.detail})\n`,
 );
 console.log(`${"name".padEnd(52)} ${"value".padStart(10)}  unit  target`);
 for (const r of results) {

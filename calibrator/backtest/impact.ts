@@ -50,7 +50,8 @@ export function sqrtLawCost(y: number, sigma: number, volumeUsd: number, already
   if (usd <= 0) return 0;
   if (volumeUsd <= 0) return Number.POSITIVE_INFINITY;
   const a = Math.max(0, alreadyUsd);
-  return ((2 / 3) * y * sigma * ((a + usd) ** 1.5 - a ** 1.5)) / Math.sqrt(volumeUsd);
+  const b = a + usd;
+  return ((2 / 3) * y * sigma * (b * Math.sqrt(b) - a * Math.sqrt(a))) / Math.sqrt(volumeUsd);
 }
 
 /** A quantity after `seconds` of exponential relaxation with the given half-life (hours). */
@@ -59,15 +60,19 @@ export function relax(quantity: number, seconds: number, halfLifeHours: number):
   return quantity * 2 ** (-seconds / (halfLifeHours * 3_600));
 }
 
+/** USD lost selling `u` at once into the snapshot's liquidity × `scale`; infinite beyond what it can fill. */
+function poolLost(curve: SlippageCurve, scale: number, u: number): number {
+  if (u <= 0) return 0;
+  // Selling u into liquidity × s slips like selling u/s into the snapshot (v3 amounts are linear in L).
+  const average = curve.averageSlippage(u / scale);
+  return average >= 1 ? Number.POSITIVE_INFINITY : u * average;
+}
+
 /** USD lost selling `usd` more into the scaled pool after `alreadyUsd` of displacement. */
 export function poolCost(curve: SlippageCurve, scale: number, alreadyUsd: number, usd: number): number {
   if (usd <= 0) return 0;
   if (scale <= 0) return Number.POSITIVE_INFINITY;
-  // Selling u into liquidity × s slips like selling u/s into the snapshot (v3 amounts are linear in L).
-  const lost = (u: number) => (u <= 0 ? 0 : u * curve.averageSlippage(u / scale));
-  const after = alreadyUsd + usd;
-  if (curve.averageSlippage(after / scale) >= 1) return Number.POSITIVE_INFINITY;
-  return Math.max(0, lost(after) - lost(alreadyUsd));
+  return Math.max(0, poolLost(curve, scale, alreadyUsd + usd) - poolLost(curve, scale, alreadyUsd));
 }
 
 export interface SaleQuote {
@@ -81,6 +86,8 @@ export interface SaleQuote {
 }
 
 const SLICES = 16;
+/** Size of the probe sale that measures the pool's marginal slippage, USD. */
+const POOL_PROBE_USD = 100;
 
 /** The two venues' state for one asset along a run. */
 export class ExecutionVenues {
@@ -116,17 +123,25 @@ export class ExecutionVenues {
   quote(usd: number): SaleQuote {
     if (!(usd > 0)) return { usd: 0, costUsd: 0, poolUsd: 0, marketUsd: 0, marginal: this.marginalAt(0, 0) };
     const slice = usd / SLICES;
+    const { slippage, poolScale } = this.market;
+    const y = this.constants.sqrtLawY;
+    const hasPool = poolScale > 0;
     let poolUsd = 0;
     let marketUsd = 0;
     let costUsd = 0;
     let last = 0;
+    // Running totals: the pool's loss so far and the market's position on its curve, so each slice costs
+    // one slippage lookup and one square root.
+    let poolLostSoFar = hasPool ? poolLost(slippage, poolScale, this.poolBacklog) : 0;
     for (let k = 0; k < SLICES; k++) {
-      const viaPool = poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + poolUsd, slice);
-      const viaMarket = sqrtLawCost(this.constants.sqrtLawY, this.sigma, this.volume, this.marketBacklog + marketUsd, slice);
+      const poolLostNext = hasPool ? poolLost(slippage, poolScale, this.poolBacklog + poolUsd + slice) : Number.POSITIVE_INFINITY;
+      const viaPool = poolLostNext - poolLostSoFar;
+      const viaMarket = sqrtLawCost(y, this.sigma, this.volume, this.marketBacklog + marketUsd, slice);
       if (!Number.isFinite(viaPool) && !Number.isFinite(viaMarket)) return { usd, costUsd: Number.POSITIVE_INFINITY, poolUsd, marketUsd, marginal: 1 };
       if (viaPool <= viaMarket) {
         poolUsd += slice;
-        last = viaPool;
+        poolLostSoFar = poolLostNext;
+        last = Math.max(0, viaPool);
       } else {
         marketUsd += slice;
         last = viaMarket;
@@ -138,8 +153,7 @@ export class ExecutionVenues {
 
   /** Marginal impact (fraction) of a small further sale after pool and market sales of the given sizes. */
   private marginalAt(poolUsd: number, marketUsd: number): number {
-    const probe = 100;
-    const pool = poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + poolUsd, probe) / probe;
+    const pool = poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + poolUsd, POOL_PROBE_USD) / POOL_PROBE_USD;
     const mkt = sqrtLawMarginal(this.constants.sqrtLawY, this.sigma, this.volume, this.marketBacklog + marketUsd);
     return Math.min(1, pool, mkt);
   }
@@ -150,20 +164,32 @@ export class ExecutionVenues {
   }
 
   /**
-   * The largest sale, at most `maxUsd`, whose marginal impact stays at or below `threshold` (bisection
-   * on the size; marginal impact grows with size in both venues).
+   * The largest sale, at most `maxUsd`, whose marginal impact stays at or below `threshold`. Under
+   * equal-marginal routing that is what each venue absorbs up to the threshold: the wider market
+   * V·(c/(Y·σ))² − backlog in closed form, the pool by bisection on its marginal slippage.
    */
   sizeAtMarginal(threshold: number, maxUsd: number): number {
-    if (!(maxUsd > 0) || this.marginalNow() > threshold) return 0;
-    if (this.quote(maxUsd).marginal <= threshold) return maxUsd;
-    let lo = 0;
-    let hi = maxUsd;
-    for (let k = 0; k < 40 && hi - lo > Math.max(1, lo * 1e-4); k++) {
-      const mid = (lo + hi) / 2;
-      if (this.quote(mid).marginal <= threshold) lo = mid;
-      else hi = mid;
+    if (!(maxUsd > 0) || !(threshold > 0)) return 0;
+    const { sqrtLawY } = this.constants;
+    const market = this.volume > 0 && this.sigma > 0 ? Math.max(0, this.volume * (threshold / (sqrtLawY * this.sigma)) ** 2 - this.marketBacklog) : this.volume > 0 ? maxUsd : 0;
+    if (market >= maxUsd) return maxUsd;
+    const poolMarginal = (extra: number) => poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + extra, POOL_PROBE_USD) / POOL_PROBE_USD;
+    let pool = 0;
+    if (this.market.poolScale > 0 && poolMarginal(0) <= threshold) {
+      const cap = maxUsd - market;
+      if (poolMarginal(cap) <= threshold) pool = cap;
+      else {
+        let lo = 0;
+        let hi = cap;
+        for (let k = 0; k < 40 && hi - lo > Math.max(1, lo * 1e-4); k++) {
+          const mid = (lo + hi) / 2;
+          if (poolMarginal(mid) <= threshold) lo = mid;
+          else hi = mid;
+        }
+        pool = lo;
+      }
     }
-    return lo;
+    return Math.min(maxUsd, market + pool);
   }
 
   /** Records a sale. */
