@@ -44,5 +44,5 @@ for (const [w, name] of windows.entries()) {
 const p = base.config.population;
 const l = base.config.liquidators;
 console.log(
-  `\nPopulation: ${"count" in p ? `${p.count} accounts, $${p.minUsd.toLocaleString("en-US")}–$${p.maxUsd.toLocaleString("en-US")} collateral, initial health ${p.minHealth}–${p.maxHealth}, seeds ${p.seed}–${p.seed + seeds - 1}` : p.file}; ${l.count} liquidators, delays ${l.delayHours[0]}–${l.delayHours[1]} h, capital $${l.capitalUsd[0].toLocaleString("en-US")}–$${l.capitalUsd[1].toLocaleString("en-US")} per hour; warm-up ${base.config.warmupDays} days; calibrated every ${base.config.policies.calibrated.everyHours} h on ${base.config.policies.calibrated.lookbackHours} h of history.`,
+  `\nPopulation: ${"count" in p ? `${p.count} accounts, $${p.minUsd.toLocaleString("en-US")}–$${p.maxUsd.toLocaleString("en-US")} collateral, opening at ${p.minLimitUse}–${p.maxLimitUse} of the borrow limit, seeds ${p.seed}–${p.seed + seeds - 1}` : p.file}; ${l.count} liquidators, delays ${l.delayHours[0]}–${l.delayHours[1]} h, capital $${l.capitalUsd[0].toLocaleString("en-US")}–$${l.capitalUsd[1].toLocaleString("en-US")} per hour; warm-up ${base.config.warmupDays} days; calibrated every ${base.config.policies.calibrated.everyHours} h on ${base.config.policies.calibrated.lookbackHours} h of history.`,
 );

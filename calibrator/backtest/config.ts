@@ -73,8 +73,9 @@ export const backtestConfigSchema = z
           seed: z.number().int().nonnegative(),
           minUsd: z.number().positive(),
           maxUsd: z.number().positive(),
-          minHealth: z.number().gt(1),
-          maxHealth: z.number().gt(1),
+          /** The share of its borrow limit each account opens at (and re-levers to), uniform in [min, max]. */
+          minLimitUse: z.number().gt(0).lte(1),
+          maxLimitUse: z.number().gt(0).lte(1),
         })
         .strict(),
       z.object({ file: z.string().min(1) }).strict(),
@@ -112,6 +113,17 @@ export const backtestConfigSchema = z
       })
       .strict()
       .default({ ...DEFAULT_GAS }),
+    /** The living book (book.ts): re-levering, repayments as health falls, arrivals. */
+    book: z
+      .object({
+        releverEveryDays: z.number().positive().default(30),
+        releverBand: z.number().min(0).lt(1).default(0.1),
+        attentiveShare: z.number().min(0).max(1).default(0.3),
+        repayHealth: z.number().gt(1).default(1.1),
+        arrivalsPerDay: z.number().min(0).max(1).default(0.003),
+      })
+      .strict()
+      .default({ releverEveryDays: 30, releverBand: 0.1, attentiveShare: 0.3, repayHealth: 1.1, arrivalsPerDay: 0.003 }),
     /** Days the keeper runs before the window (parameters and cooldown clocks at the opening come from it). */
     warmupDays: z.number().int().min(0).max(60).default(30),
     policies: z
@@ -172,7 +184,7 @@ export function loadBacktestConfig(file: string): LoadedBacktestConfig {
   }
   if ("count" in config.population) {
     if (config.population.maxUsd < config.population.minUsd) throw new DataError(file, undefined, "population.maxUsd", "below minUsd");
-    if (config.population.maxHealth < config.population.minHealth) throw new DataError(file, undefined, "population.maxHealth", "below minHealth");
+    if (config.population.maxLimitUse < config.population.minLimitUse) throw new DataError(file, undefined, "population.maxLimitUse", "below minLimitUse");
   }
   const ethAsset = config.assets.find((a) => a.crashSeries === "ETH");
   const ethCandles = config.gas.ethCandles ?? ethAsset?.candles;

@@ -2,8 +2,9 @@
  * The borrowers a backtest starts with. Drawn (seeded) from a documented distribution:
  * - collateral size: log-uniform between `minUsd` and `maxUsd` at the opening oracle prices;
  * - collateral mix: uniformly one of "each asset alone" or "an equal split across all assets";
- * - initial health: uniform in [minHealth, maxHealth] at the opening effective liquidation thresholds,
- *   with the debt capped at the borrow limit (Σ value × LTV), as the engine's borrow check enforces.
+ * - debt: a use of the borrow limit (Σ value × LTV at the opening's live LTV) uniform in
+ *   [minLimitUse, maxLimitUse] ⊂ (0, 1], so no position opens above what the engine's borrow check allows;
+ *   the use is also the account's target when it re-levers (the living book, simulator.ts).
  * Or loaded from a file of token amounts and debts. Amounts use the engine's units and rounding, so
  * the same population can be opened on the MarginEngine (the differential test does).
  */
@@ -19,6 +20,8 @@ export interface Position {
   collateral: bigint[];
   /** Debt-asset units borrowed at the opening. */
   debt: bigint;
+  /** The share of its borrow limit the borrower aims at (re-levering); default: what it opened at. */
+  limitUse?: number;
 }
 
 export interface PopulationSpec {
@@ -26,8 +29,8 @@ export interface PopulationSpec {
   seed: number;
   minUsd: number;
   maxUsd: number;
-  minHealth: number;
-  maxHealth: number;
+  minLimitUse: number;
+  maxLimitUse: number;
 }
 
 export interface OpeningAsset {
@@ -44,7 +47,7 @@ const BPS = 10_000n;
 /** The seeded population: see the module comment for the distribution. */
 export function drawPopulation(spec: PopulationSpec, assets: readonly OpeningAsset[], debtDecimals: number): Position[] {
   if (!(spec.minUsd > 0 && spec.maxUsd >= spec.minUsd)) throw new RangeError("population needs 0 < minUsd <= maxUsd");
-  if (!(spec.minHealth > 1 && spec.maxHealth >= spec.minHealth)) throw new RangeError("population needs 1 < minHealth <= maxHealth");
+  if (!(spec.minLimitUse > 0 && spec.maxLimitUse >= spec.minLimitUse && spec.maxLimitUse <= 1)) throw new RangeError("population needs 0 < minLimitUse <= maxLimitUse <= 1");
   const rng = new Rng(spec.seed);
   const debtScale = 10n ** BigInt(18 - debtDecimals);
   const positions: Position[] = [];
@@ -54,7 +57,6 @@ export function drawPopulation(spec: PopulationSpec, assets: readonly OpeningAss
     const mix = rng.int(0, mixes - 1); // < assets.length: that asset alone; otherwise an equal split
     const collateral = assets.map(() => 0n);
     let limit = 0n;
-    let liquidationValue = 0n;
     assets.forEach((a, i) => {
       const share = mix === assets.length ? 1 / assets.length : mix === i ? 1 : 0;
       if (share === 0) return;
@@ -62,12 +64,10 @@ export function drawPopulation(spec: PopulationSpec, assets: readonly OpeningAss
       collateral[i] = amount;
       const value = collateralValue(amount, a.price18, a.decimals);
       limit += (value * BigInt(a.ltvBps)) / BPS;
-      liquidationValue += (value * BigInt(a.liquidationThresholdBps)) / BPS;
     });
-    const health = spec.minHealth + rng.next() * (spec.maxHealth - spec.minHealth);
-    let debt18 = (liquidationValue * 1_000_000n) / BigInt(Math.round(health * 1_000_000));
-    if (debt18 > limit) debt18 = limit;
-    positions.push({ collateral, debt: debt18 / debtScale });
+    const limitUse = spec.minLimitUse + rng.next() * (spec.maxLimitUse - spec.minLimitUse);
+    const debt18 = (limit * BigInt(Math.floor(limitUse * 1_000_000))) / 1_000_000n;
+    positions.push({ collateral, debt: debt18 / debtScale, limitUse });
   }
   return positions;
 }

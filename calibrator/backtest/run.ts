@@ -17,6 +17,7 @@ import { type SlippageCurve, slippageCurve } from "./depth.js";
 import { gasCostUsd } from "./gas.js";
 import { averageDailyVolumeUsd, eraPoolScale, REFERENCE_DAILY_VOLUME_USD, trailingMarket } from "./impact.js";
 import { drawLiquidators } from "./liquidators.js";
+import { drawArrivals } from "./book.js";
 import { applyShock, cutWindow, type MarketPath } from "./market.js";
 import { oraclePath, type FrozenSpan } from "./oracle.js";
 import { drawPopulation, loadPopulation, type Position } from "./population.js";
@@ -194,6 +195,16 @@ export function prepareSimInput(
           })),
           debtDecimals,
         );
+  const rates = config.book;
+  const popSeed = ("seed" in config.population ? config.population.seed : 0) + seedOffset;
+  const arrivals =
+    "count" in config.population && rates.arrivalsPerDay > 0
+      ? drawArrivals(
+          { ...config.population, seed: popSeed, arrivalsPerDay: rates.arrivalsPerDay, openingCount: population.length },
+          assets.map((a) => a.decimals),
+          assets.map((a) => a.market),
+        )
+      : [];
   const totalDebt = population.reduce((s, p) => s + p.debt, 0n);
   const lenderDeposits = (totalDebt * 1_000_000n) / BigInt(Math.round(config.openingUtilization * 1_000_000)) + 1n;
 
@@ -212,6 +223,7 @@ export function prepareSimInput(
     gasCostUsd: gas,
     maxCallsPerAccountPerStep: config.liquidators.maxCallsPerAccountPerStep,
     impact: config.impact,
+    book: { seed: popSeed, releverEveryDays: rates.releverEveryDays, releverBand: rates.releverBand, attentiveShare: rates.attentiveShare, repayHealth: rates.repayHealth, arrivals },
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
     onProgress,

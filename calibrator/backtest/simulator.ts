@@ -41,6 +41,8 @@ import { edgePerUsdSeized, type LiquidatorAgent, riskPremium } from "./liquidato
 import type { OraclePath } from "./oracle.js";
 import type { Position } from "./population.js";
 import { TriggerHeap } from "./triggerHeap.js";
+import type { BookAction, BookSpec } from "./book.js";
+import { Rng } from "../models/random.js";
 
 export interface SimAsset {
   symbol: string;
@@ -84,6 +86,8 @@ export interface SimInput {
   maxCallsPerAccountPerStep: number;
   /** Market-impact constants; DEFAULT_IMPACT when absent. */
   impact?: ImpactConstants;
+  /** The living book (book.ts): re-levering, arrivals and repayments; absent, the book is frozen after the opening. */
+  book?: BookSpec;
   schedule: readonly ScheduledTarget[];
   updater: UpdaterGlobals;
   /** Examine every account at every step instead of only those whose trigger was crossed (tests). */
@@ -187,8 +191,10 @@ export interface SimResult {
   healthSnapshots: HealthSnapshot[];
   /** Pool state at the end (the differential test compares it with the chain). */
   pool: PoolState & { badDebtWrittenOff: bigint; lastAccrual: bigint };
-  /** Scaled debt and collateral balances per account at the end. */
+  /** Scaled debt and collateral balances per account at the end (arrivals after the opening population). */
   accounts: { scaledDebt: bigint; collateral: bigint[] }[];
+  /** The borrowers' own actions (living book), in order; before each step's liquidations. */
+  bookActions: BookAction[];
 }
 
 const E18F = 1e18;
@@ -202,7 +208,18 @@ interface AccountState {
   version: number;
   /** Step time it was first seen liquidatable in its current episode; −1 when not. */
   liquidatableSince: number;
+  /** Target share of the borrow limit (living book). */
+  limitUse: number;
+  /** Repays to its target once its health falls below the book's repayHealth. */
+  attentive: boolean;
+  /** Liquidatable but too small to pay gas: off the active set until gas falls (parkHeap). */
+  parked?: boolean;
 }
+
+/** Trigger ids at or above this are repay triggers of account id − REPAY_TRIGGER. */
+const REPAY_TRIGGER = 1 << 28;
+/** Borrowers do not top up for less than this (USD): the book creates no dust debts of its own. */
+const MIN_BORROW_USD = 1_000;
 
 export function simulate(input: SimInput): SimResult {
   const { assets, times, population } = input;
@@ -234,6 +251,8 @@ export function simulate(input: SimInput): SimResult {
   let coveredByReserveTotal = 0n;
 
   const openingPrice18 = assets.map((a) => a.oracle.openingAnswer8 * 10n ** 10n);
+  const book = input.book;
+  const bookRng = new Rng(book?.seed ?? 0);
   const accounts: AccountState[] = population.map((p, id) => {
     let limit = 0n;
     assets.forEach((a, i) => {
@@ -244,7 +263,14 @@ export function simulate(input: SimInput): SimResult {
     if (p.debt * debtScale > limit) throw new RangeError(`position ${id}: debt ${p.debt} exceeds its borrow limit at the opening`);
     const scaled = scaledDebtOfBorrow(p.debt, pool.index);
     pool = { ...pool, cash: pool.cash - p.debt, totalScaledDebt: pool.totalScaledDebt + scaled };
-    return { scaled, collateral: assets.map((_, i) => p.collateral[i] ?? 0n), version: 0, liquidatableSince: -1 };
+    return {
+      scaled,
+      collateral: assets.map((_, i) => p.collateral[i] ?? 0n),
+      version: 0,
+      liquidatableSince: -1,
+      limitUse: p.limitUse ?? (limit > 0n ? Number(p.debt * debtScale) / Number(limit) : 0),
+      attentive: book ? bookRng.next() < book.attentiveShare : false,
+    };
   });
   if (pool.cash < 0n) throw new RangeError(`lender deposits (${input.lenderDeposits}) do not cover the population's debt`);
 
@@ -306,9 +332,11 @@ export function simulate(input: SimInput): SimResult {
     acc.version++;
     if (acc.scaled === 0n) return;
     const h = Number(health) / E18F;
+    const repayAt = book && acc.attentive && h > book.repayHealth ? book.repayHealth : 0;
     for (let i = 0; i < nAssets; i++) {
       if (acc.collateral[i] === 0n) continue;
       heaps[i]!.push((xIndex[i]! / h) * (1 + TRIGGER_MARGIN), id, acc.version);
+      if (repayAt > 0) heaps[i]!.push(((xIndex[i]! * repayAt) / h) * (1 + TRIGGER_MARGIN), id + REPAY_TRIGGER, acc.version);
     }
   };
 
@@ -368,10 +396,31 @@ export function simulate(input: SimInput): SimResult {
     return true;
   };
 
-  const bonusByAccount = new Float64Array(accounts.length);
+  const bonusByAccount: number[] = accounts.map(() => 0);
   const delaysHours: number[] = [];
   let peakSpiral = 0;
   let solventDebtSum = 0;
+  /**
+   * True when even seizing against the whole debt could not pay the hour's gas: the edge on the
+   * seizure (at the market price, before impact and price risk, which only lower it) is below the gas.
+   * A cheap float bound that spares the exact sizing for accounts too small to liquidate.
+   */
+  const gasBound = (acc: AccountState): number => {
+    if (gasUsd <= 0) return Number.POSITIVE_INFINITY;
+    const debtF = (Number(acc.scaled) * (Number(index) / E18F)) / debtUnitF;
+    let best = 0;
+    for (let i = 0; i < nAssets; i++) {
+      if (acc.collateral[i] === 0n) continue;
+      const b = params[i]!.liquidationBonusBps / 10_000;
+      const premiumToOracle = Math.max(1, assets[i]!.market[currentStep]! / priceF[i]!);
+      best = Math.max(best, debtF * (1 + b) * edgePerUsdSeized(params[i]!.liquidationBonusBps, config.protocolFeeBps) * premiumToOracle);
+    }
+    return best;
+  };
+  // Parked accounts, keyed by 1.5 × their gas bound (headroom for interest and price), popped once the
+  // hour's gas falls below the key.
+  const parkHeap = new TriggerHeap(64);
+  let currentStep = 0;
   const heldValue: bigint[] = assets.map(() => 0n);
   const heldAsset = new Int32Array(nAssets);
   /** A liquidator's pass over one liquidatable account; returns its health afterwards. */
@@ -531,8 +580,70 @@ export function simulate(input: SimInput): SimResult {
     return health;
   };
 
+  const repayCandidates = new Set<number>();
+  const bookActions: BookAction[] = [];
+  const checks = new Map<number, number[]>();
+  let arrivalCursor = 0;
+  const scheduleCheck = (id: number, step: number) => {
+    if (!book) return;
+    const hours = Math.max(1, Math.round(-Math.log(1 - bookRng.next()) * book.releverEveryDays * 24));
+    const at = step + hours;
+    if (at >= nSteps) return;
+    const list = checks.get(at);
+    if (list) list.push(id);
+    else checks.set(at, [id]);
+  };
+  /**
+   * Moves an account's debt toward its target use of the live borrow limit: "borrow" tops it up when
+   * that adds at least the book's band (the engine's borrow check: fresh prices, live LTV, pool cash);
+   * "repay" pays the excess down. Returns whether it acted.
+   */
+  const rebalance = (id: number, step: number, direction: "borrow" | "repay"): boolean => {
+    const acc = accounts[id]!;
+    if (direction === "borrow" && acc.scaled !== 0n) {
+      // Float pre-check (most checks find nothing to do): skip unless the top-up clears the band with room.
+      let limitF = 0;
+      for (let i = 0; i < nAssets; i++) limitF += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]! * (params[i]!.ltvBps / 10_000);
+      const wantF = limitF * acc.limitUse;
+      const debtF = (Number(acc.scaled) * (Number(index) / E18F)) / debtUnitF;
+      if (wantF - debtF < (book?.releverBand ?? 0) * wantF * 0.999) return false;
+    }
+    let limit = 0n;
+    for (let i = 0; i < nAssets; i++) {
+      const balance = acc.collateral[i]!;
+      if (balance === 0n) continue;
+      // MarginEngine prices every collateral of the account: a stale feed makes borrow revert.
+      if (direction === "borrow" && staleAsset[i]) return false;
+      limit += (collateralValue(balance, price18[i]!, assets[i]!.decimals) * BigInt(params[i]!.ltvBps)) / BPS;
+    }
+    const debt = debtOf(acc.scaled, index);
+    const want = (limit * BigInt(Math.floor(acc.limitUse * 1_000_000))) / 1_000_000n / debtScale;
+    if (direction === "borrow") {
+      if (want <= debt || Number(want - debt) < Math.max((book?.releverBand ?? 0) * Number(want), MIN_BORROW_USD * debtUnitF)) return false;
+      const amount = want - debt > pool.cash ? pool.cash : want - debt;
+      if (amount === 0n) return false;
+      const added = scaledDebtOfBorrow(amount, index);
+      if (debtOf(acc.scaled + added, index) * debtScale > limit) return false; // rounding at the limit: skip
+      writeAccrual();
+      acc.scaled += added;
+      pool = { ...pool, cash: pool.cash - amount, totalScaledDebt: pool.totalScaledDebt + added };
+      bookActions.push({ step, account: id, kind: "borrow", amount });
+      return true;
+    }
+    if (debt <= want) return false;
+    const repaid = debt - want;
+    writeAccrual();
+    const removed = scaledDebtRepaid(repaid, debt, acc.scaled, index);
+    acc.scaled -= removed;
+    pool = { ...pool, cash: pool.cash + repaid, totalScaledDebt: pool.totalScaledDebt - removed };
+    bookActions.push({ step, account: id, kind: "repay", amount: repaid });
+    return true;
+  };
+  if (book) for (let id = 0; id < accounts.length; id++) scheduleCheck(id, -1);
+
   for (let step = 0; step < nSteps; step++) {
     now = times[step]!;
+    currentStep = step;
     accruedThisStep = false;
     gasUsd = input.gasCostUsd[step] ?? 0;
     for (let l = 0; l < bots.length; l++) capitalLeft[l] = bots[l]!.capitalUsd;
@@ -585,7 +696,50 @@ export function simulate(input: SimInput): SimResult {
       const heap = heaps[i]!;
       while (heap.size > 0 && heap.peekKey() > xIndex[i]!) {
         const { id, version } = heap.pop();
-        if (accounts[id]!.version === version) active.add(id);
+        if (id >= REPAY_TRIGGER) {
+          if (accounts[id - REPAY_TRIGGER]!.version === version) repayCandidates.add(id - REPAY_TRIGGER);
+        } else if (accounts[id]!.version === version) active.add(id);
+      }
+    }
+    // Attentive borrowers whose health fell below the repay level pay down to their target use.
+    for (const id of repayCandidates) {
+      const acc = accounts[id]!;
+      if (active.has(id) || acc.parked || acc.scaled === 0n) continue;
+      const { health } = healthOf(acc);
+      if (book && Number(health) / E18F < book.repayHealth) rebalance(id, step, "repay");
+      file(id, healthOf(acc).health);
+    }
+    repayCandidates.clear();
+    if (book) {
+      // Arrivals, then the scheduled re-levering checks.
+      while (arrivalCursor < book.arrivals.length && book.arrivals[arrivalCursor]!.step <= step) {
+        const arrival = book.arrivals[arrivalCursor++]!;
+        const id = accounts.length;
+        accounts.push({ scaled: 0n, collateral: assets.map((_, i) => arrival.collateral[i] ?? 0n), version: 0, liquidatableSince: -1, limitUse: arrival.limitUse, attentive: bookRng.next() < book.attentiveShare });
+        bonusByAccount.push(0);
+        for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! + Number(accounts[id]!.collateral[i]!) / unitsF[i]!;
+        bookActions.push({ step, account: id, kind: "open", amount: 0n, collateral: accounts[id]!.collateral.slice() });
+        rebalance(id, step, "borrow");
+        file(id, healthOf(accounts[id]!).health);
+        scheduleCheck(id, step);
+      }
+      const due = checks.get(step);
+      if (due) {
+        checks.delete(step);
+        for (const id of due) {
+          const acc = accounts[id]!;
+          if (!acc.collateral.some((c) => c !== 0n)) continue; // closed: no more checks
+          if (!active.has(id) && !acc.parked && rebalance(id, step, "borrow")) file(id, healthOf(acc).health);
+          scheduleCheck(id, step);
+        }
+      }
+    }
+    while (parkHeap.size > 0 && parkHeap.peekKey() > gasUsd) {
+      const { id, version } = parkHeap.pop();
+      const acc = accounts[id]!;
+      if (acc.parked && acc.version === version) {
+        acc.parked = false;
+        active.add(id);
       }
     }
     if (input.examineEveryAccount) accounts.forEach((acc, id) => acc.scaled !== 0n && active.add(id));
@@ -600,6 +754,15 @@ export function simulate(input: SimInput): SimResult {
       if (health < WAD && acc.scaled !== 0n) {
         if (acc.liquidatableSince < 0) acc.liquidatableSince = now;
         if (stale || now - acc.liquidatableSince < minDelay) continue;
+        const bound = gasBound(acc);
+        if (bound * 1.01 < gasUsd) {
+          // Too small to pay any bot's gas: parked until the gas price falls to within reach.
+          unprofitableSkips++;
+          active.delete(id);
+          acc.parked = true;
+          parkHeap.push(bound * 1.5, id, acc.version);
+          continue;
+        }
         health = liquidateAccount(id, step);
         if (health < WAD && acc.scaled !== 0n) continue;
       }
@@ -701,6 +864,7 @@ export function simulate(input: SimInput): SimResult {
     healthSnapshots,
     pool: { ...pool, badDebtWrittenOff, lastAccrual },
     accounts: accounts.map((a) => ({ scaledDebt: a.scaled, collateral: a.collateral.slice() })),
+    bookActions,
   };
 }
 

@@ -13,7 +13,7 @@ export function backtestSimFigure(runs = 5): { name: string; value: number; unit
   const loaded = loadBacktestConfig("config/backtest.sample.json");
   const weth = loaded.config.assets.find((a) => a.symbol === "WETH")!;
   loaded.config.assets = [weth];
-  loaded.config.population = { count: 10_000, seed: 1, minUsd: 5_000, maxUsd: 500_000, minHealth: 1.04, maxHealth: 1.8 };
+  loaded.config.population = { count: 10_000, seed: 1, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98 };
   const candles = loadCandles(loaded.at(weth.candles));
   const from = new Date(candles.time[1]! * 1000).toISOString().slice(0, 19).replace("T", " ");
   const to = new Date(candles.time.at(-1)! * 1000).toISOString().slice(0, 19).replace("T", " ");
@@ -43,7 +43,7 @@ export function backtestSimFigure(runs = 5): { name: string; value: number; unit
  */
 export function backtestSeedsFigure(runs = 5): { name: string; value: number; unit: string; detail: string } {
   const loaded = loadBacktestConfig("config/backtest.sample.json");
-  loaded.config.population = { count: 2_000, seed: 1, minUsd: 5_000, maxUsd: 500_000, minHealth: 1.04, maxHealth: 1.8 };
+  loaded.config.population = { count: 2_000, seed: 1, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98 };
   const window = stressScenarios(loaded).find((s) => s.name === "2020-03-12")!;
   const scenario = window.build();
   const times: number[] = [];

@@ -149,7 +149,7 @@ export async function openPopulation(
     })),
   );
   const positions = drawPopulation(
-    { count: options.borrowers, seed: options.seed, minUsd: 20_000, maxUsd: 2_000_000, minHealth: 1.04, maxHealth: 1.8 },
+    { count: options.borrowers, seed: options.seed, minUsd: 20_000, maxUsd: 2_000_000, minLimitUse: 0.5, maxLimitUse: 0.98 },
     opening,
     6,
   );

@@ -122,8 +122,8 @@ describe("backtest: building blocks", function () {
     expect(curve.marginalSlippage(5e6, 1e5)).to.be.above(curve.marginalSlippage(0, 1e5));
   });
 
-  it("the drawn population is reproducible, within its health band and its borrow limits", function () {
-    const populationSpec = { count: 400, seed: 5, minUsd: 10_000, maxUsd: 1_000_000, minHealth: 1.05, maxHealth: 1.5 };
+  it("the drawn population is reproducible and opens within its band of the borrow limit, never above it", function () {
+    const populationSpec = { count: 400, seed: 5, minUsd: 10_000, maxUsd: 1_000_000, minLimitUse: 0.6, maxLimitUse: 0.95 };
     const assets = [
       { decimals: 18, price18: 2_000n * WAD, ltvBps: 8050, liquidationThresholdBps: 8300 },
       { decimals: 8, price18: 60_000n * WAD, ltvBps: 7300, liquidationThresholdBps: 7800 },
@@ -146,8 +146,11 @@ describe("backtest: building blocks", function () {
       const usd = Number(value) / 1e18;
       expect(usd).to.be.within(9_999, 1_000_001);
       expect(p.debt * 10n ** 12n).to.be.at.most(limit);
-      const health = Number(lv) / 1e18 / (Number(p.debt) / 1e6);
-      expect(health).to.be.at.least(1.05 - 1e-6);
+      const use = Number(p.debt) / 1e6 / (Number(limit) / 1e18);
+      expect(use).to.be.within(0.6 - 1e-6, 0.95 + 1e-6);
+      expectClose(use, p.limitUse!, 1e-5);
+      // Opening within the LTV means opening above the threshold: health ≥ LT/LTV / use > 1.
+      expect(Number(lv) / 1e18 / (Number(p.debt) / 1e6)).to.be.above(1);
     }
     expect(both).to.be.within(80, 190); // one mix in three
   });
