@@ -5,6 +5,9 @@
  *   that adds at least `releverBand` of the target (nobody tops up for pennies).
  * - Repaying as health falls: a seeded `attentiveShare` of accounts repay down to their target use once
  *   their health falls below `repayHealth`.
+ * - Departures: at each check, an account leaves (repays its whole debt and withdraws its collateral)
+ *   with probability `leavePerDay` × the days since its last check, so the book turns over instead of
+ *   growing without bound.
  * - Arrivals: new borrowers open positions at a Poisson rate of `arrivalsPerDay` (a fraction of the opening
  *   count per day), sized and mixed like the opening population at the step's market prices, and borrow
  *   their target use of the live borrow limit.
@@ -19,6 +22,8 @@ export interface BookRates {
   releverBand: number;
   attentiveShare: number;
   repayHealth: number;
+  /** Share of accounts leaving per day (set equal to the arrivals' rate for a book of steady size). */
+  leavePerDay: number;
 }
 
 export interface Arrival {
@@ -48,10 +53,10 @@ export interface ArrivalSpec {
 export interface BookAction {
   step: number;
   account: number;
-  kind: "open" | "borrow" | "repay";
+  kind: "open" | "borrow" | "repay" | "withdraw";
   /** Debt-asset units borrowed or repaid (0 for "open"). */
   amount: bigint;
-  /** Collateral deposited, for "open". */
+  /** Collateral deposited ("open") or withdrawn ("withdraw", everything the account held). */
   collateral?: bigint[];
 }
 

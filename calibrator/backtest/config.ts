@@ -121,9 +121,10 @@ export const backtestConfigSchema = z
         attentiveShare: z.number().min(0).max(1).default(0.3),
         repayHealth: z.number().gt(1).default(1.1),
         arrivalsPerDay: z.number().min(0).max(1).default(0.003),
+        leavePerDay: z.number().min(0).max(1).default(0.003),
       })
       .strict()
-      .default({ releverEveryDays: 30, releverBand: 0.1, attentiveShare: 0.3, repayHealth: 1.1, arrivalsPerDay: 0.003 }),
+      .default({ releverEveryDays: 30, releverBand: 0.1, attentiveShare: 0.3, repayHealth: 1.1, arrivalsPerDay: 0.003, leavePerDay: 0.003 }),
     /** Days the keeper runs before the window (parameters and cooldown clocks at the opening come from it). */
     warmupDays: z.number().int().min(0).max(60).default(30),
     policies: z

@@ -181,7 +181,7 @@ export class ExecutionVenues {
       else {
         let lo = 0;
         let hi = cap;
-        for (let k = 0; k < 40 && hi - lo > Math.max(1, lo * 1e-4); k++) {
+        for (let k = 0; k < 40 && hi - lo > Math.max(1, lo * 1e-2); k++) {
           const mid = (lo + hi) / 2;
           if (poolMarginal(mid) <= threshold) lo = mid;
           else hi = mid;

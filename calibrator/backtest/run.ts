@@ -223,7 +223,7 @@ export function prepareSimInput(
     gasCostUsd: gas,
     maxCallsPerAccountPerStep: config.liquidators.maxCallsPerAccountPerStep,
     impact: config.impact,
-    book: { seed: popSeed, releverEveryDays: rates.releverEveryDays, releverBand: rates.releverBand, attentiveShare: rates.attentiveShare, repayHealth: rates.repayHealth, arrivals },
+    book: { seed: popSeed, releverEveryDays: rates.releverEveryDays, releverBand: rates.releverBand, attentiveShare: rates.attentiveShare, repayHealth: rates.repayHealth, leavePerDay: rates.leavePerDay, arrivals },
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
     onProgress,

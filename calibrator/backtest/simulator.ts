@@ -384,8 +384,11 @@ export function simulate(input: SimInput): SimResult {
   // True once even a small further sale of the asset this step costs more in impact than the bonus nets
   // a liquidator (seizure = repayment × (1 + bonus), cost = repayment × (1 + bonus × fee share)).
   const saturatedNow = new Uint8Array(nAssets);
+  // The lowest price-risk premium any bot would charge on the asset this hour: a lower bound on cost.
+  const minPremium = new Float64Array(nAssets);
   const updateSaturation = (i: number): void => {
-    saturatedNow[i] = venues[i]!.marginalNow() >= edgePerUsdSeized(params[i]!.liquidationBonusBps, config.protocolFeeBps) ? 1 : 0;
+    const edge = edgePerUsdSeized(params[i]!.liquidationBonusBps, config.protocolFeeBps) - minPremium[i]!;
+    saturatedNow[i] = edge <= 0 || venues[i]!.marginalNow() >= edge ? 1 : 0;
   };
   const saturated = (i: number): boolean => saturatedNow[i] === 1;
   /** A known-liquidatable account whose every collateral's depth is used up this step: nothing to do. */
@@ -584,8 +587,26 @@ export function simulate(input: SimInput): SimResult {
   const bookActions: BookAction[] = [];
   const checks = new Map<number, number[]>();
   let arrivalCursor = 0;
+  const lastCheck = new Map<number, number>();
+  /** The account repays its whole debt and withdraws all its collateral. */
+  const leave = (id: number, step: number) => {
+    const acc = accounts[id]!;
+    if (acc.scaled !== 0n) {
+      const debt = debtOf(acc.scaled, index);
+      writeAccrual();
+      pool = { ...pool, cash: pool.cash + debt, totalScaledDebt: pool.totalScaledDebt - acc.scaled };
+      acc.scaled = 0n;
+      bookActions.push({ step, account: id, kind: "repay", amount: debt });
+    }
+    bookActions.push({ step, account: id, kind: "withdraw", amount: 0n, collateral: acc.collateral.slice() });
+    for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! - Number(acc.collateral[i]!) / unitsF[i]!;
+    acc.collateral = acc.collateral.map(() => 0n);
+    acc.version++; // its triggers lapse
+    lastCheck.delete(id);
+  };
   const scheduleCheck = (id: number, step: number) => {
     if (!book) return;
+    lastCheck.set(id, step);
     const hours = Math.max(1, Math.round(-Math.log(1 - bookRng.next()) * book.releverEveryDays * 24));
     const at = step + hours;
     if (at >= nSteps) return;
@@ -647,7 +668,11 @@ export function simulate(input: SimInput): SimResult {
     accruedThisStep = false;
     gasUsd = input.gasCostUsd[step] ?? 0;
     for (let l = 0; l < bots.length; l++) capitalLeft[l] = bots[l]!.capitalUsd;
-    for (let i = 0; i < nAssets; i++) venues[i]!.advance(step, now);
+    for (let i = 0; i < nAssets; i++) {
+      venues[i]!.advance(step, now);
+      const sigma = assets[i]!.venue.dailySigma[step] ?? 0;
+      minPremium[i] = bots.reduce((m, bot) => Math.min(m, riskPremium(bot, sigma)), Number.POSITIVE_INFINITY);
+    }
     const blockedBeforeStep = metrics.blocked;
     let stale = false;
     for (let i = 0; i < nAssets; i++) {
@@ -729,7 +754,16 @@ export function simulate(input: SimInput): SimResult {
         for (const id of due) {
           const acc = accounts[id]!;
           if (!acc.collateral.some((c) => c !== 0n)) continue; // closed: no more checks
-          if (!active.has(id) && !acc.parked && rebalance(id, step, "borrow")) file(id, healthOf(acc).health);
+          if (active.has(id) || acc.parked) {
+            scheduleCheck(id, step);
+            continue;
+          }
+          const sinceDays = (step - (lastCheck.get(id) ?? -1)) / 24;
+          if (bookRng.next() < 1 - Math.exp(-book.leavePerDay * sinceDays)) {
+            leave(id, step);
+            continue;
+          }
+          if (rebalance(id, step, "borrow")) file(id, healthOf(acc).health);
           scheduleCheck(id, step);
         }
       }

@@ -18,7 +18,7 @@ const GAS = { gasLimit: 600_000n };
 const HOUR = 3_600;
 
 describe("backtest simulator versus the MarginEngine on the Hardhat network", function () {
-  it("the same 24 hours of 12 March 2020, 30 accounts that re-lever and repay, arrivals, a rate limit and a threshold cut: the same borrows, repayments, liquidations, fees and bad debt to the wei", async function () {
+  it("the same 24 hours of 12 March 2020, 30 accounts that re-lever, repay and leave, arrivals, a rate limit and a threshold cut: the same borrows, repayments, withdrawals, liquidations, fees and bad debt to the wei", async function () {
     this.timeout(300_000);
     const series = [
       loadCandles("data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-01_2020-03.csv"),
@@ -82,7 +82,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
       maxCallsPerAccountPerStep: 6,
       schedule: [{ step: 3, targets: [cut, undefined] }],
       updater: { paused: false, maxReportAge: 3_600 },
-      book: { seed: 77, releverEveryDays: 0.15, releverBand: 0.01, attentiveShare: 0.5, repayHealth: 1.25, arrivals },
+      book: { seed: 77, releverEveryDays: 0.15, releverBand: 0.01, attentiveShare: 0.5, repayHealth: 1.25, leavePerDay: 0.5, arrivals },
     };
     const sim = simulate(input);
     // The scenario exercises what it claims to.
@@ -93,6 +93,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
     expect(kinds("open")).to.equal(arrivals.length);
     expect(kinds("borrow")).to.be.above(arrivals.length); // arrivals borrow, and some accounts re-lever
     expect(kinds("repay")).to.be.above(0);
+    expect(kinds("withdraw")).to.be.above(0); // some borrowers leave: repay everything and withdraw
 
     // The chain: lenders, then the population's collateral, then every borrow in one block at the opening.
     const [lender] = await ethers.getSigners();
@@ -153,6 +154,8 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
           const w = engine.connect(wallets[b.account]!);
           if (b.kind === "open") {
             for (let i = 0; i < assets.length; i++) if (b.collateral![i]! > 0n) sent.push((await w.depositCollateral(assets[i]!.address, b.collateral![i]!, wallets[b.account]!.address, GAS)).hash);
+          } else if (b.kind === "withdraw") {
+            for (let i = 0; i < assets.length; i++) if (b.collateral![i]! > 0n) sent.push((await w.withdrawCollateral(assets[i]!.address, b.collateral![i]!, wallets[b.account]!.address, GAS)).hash);
           } else if (b.kind === "borrow") sent.push((await w.borrow(b.amount, wallets[b.account]!.address, GAS)).hash);
           else sent.push((await w.repay(b.amount, wallets[b.account]!.address, GAS)).hash);
         }
@@ -192,7 +195,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
         }
       }
       console.log(
-        `      ${kinds("borrow")} borrows and ${kinds("repay")} repayments by the book, ${sim.actions.length} liquidations, ${sim.metrics.blockedByRateLimit} rate-limited, bad debt ${(Number(sim.pool.badDebtWrittenOff) / 1e6).toFixed(2)} USDC, fees ${(sim.metrics.protocolFees).toFixed(2)} USD: equal on chain`,
+        `      ${kinds("borrow")} borrows, ${kinds("repay")} repayments and ${kinds("withdraw")} departures by the book, ${sim.actions.length} liquidations, ${sim.metrics.blockedByRateLimit} rate-limited, bad debt ${(Number(sim.pool.badDebtWrittenOff) / 1e6).toFixed(2)} USDC, fees ${(sim.metrics.protocolFees).toFixed(2)} USD: equal on chain`,
       );
     } finally {
       await ethers.provider.send("evm_setAutomine", [true]);
