@@ -62,8 +62,11 @@ interface BacktestOptions {
   html?: string;
   assets?: string[];
   progress: ProgressMode;
-  seeds: number;
+  seeds?: number;
 }
+
+/** A comparison of the two policies runs over 10 seeds unless told otherwise; a single policy over 1. */
+export const COMPARISON_SEEDS = 10;
 
 export function backtestCommand(): Command {
   return new Command("backtest")
@@ -75,14 +78,15 @@ export function backtestCommand(): Command {
     .option("--json", "machine-readable output (one object; an array for --policy both)")
     .option("--html <file>", "write the HTML report (charts) to this file")
     .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
-    .option("--seeds <n>", "population and liquidator seeds to run; metrics are the mean, `seeds.worst` the worst", seedCount, 1)
+    .option("--seeds <n>", `population, liquidator and book seeds; metrics are the mean, seeds.worst the worst (default: ${COMPARISON_SEEDS} with --policy both, else 1)`, seedCount)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: BacktestOptions) => {
+      const seeds = options.seeds ?? (options.policy === "both" ? COMPARISON_SEEDS : 1);
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const policies: PolicyName[] = options.policy === "both" ? ["static", "calibrated"] : [options.policy];
       const progress = progressReporter(options.progress);
       const runs = policies.map((policy) =>
-        runBacktest(loaded, { policy, from: options.from, to: options.to, seeds: options.seeds, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
+        runBacktest(loaded, { policy, from: options.from, to: options.to, seeds, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
       );
       progress.stop();
       if (options.html) {
@@ -95,12 +99,12 @@ export function backtestCommand(): Command {
       }
       const w = runs[0]!.window;
       console.log(`${runs[0]!.symbols.join(", ")} from ${w.from} to ${w.to} UTC: ${runs[0]!.output.steps} steps, ${runs[0]!.output.positions} positions`);
-      if (options.seeds > 1) console.log(`mean over ${options.seeds} seeds; worst seed per figure:`);
+      if (seeds > 1) console.log(`mean over ${seeds} seeds; worst seed per figure:`);
       console.table(
         Object.fromEntries(
           runs.flatMap((r) => [
-            [options.seeds > 1 ? `${r.output.policy} (mean)` : r.output.policy, metricsRow(r.output.metrics)],
-            ...(options.seeds > 1 ? [[`${r.output.policy} (worst)`, metricsRow(r.output.seeds.worst)]] : []),
+            [seeds > 1 ? `${r.output.policy} (mean)` : r.output.policy, metricsRow(r.output.metrics)],
+            ...(seeds > 1 ? [[`${r.output.policy} (worst)`, metricsRow(r.output.seeds.worst)]] : []),
           ]),
         ),
       );
@@ -129,7 +133,7 @@ export function stressCommand(): Command {
     .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated"]).default("static"))
     .option("--json", "machine-readable output: one row per scenario")
     .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
-    .option("--seeds <n>", "population and liquidator seeds to run; metrics are the mean, `seeds.worst` the worst", seedCount, 1)
+    .option("--seeds <n>", "population, liquidator and book seeds; metrics are the mean, seeds.worst the worst", seedCount, 1)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: StressOptions) => {
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);

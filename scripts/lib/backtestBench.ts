@@ -9,6 +9,19 @@ import { prepareSimInput, runScenario, stressScenarios } from "../../calibrator/
 import { simulate } from "../../calibrator/backtest/simulator.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
 
+/** The median wall time (ms, one decimal) of `runs` calls after a warm-up call, and the last call's result. */
+function timedMedian<T>(runs: number, run: () => T): { medianMs: number; last: T } {
+  let last = run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    last = run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: Number(times[Math.floor(runs / 2)]!.toFixed(1)), last };
+}
+
 export function backtestSimFigure(runs = 5): { name: string; value: number; unit: string; target: number; detail: string } {
   const loaded = loadBacktestConfig("config/backtest.sample.json");
   const weth = loaded.config.assets.find((a) => a.symbol === "WETH")!;
@@ -19,21 +32,13 @@ export function backtestSimFigure(runs = 5): { name: string; value: number; unit
   const to = new Date(candles.time.at(-1)! * 1000).toISOString().slice(0, 19).replace("T", " ");
   const path = cutWindow([candles], from, to);
   const input = prepareSimInput(loaded, { path, frozen: [], depthDivisor: 1, eth: candles }, "static", []);
-  const times: number[] = [];
-  let liquidations = 0;
-  simulate(input); // warm-up
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    liquidations = simulate(input).details.liquidations;
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
+  const { medianMs, last } = timedMedian(runs, () => simulate(input).details.liquidations);
   return {
     name: "backtest.sim.10k_positions_35k_steps",
-    value: Number(times[Math.floor(runs / 2)]!.toFixed(1)),
+    value: medianMs,
     unit: "ms",
     target: 2_000,
-    detail: `${input.population.length} positions, ${path.times.length} steps, ${liquidations} liquidations per run`,
+    detail: `${input.population.length} positions, ${path.times.length} steps, ${last} liquidations per run`,
   };
 }
 
@@ -46,19 +51,11 @@ export function backtestSeedsFigure(runs = 5): { name: string; value: number; un
   loaded.config.population = { count: 2_000, seed: 1, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98 };
   const window = stressScenarios(loaded).find((s) => s.name === "2020-03-12")!;
   const scenario = window.build();
-  const times: number[] = [];
-  let liquidations = 0;
-  runScenario(loaded, scenario, "static", undefined, { varBacktest: false, seeds: 10 }); // warm-up
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    liquidations = runScenario(loaded, scenario, "static", undefined, { varBacktest: false, seeds: 10 }).result.details.liquidations;
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
+  const { medianMs, last } = timedMedian(runs, () => runScenario(loaded, scenario, "static", undefined, { varBacktest: false, seeds: 10 }).result.details.liquidations);
   return {
     name: "backtest.sim.10seeds.window",
-    value: Number(times[Math.floor(runs / 2)]!.toFixed(1)),
+    value: medianMs,
     unit: "ms",
-    detail: `2020-03-12 window, ${loaded.config.assets.length} assets, 2,000 accounts × 10 seeds, ${scenario.path.times.length} steps, ${liquidations} liquidations in the first seed`,
+    detail: `2020-03-12 window, ${loaded.config.assets.length} assets, 2,000 accounts × 10 seeds, ${scenario.path.times.length} steps, ${last} liquidations in the first seed`,
   };
 }

@@ -55,7 +55,7 @@ describe("bulwark backtest and stress", function () {
     }
   });
 
-  it("--seeds N runs N population and liquidator seeds: metrics are their mean, seeds.worst the worst; --seeds 0 is refused", function () {
+  it("--seeds N runs N population, liquidator and book seeds: metrics are their mean, seeds.worst the worst; both policies default to 10; --seeds 0 is refused", function () {
     const run = bulwark("backtest", "--config", CONFIG, "--from", "2022-11-09", "--to", "2022-11-09 23:00", "--seeds", "3", "--json", "--progress", "never");
     expect(run.status, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout) as BacktestJson & { seeds: { count: number; mean: Record<string, number>; worst: Record<string, number> } };
@@ -66,6 +66,10 @@ describe("bulwark backtest and stress", function () {
     const one = JSON.parse(bulwark("backtest", "--config", CONFIG, "--from", "2022-11-09", "--to", "2022-11-09 23:00", "--json", "--progress", "never").stdout) as BacktestJson;
     // Different seeds draw different books: the mean of three is not the first seed's figure.
     expect(out.metrics.solventDebtUsdAvg).to.not.equal(one.metrics.solventDebtUsdAvg);
+    // A comparison of both policies defaults to 10 seeds.
+    const both = bulwark("backtest", "--config", CONFIG, "--policy", "both", "--from", "2022-11-09", "--to", "2022-11-09 05:00", "--json", "--progress", "never");
+    expect(both.status, both.stderr).to.equal(0);
+    expect((JSON.parse(both.stdout) as { seeds: { count: number } }[]).map((r) => r.seeds.count)).to.deep.equal([10, 10]);
     const zero = bulwark("backtest", "--config", CONFIG, "--seeds", "0");
     expect(zero.status).to.not.equal(0);
     expect(zero.stderr).to.match(/--seeds.*whole number of seeds/);
