@@ -205,6 +205,8 @@ const TRIGGER_MARGIN = 1e-9;
 interface AccountState {
   scaled: bigint;
   collateral: bigint[];
+  /** `collateral` in whole tokens, as floats (kept in step with it for the float-only estimates). */
+  tokens: Float64Array;
   version: number;
   /** Step time it was first seen liquidatable in its current episode; −1 when not. */
   liquidatableSince: number;
@@ -266,6 +268,7 @@ export function simulate(input: SimInput): SimResult {
     return {
       scaled,
       collateral: assets.map((_, i) => p.collateral[i] ?? 0n),
+      tokens: Float64Array.from(assets, (a, i) => Number(p.collateral[i] ?? 0n) / 10 ** a.decimals),
       version: 0,
       liquidatableSince: -1,
       limitUse: p.limitUse ?? (limit > 0n ? Number(p.debt * debtScale) / Number(limit) : 0),
@@ -356,7 +359,7 @@ export function simulate(input: SimInput): SimResult {
     for (const acc of accounts) {
       if (acc.scaled === 0n) continue;
       let lv = 0;
-      for (let i = 0; i < nAssets; i++) lv += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]! * (params[i]!.liquidationThresholdBps / 10_000);
+      for (let i = 0; i < nAssets; i++) lv += acc.tokens[i]! * priceF[i]! * (params[i]!.liquidationThresholdBps / 10_000);
       values.push(lv / ((Number(acc.scaled) * indexF) / debtUnitF));
     }
     healthSnapshots.push({ step, health: Float64Array.from(values) });
@@ -540,6 +543,7 @@ export function simulate(input: SimInput): SimResult {
       writeAccrual();
       const scaledRemoved = scaledDebtRepaid(size.repaid, debt, acc.scaled, index);
       acc.collateral[target] = acc.collateral[target]! - size.seized;
+      acc.tokens[target] = Number(acc.collateral[target]!) / unitsF[target]!;
       totalAmountF[target] = totalAmountF[target]! - Number(size.seized) / unitsF[target]!;
       let totalScaled = pool.totalScaledDebt - scaledRemoved;
       let reserve = pool.reserve + size.fee;
@@ -585,7 +589,7 @@ export function simulate(input: SimInput): SimResult {
 
   const repayCandidates = new Set<number>();
   const bookActions: BookAction[] = [];
-  const checks = new Map<number, number[]>();
+  const checks: (number[] | undefined)[] = new Array(nSteps);
   let arrivalCursor = 0;
   const lastCheck = new Map<number, number>();
   /** The account repays its whole debt and withdraws all its collateral. */
@@ -599,8 +603,9 @@ export function simulate(input: SimInput): SimResult {
       bookActions.push({ step, account: id, kind: "repay", amount: debt });
     }
     bookActions.push({ step, account: id, kind: "withdraw", amount: 0n, collateral: acc.collateral.slice() });
-    for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! - Number(acc.collateral[i]!) / unitsF[i]!;
+    for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! - acc.tokens[i]!;
     acc.collateral = acc.collateral.map(() => 0n);
+    acc.tokens.fill(0);
     acc.version++; // its triggers lapse
     lastCheck.delete(id);
   };
@@ -610,9 +615,9 @@ export function simulate(input: SimInput): SimResult {
     const hours = Math.max(1, Math.round(-Math.log(1 - bookRng.next()) * book.releverEveryDays * 24));
     const at = step + hours;
     if (at >= nSteps) return;
-    const list = checks.get(at);
+    const list = checks[at];
     if (list) list.push(id);
-    else checks.set(at, [id]);
+    else checks[at] = [id];
   };
   /**
    * Moves an account's debt toward its target use of the live borrow limit: "borrow" tops it up when
@@ -624,7 +629,7 @@ export function simulate(input: SimInput): SimResult {
     if (direction === "borrow" && acc.scaled !== 0n) {
       // Float pre-check (most checks find nothing to do): skip unless the top-up clears the band with room.
       let limitF = 0;
-      for (let i = 0; i < nAssets; i++) limitF += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]! * (params[i]!.ltvBps / 10_000);
+      for (let i = 0; i < nAssets; i++) limitF += acc.tokens[i]! * priceF[i]! * (params[i]!.ltvBps / 10_000);
       const wantF = limitF * acc.limitUse;
       const debtF = (Number(acc.scaled) * (Number(index) / E18F)) / debtUnitF;
       if (wantF - debtF < (book?.releverBand ?? 0) * wantF * 0.999) return false;
@@ -740,20 +745,24 @@ export function simulate(input: SimInput): SimResult {
       while (arrivalCursor < book.arrivals.length && book.arrivals[arrivalCursor]!.step <= step) {
         const arrival = book.arrivals[arrivalCursor++]!;
         const id = accounts.length;
-        accounts.push({ scaled: 0n, collateral: assets.map((_, i) => arrival.collateral[i] ?? 0n), version: 0, liquidatableSince: -1, limitUse: arrival.limitUse, attentive: bookRng.next() < book.attentiveShare });
+        accounts.push({
+          scaled: 0n,
+          collateral: assets.map((_, i) => arrival.collateral[i] ?? 0n),
+          tokens: Float64Array.from(assets, (_, i) => Number(arrival.collateral[i] ?? 0n) / unitsF[i]!),
+          version: 0, liquidatableSince: -1, limitUse: arrival.limitUse, attentive: bookRng.next() < book.attentiveShare });
         bonusByAccount.push(0);
-        for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! + Number(accounts[id]!.collateral[i]!) / unitsF[i]!;
+        for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! + accounts[id]!.tokens[i]!;
         bookActions.push({ step, account: id, kind: "open", amount: 0n, collateral: accounts[id]!.collateral.slice() });
         rebalance(id, step, "borrow");
         file(id, healthOf(accounts[id]!).health);
         scheduleCheck(id, step);
       }
-      const due = checks.get(step);
+      const due = checks[step];
       if (due) {
-        checks.delete(step);
+        checks[step] = undefined;
         for (const id of due) {
           const acc = accounts[id]!;
-          if (!acc.collateral.some((c) => c !== 0n)) continue; // closed: no more checks
+          if (acc.tokens.every((t) => t === 0)) continue; // closed: no more checks
           if (active.has(id) || acc.parked) {
             scheduleCheck(id, step);
             continue;
@@ -820,7 +829,7 @@ export function simulate(input: SimInput): SimResult {
       if (acc.scaled === 0n) continue;
       const d = (Number(acc.scaled) * indexF) / debtUnitF;
       let c = 0;
-      for (let i = 0; i < nAssets; i++) c += (Number(acc.collateral[i]!) / unitsF[i]!) * priceF[i]!;
+      for (let i = 0; i < nAssets; i++) c += acc.tokens[i]! * priceF[i]!;
       if (c < d) {
         insolventDebtF += d;
         insolventCollateralF += c;
@@ -855,7 +864,7 @@ export function simulate(input: SimInput): SimResult {
     if (acc.scaled === 0n) continue;
     const debtUsd = Number(debtOf(acc.scaled, index)) / debtUnitF;
     let valueUsd = 0;
-    for (let i = 0; i < nAssets; i++) valueUsd += (Number(acc.collateral[i]!) / unitsF[i]!) * assets[i]!.market[last]!;
+    for (let i = 0; i < nAssets; i++) valueUsd += acc.tokens[i]! * assets[i]!.market[last]!;
     if (debtUsd > valueUsd) {
       endShortfall += debtUsd - valueUsd;
       endsInsolvent[id] = 1;
