@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromiumExecutable, launchChromium } from "../helpers/browser.js";
 
 const CONFIG = "test/fixtures/backtest.test.json";
 const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
@@ -21,7 +21,6 @@ const METRICS = [
   "solventDebtUsdAvg",
   "worstHealth",
 ];
-const CHROMIUM = "/usr/bin/chromium";
 
 interface BacktestJson {
   policy: string;
@@ -109,15 +108,13 @@ describe("bulwark backtest and stress", function () {
   });
 
   it("the HTML report renders in headless Chromium and every chart draws", async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (a test prerequisite, see the README)`);
     const html = join(dir, "backtest.html");
     const run = bulwark("backtest", "--config", CONFIG, "--policy", "both", "--html", html, "--progress", "never");
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/static[\s\S]*calibrated/);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    const { source, path } = await chromiumExecutable();
+    console.log(`      Chromium: ${source === "debian" ? "Debian's" : "the npm package @sparticuz/chromium's"} (${path})`);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
