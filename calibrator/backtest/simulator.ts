@@ -591,7 +591,8 @@ export function simulate(input: SimInput): SimResult {
   const bookActions: BookAction[] = [];
   const checks: (number[] | undefined)[] = new Array(nSteps);
   let arrivalCursor = 0;
-  const lastCheck = new Map<number, number>();
+  /** Step of each account's last re-levering check (−1: the opening). */
+  const lastCheck: number[] = [];
   /** The account repays its whole debt and withdraws all its collateral. */
   const leave = (id: number, step: number) => {
     const acc = accounts[id]!;
@@ -607,11 +608,10 @@ export function simulate(input: SimInput): SimResult {
     acc.collateral = acc.collateral.map(() => 0n);
     acc.tokens.fill(0);
     acc.version++; // its triggers lapse
-    lastCheck.delete(id);
   };
   const scheduleCheck = (id: number, step: number) => {
     if (!book) return;
-    lastCheck.set(id, step);
+    lastCheck[id] = step;
     const hours = Math.max(1, Math.round(-Math.log(1 - bookRng.next()) * book.releverEveryDays * 24));
     const at = step + hours;
     if (at >= nSteps) return;
@@ -767,7 +767,7 @@ export function simulate(input: SimInput): SimResult {
             scheduleCheck(id, step);
             continue;
           }
-          const sinceDays = (step - (lastCheck.get(id) ?? -1)) / 24;
+          const sinceDays = (step - (lastCheck[id] ?? -1)) / 24;
           if (bookRng.next() < 1 - Math.exp(-book.leavePerDay * sinceDays)) {
             leave(id, step);
             continue;
