@@ -33,7 +33,10 @@ function anvilBinary(): string {
 
 export async function startAnvil(extraArgs: readonly string[] = []): Promise<AnvilNode> {
   const port = await freePort();
-  const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  // Under `npm run coverage` the instrumented bytecode exceeds the EIP-170/3860 size limits, which anvil
+  // enforces; the plain test run keeps them.
+  const coverage = process.env.BULWARK_COVERAGE === "1" ? ["--disable-code-size-limit"] : [];
+  const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", ...coverage, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d.toString()));
   child.stderr!.on("data", (d) => (output += d.toString()));
