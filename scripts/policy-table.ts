@@ -5,17 +5,17 @@
  * Prints the Markdown table:
  *   tsx scripts/policy-table.ts [config/backtest.sample.json] [--seeds N]
  */
+import { parseArgs } from "node:util";
 import { loadBacktestConfig } from "../calibrator/backtest/config.js";
 import { runStress, type StressRow } from "../calibrator/backtest/run.js";
 
-const args = process.argv.slice(2);
-const seedsAt = args.indexOf("--seeds");
-const seeds = seedsAt >= 0 ? Number(args[seedsAt + 1]) : 10;
-if (!(Number.isInteger(seeds) && seeds >= 1)) {
-  console.error(`policy-table: --seeds needs a positive whole number, got "${args[seedsAt + 1]}"`);
+const { values, positionals } = parseArgs({ options: { seeds: { type: "string", default: "10" } }, allowPositionals: true });
+const seeds = Number(values.seeds);
+if (!/^\d+$/.test(values.seeds) || seeds < 1) {
+  console.error(`policy-table: --seeds needs a positive whole number, got "${values.seeds}"`);
   process.exit(2);
 }
-const file = args.find((a, i) => !a.startsWith("--") && (seedsAt < 0 || i !== seedsAt + 1)) ?? "config/backtest.sample.json";
+const file = positionals[0] ?? "config/backtest.sample.json";
 const base = loadBacktestConfig(file);
 const only = (symbol: string) => ({
   ...base,

@@ -15,6 +15,7 @@
  * what its own LTV allows. Pure: the arrivals are drawn here, the actions happen in the simulator.
  */
 import { Rng } from "../models/random.js";
+import { drawCollateral } from "./population.js";
 
 export interface BookRates {
   seed: number;
@@ -78,20 +79,13 @@ export function drawArrivals(spec: ArrivalSpec, decimals: readonly number[], mar
   const rng = new Rng(spec.seed ^ 0x5bd1e995);
   const n = market[0]?.length ?? 0;
   const perStep = (spec.arrivalsPerDay * spec.openingCount) / 24;
-  const mixes = decimals.length > 1 ? decimals.length + 1 : 1;
   const arrivals: Arrival[] = [];
   for (let step = 0; step < n; step++) {
     const count = perStep > 0 ? poisson(rng, perStep) : 0;
-    for (let k = 0; k < count; k++) {
-      const usd = Math.exp(Math.log(spec.minUsd) + rng.next() * (Math.log(spec.maxUsd) - Math.log(spec.minUsd)));
-      const mix = rng.int(0, mixes - 1);
-      const collateral = decimals.map((d, i) => {
-        const share = mix === decimals.length ? 1 / decimals.length : mix === i ? 1 : 0;
-        if (share === 0) return 0n;
-        return (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(d)) / BigInt(Math.round(market[i]![step]! * 1e6));
-      });
-      arrivals.push({ step, collateral, limitUse: spec.minLimitUse + rng.next() * (spec.maxLimitUse - spec.minLimitUse) });
-    }
+    if (count === 0) continue;
+    // The hour's market prices at 6 decimals, as 18-decimal prices.
+    const prices18 = market.map((m) => BigInt(Math.round(m[step]! * 1e6)) * 10n ** 12n);
+    for (let k = 0; k < count; k++) arrivals.push({ step, ...drawCollateral(rng, spec, decimals, prices18) });
   }
   return arrivals;
 }

@@ -13,7 +13,7 @@ import { loadJsonFile } from "../data/jsonFile.js";
 import { DataError } from "../data/errors.js";
 import { Rng } from "../models/random.js";
 import { toUnits } from "../commands/slippage.js";
-import { collateralValue } from "../rules/engineMath.js";
+import { borrowLimit } from "../rules/engineMath.js";
 
 export interface Position {
   /** Token units per collateral asset, in asset order (0n where not held). */
@@ -42,7 +42,29 @@ export interface OpeningAsset {
   liquidationThresholdBps: number;
 }
 
-const BPS = 10_000n;
+
+/**
+ * One borrower's collateral (log-uniform USD size, one asset alone or an equal split, at the given
+ * 18-decimal prices) and its target use of the borrow limit. The opening population and the living
+ * book's arrivals both draw through this, in this order of random numbers.
+ */
+export function drawCollateral(
+  rng: Rng,
+  spec: Pick<PopulationSpec, "minUsd" | "maxUsd" | "minLimitUse" | "maxLimitUse">,
+  decimals: readonly number[],
+  prices18: readonly bigint[],
+): { collateral: bigint[]; limitUse: number } {
+  const usd = Math.exp(Math.log(spec.minUsd) + rng.next() * (Math.log(spec.maxUsd) - Math.log(spec.minUsd)));
+  const mixes = decimals.length > 1 ? decimals.length + 1 : 1;
+  const mix = rng.int(0, mixes - 1); // < decimals.length: that asset alone; otherwise an equal split
+  const collateral = decimals.map((d, i) => {
+    const share = mix === decimals.length ? 1 / decimals.length : mix === i ? 1 : 0;
+    if (share === 0) return 0n;
+    return (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(d) * 10n ** 18n) / (prices18[i]! * 1_000_000n);
+  });
+  const limitUse = spec.minLimitUse + rng.next() * (spec.maxLimitUse - spec.minLimitUse);
+  return { collateral, limitUse };
+}
 
 /** The seeded population: see the module comment for the distribution. */
 export function drawPopulation(spec: PopulationSpec, assets: readonly OpeningAsset[], debtDecimals: number): Position[] {
@@ -51,21 +73,12 @@ export function drawPopulation(spec: PopulationSpec, assets: readonly OpeningAss
   const rng = new Rng(spec.seed);
   const debtScale = 10n ** BigInt(18 - debtDecimals);
   const positions: Position[] = [];
-  const mixes = assets.length > 1 ? assets.length + 1 : 1;
+  const prices18 = assets.map((a) => a.price18);
+  const decimals = assets.map((a) => a.decimals);
+  const ltv = assets.map((a) => a.ltvBps);
   for (let p = 0; p < spec.count; p++) {
-    const usd = Math.exp(Math.log(spec.minUsd) + rng.next() * (Math.log(spec.maxUsd) - Math.log(spec.minUsd)));
-    const mix = rng.int(0, mixes - 1); // < assets.length: that asset alone; otherwise an equal split
-    const collateral = assets.map(() => 0n);
-    let limit = 0n;
-    assets.forEach((a, i) => {
-      const share = mix === assets.length ? 1 / assets.length : mix === i ? 1 : 0;
-      if (share === 0) return;
-      const amount = (BigInt(Math.round(usd * share * 1e6)) * 10n ** BigInt(a.decimals) * 10n ** 18n) / (a.price18 * 1_000_000n);
-      collateral[i] = amount;
-      const value = collateralValue(amount, a.price18, a.decimals);
-      limit += (value * BigInt(a.ltvBps)) / BPS;
-    });
-    const limitUse = spec.minLimitUse + rng.next() * (spec.maxLimitUse - spec.minLimitUse);
+    const { collateral, limitUse } = drawCollateral(rng, spec, decimals, prices18);
+    const limit = borrowLimit(collateral, prices18, decimals, ltv);
     const debt18 = (limit * BigInt(Math.floor(limitUse * 1_000_000))) / 1_000_000n;
     positions.push({ collateral, debt: debt18 / debtScale, limitUse });
   }

@@ -22,6 +22,7 @@ import { type AssetChainState, checkSteps, effectiveThresholdBps, type UpdaterGl
 import {
   accrue,
   BPS,
+  borrowLimit,
   bucketUsedAt,
   collateralValue,
   debtOf,
@@ -255,13 +256,10 @@ export function simulate(input: SimInput): SimResult {
   const openingPrice18 = assets.map((a) => a.oracle.openingAnswer8 * 10n ** 10n);
   const book = input.book;
   const bookRng = new Rng(book?.seed ?? 0);
+  const decimals = assets.map((a) => a.decimals);
+  const openingLtv = chain.map((c) => c.stored!.ltvBps);
   const accounts: AccountState[] = population.map((p, id) => {
-    let limit = 0n;
-    assets.forEach((a, i) => {
-      const amount = p.collateral[i] ?? 0n;
-      if (amount === 0n) return;
-      limit += (collateralValue(amount, openingPrice18[i]!, a.decimals) * BigInt(chain[i]!.stored!.ltvBps)) / BPS;
-    });
+    const limit = borrowLimit(p.collateral, openingPrice18, decimals, openingLtv);
     if (p.debt * debtScale > limit) throw new RangeError(`position ${id}: debt ${p.debt} exceeds its borrow limit at the opening`);
     const scaled = scaledDebtOfBorrow(p.debt, pool.index);
     pool = { ...pool, cash: pool.cash - p.debt, totalScaledDebt: pool.totalScaledDebt + scaled };
@@ -309,6 +307,8 @@ export function simulate(input: SimInput): SimResult {
   const price18 = openingPrice18.slice();
   const priceF = price18.map((p) => Number(p) / E18F);
   const params: RiskParams[] = assets.map((_, i) => effective(i, now));
+  /** The live LTV of each asset this step (the borrow check's). */
+  const ltvNow = params.map((q) => q.ltvBps);
   const xIndex = new Float64Array(nAssets); // oracle price × effective threshold / borrow index
 
   const refreshIndexLevels = () => {
@@ -506,7 +506,8 @@ export function simulate(input: SimInput): SimResult {
       const price = assets[target]!.market[step]!;
       const fullSeizedUsd = (Number(size.seized) / unitsF[target]!) * price;
       const edge = edgePerUsdSeized(p.liquidationBonusBps, config.protocolFeeBps);
-      const costPerSeized = (1 + (p.liquidationBonusBps * config.protocolFeeBps) / 1e8) / (1 + p.liquidationBonusBps / 10_000);
+      // Repayment plus fee per USD seized: (1 + b·f)/(1 + b) = 1 − edge.
+      const costPerSeized = 1 - edge;
       const sigma = assets[target]!.venue.dailySigma[step] ?? 0;
       const waited = now - acc.liquidatableSince;
       let sale: ReturnType<ExecutionVenues["quote"]> | undefined;
@@ -634,14 +635,9 @@ export function simulate(input: SimInput): SimResult {
       const debtF = (Number(acc.scaled) * (Number(index) / E18F)) / debtUnitF;
       if (wantF - debtF < (book?.releverBand ?? 0) * wantF * 0.999) return false;
     }
-    let limit = 0n;
-    for (let i = 0; i < nAssets; i++) {
-      const balance = acc.collateral[i]!;
-      if (balance === 0n) continue;
-      // MarginEngine prices every collateral of the account: a stale feed makes borrow revert.
-      if (direction === "borrow" && staleAsset[i]) return false;
-      limit += (collateralValue(balance, price18[i]!, assets[i]!.decimals) * BigInt(params[i]!.ltvBps)) / BPS;
-    }
+    // MarginEngine prices every collateral of the account: a stale feed makes borrow revert.
+    if (direction === "borrow") for (let i = 0; i < nAssets; i++) if (acc.collateral[i] !== 0n && staleAsset[i]) return false;
+    const limit = borrowLimit(acc.collateral, price18, decimals, ltvNow);
     const debt = debtOf(acc.scaled, index);
     const want = (limit * BigInt(Math.floor(acc.limitUse * 1_000_000))) / 1_000_000n / debtScale;
     if (direction === "borrow") {
@@ -714,7 +710,10 @@ export function simulate(input: SimInput): SimResult {
         nextTryAt[i] = now + Math.min(chain[i]!.rules.riskReducingCooldown, chain[i]!.rules.riskIncreasingCooldown);
       }
     }
-    for (let i = 0; i < nAssets; i++) params[i] = effective(i, now);
+    for (let i = 0; i < nAssets; i++) {
+      params[i] = effective(i, now);
+      ltvNow[i] = params[i]!.ltvBps;
+    }
     for (let i = 0; i < nAssets; i++) updateSaturation(i);
 
     // The view index at this step (what healthFactor reads); a liquidation writes the same value.

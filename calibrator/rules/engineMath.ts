@@ -93,6 +93,20 @@ export function writeOffBadDebt(
 export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
   (amount * price18) / 10n ** BigInt(decimals);
 
+/**
+ * MarginEngine._scan's borrow limit (18 decimals): Σ value × LTV / BPS, floored per collateral. The
+ * backtest's borrows replayed on chain (test/backtest/differential.ts) fail if the two drift.
+ */
+export function borrowLimit(balances: readonly bigint[], prices18: readonly bigint[], decimals: readonly number[], ltvBps: readonly number[]): bigint {
+  let limit = 0n;
+  for (let i = 0; i < balances.length; i++) {
+    const balance = balances[i] ?? 0n;
+    if (balance === 0n) continue;
+    limit += (collateralValue(balance, prices18[i]!, decimals[i]!) * BigInt(ltvBps[i]!)) / BPS;
+  }
+  return limit;
+}
+
 export interface LiquidationInput {
   /** The borrower's debt (debt-asset units). */
   debt: bigint;
