@@ -41,6 +41,7 @@ import { type AssetMarket, DEFAULT_IMPACT, ExecutionVenues, type ImpactConstants
 import { edgePerUsdSeized, type LiquidatorAgent, riskPremium } from "./liquidators.js";
 import type { OraclePath } from "./oracle.js";
 import type { Position } from "./population.js";
+import { CheckCalendar } from "./checkCalendar.js";
 import { TriggerHeap } from "./triggerHeap.js";
 import type { BookAction, BookSpec } from "./book.js";
 import { Rng } from "../models/random.js";
@@ -199,6 +200,8 @@ export interface SimResult {
 }
 
 const E18F = 1e18;
+/** The health of an account without debt (MarginEngine returns type(uint256).max). */
+const MAX_UINT = 2n ** 256n - 1n;
 // A position is re-examined once a price index falls within this relative margin of its trigger, so
 // float rounding never hides a liquidatable account from the exact (bigint) check.
 const TRIGGER_MARGIN = 1e-9;
@@ -216,7 +219,7 @@ interface AccountState {
   /** Repays to its target once its health falls below the book's repayHealth. */
   attentive: boolean;
   /** Liquidatable but too small to pay gas: off the active set until gas falls (parkHeap). */
-  parked?: boolean;
+  parked: boolean;
 }
 
 /** Trigger ids at or above this are repay triggers of account id − REPAY_TRIGGER. */
@@ -262,7 +265,8 @@ export function simulate(input: SimInput): SimResult {
     const limit = borrowLimit(p.collateral, openingPrice18, decimals, openingLtv);
     if (p.debt * debtScale > limit) throw new RangeError(`position ${id}: debt ${p.debt} exceeds its borrow limit at the opening`);
     const scaled = scaledDebtOfBorrow(p.debt, pool.index);
-    pool = { ...pool, cash: pool.cash - p.debt, totalScaledDebt: pool.totalScaledDebt + scaled };
+    pool.cash -= p.debt;
+    pool.totalScaledDebt += scaled;
     return {
       scaled,
       collateral: assets.map((_, i) => p.collateral[i] ?? 0n),
@@ -271,6 +275,7 @@ export function simulate(input: SimInput): SimResult {
       liquidatableSince: -1,
       limitUse: p.limitUse ?? (limit > 0n ? Number(p.debt * debtScale) / Number(limit) : 0),
       attentive: book ? bookRng.next() < book.attentiveShare : false,
+      parked: false,
     };
   });
   if (pool.cash < 0n) throw new RangeError(`lender deposits (${input.lenderDeposits}) do not cover the population's debt`);
@@ -316,17 +321,22 @@ export function simulate(input: SimInput): SimResult {
     for (let i = 0; i < nAssets; i++) xIndex[i] = (priceF[i]! * params[i]!.liquidationThresholdBps) / indexF;
   };
 
+  /** Each asset's effective threshold this step, as a bigint for the exact health. */
+  const thresholdBig: bigint[] = params.map((q) => BigInt(q.liquidationThresholdBps));
+  /** The debt that the last healthOf call read (returned beside the health without an allocation). */
+  let debtRead = 0n;
   /** Exact health (WAD) as MarginEngine computes it; max uint when the account has no debt. */
-  const healthOf = (acc: AccountState): { health: bigint; debt: bigint } => {
+  const healthOf = (acc: AccountState): bigint => {
     const debt = debtOf(acc.scaled, index);
-    if (debt === 0n) return { health: 2n ** 256n - 1n, debt };
+    debtRead = debt;
+    if (debt === 0n) return MAX_UINT;
     let liquidationValue = 0n;
     for (let i = 0; i < nAssets; i++) {
       const balance = acc.collateral[i]!;
       if (balance === 0n) continue;
-      liquidationValue += (collateralValue(balance, price18[i]!, assets[i]!.decimals) * BigInt(params[i]!.liquidationThresholdBps)) / BPS;
+      liquidationValue += (collateralValue(balance, price18[i]!, decimals[i]!) * thresholdBig[i]!) / BPS;
     }
-    return { health: (liquidationValue * WAD) / (debt * debtScale), debt };
+    return (liquidationValue * WAD) / (debt * debtScale);
   };
 
   /** Files the account under each asset it holds at the index level where it could turn liquidatable. */
@@ -345,7 +355,7 @@ export function simulate(input: SimInput): SimResult {
 
   refreshIndexLevels();
   for (let id = 0; id < accounts.length; id++) {
-    const { health } = healthOf(accounts[id]!);
+    const health = healthOf(accounts[id]!);
     if (health < WAD) throw new RangeError(`position ${id} is liquidatable at the opening`);
     file(id, health);
   }
@@ -430,9 +440,10 @@ export function simulate(input: SimInput): SimResult {
   const heldValue: bigint[] = assets.map(() => 0n);
   const heldAsset = new Int32Array(nAssets);
   /** A liquidator's pass over one liquidatable account; returns its health afterwards. */
-  const liquidateAccount = (id: number, step: number): bigint => {
+  const liquidateAccount = (id: number, step: number, healthNow: bigint, debtNow: bigint): bigint => {
     const acc = accounts[id]!;
-    let { health, debt } = healthOf(acc);
+    let health = healthNow;
+    let debt = debtNow;
     for (let call = 0; call < input.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
       // Seize the collateral worth most (lowest asset index on a tie); another when that one would
       // leave dust; none when selling into the asset's DEX depth this step can no longer pay.
@@ -558,8 +569,11 @@ export function simulate(input: SimInput): SimResult {
         badDebtWrittenOff += writtenOff;
         coveredByReserveTotal += covered;
       }
-      pool = { ...pool, cash: pool.cash + size.repaid + size.fee, totalScaledDebt: totalScaled, reserve };
-      buckets[target] = { used: used + size.seizedValue, lastUpdate: BigInt(now) };
+      pool.cash += size.repaid + size.fee;
+      pool.totalScaledDebt = totalScaled;
+      pool.reserve = reserve;
+      bucket.used = used + size.seizedValue;
+      bucket.lastUpdate = BigInt(now);
       venues[target]!.commit(sale);
       capitalLeft[bot] = capitalLeft[bot]! - Number(size.repaid + size.fee) / debtUnitF;
       updateSaturation(target);
@@ -583,14 +597,15 @@ export function simulate(input: SimInput): SimResult {
         writtenOff,
         coveredByReserve: covered,
       });
-      ({ health, debt } = healthOf(acc));
+      health = healthOf(acc);
+      debt = debtRead;
     }
     return health;
   };
 
   const repayCandidates = new Set<number>();
   const bookActions: BookAction[] = [];
-  const checks: (number[] | undefined)[] = new Array(nSteps);
+  const checks = new CheckCalendar(nSteps, accounts.length);
   let arrivalCursor = 0;
   /** Step of each account's last re-levering check (−1: the opening). */
   const lastCheck: number[] = [];
@@ -600,7 +615,8 @@ export function simulate(input: SimInput): SimResult {
     if (acc.scaled !== 0n) {
       const debt = debtOf(acc.scaled, index);
       writeAccrual();
-      pool = { ...pool, cash: pool.cash + debt, totalScaledDebt: pool.totalScaledDebt - acc.scaled };
+      pool.cash += debt;
+      pool.totalScaledDebt -= acc.scaled;
       acc.scaled = 0n;
       bookActions.push({ step, account: id, kind: "repay", amount: debt });
     }
@@ -616,9 +632,7 @@ export function simulate(input: SimInput): SimResult {
     const hours = Math.max(1, Math.round(-Math.log(1 - bookRng.next()) * book.releverEveryDays * 24));
     const at = step + hours;
     if (at >= nSteps) return;
-    const list = checks[at];
-    if (list) list.push(id);
-    else checks[at] = [id];
+    checks.book(id, at);
   };
   /**
    * Moves an account's debt toward its target use of the live borrow limit: "borrow" tops it up when
@@ -648,7 +662,8 @@ export function simulate(input: SimInput): SimResult {
       if (debtOf(acc.scaled + added, index) * debtScale > limit) return false; // rounding at the limit: skip
       writeAccrual();
       acc.scaled += added;
-      pool = { ...pool, cash: pool.cash - amount, totalScaledDebt: pool.totalScaledDebt + added };
+      pool.cash -= amount;
+      pool.totalScaledDebt += added;
       bookActions.push({ step, account: id, kind: "borrow", amount });
       return true;
     }
@@ -657,7 +672,8 @@ export function simulate(input: SimInput): SimResult {
     writeAccrual();
     const removed = scaledDebtRepaid(repaid, debt, acc.scaled, index);
     acc.scaled -= removed;
-    pool = { ...pool, cash: pool.cash + repaid, totalScaledDebt: pool.totalScaledDebt - removed };
+    pool.cash += repaid;
+    pool.totalScaledDebt -= removed;
     bookActions.push({ step, account: id, kind: "repay", amount: repaid });
     return true;
   };
@@ -713,6 +729,7 @@ export function simulate(input: SimInput): SimResult {
     for (let i = 0; i < nAssets; i++) {
       params[i] = effective(i, now);
       ltvNow[i] = params[i]!.ltvBps;
+      thresholdBig[i] = BigInt(params[i]!.liquidationThresholdBps);
     }
     for (let i = 0; i < nAssets; i++) updateSaturation(i);
 
@@ -734,9 +751,8 @@ export function simulate(input: SimInput): SimResult {
     for (const id of repayCandidates) {
       const acc = accounts[id]!;
       if (active.has(id) || acc.parked || acc.scaled === 0n) continue;
-      const { health } = healthOf(acc);
-      if (book && Number(health) / E18F < book.repayHealth) rebalance(id, step, "repay");
-      file(id, healthOf(acc).health);
+      const health = healthOf(acc);
+      file(id, book && Number(health) / E18F < book.repayHealth && rebalance(id, step, "repay") ? healthOf(acc) : health);
     }
     repayCandidates.clear();
     if (book) {
@@ -748,33 +764,29 @@ export function simulate(input: SimInput): SimResult {
           scaled: 0n,
           collateral: assets.map((_, i) => arrival.collateral[i] ?? 0n),
           tokens: Float64Array.from(assets, (_, i) => Number(arrival.collateral[i] ?? 0n) / unitsF[i]!),
-          version: 0, liquidatableSince: -1, limitUse: arrival.limitUse, attentive: bookRng.next() < book.attentiveShare });
+          version: 0, liquidatableSince: -1, limitUse: arrival.limitUse, attentive: bookRng.next() < book.attentiveShare, parked: false });
         bonusByAccount.push(0);
         for (let i = 0; i < nAssets; i++) totalAmountF[i] = totalAmountF[i]! + accounts[id]!.tokens[i]!;
         bookActions.push({ step, account: id, kind: "open", amount: 0n, collateral: accounts[id]!.collateral.slice() });
         rebalance(id, step, "borrow");
-        file(id, healthOf(accounts[id]!).health);
+        file(id, healthOf(accounts[id]!));
         scheduleCheck(id, step);
       }
-      const due = checks[step];
-      if (due) {
-        checks[step] = undefined;
-        for (const id of due) {
-          const acc = accounts[id]!;
-          if (acc.tokens.every((t) => t === 0)) continue; // closed: no more checks
-          if (active.has(id) || acc.parked) {
-            scheduleCheck(id, step);
-            continue;
-          }
-          const sinceDays = (step - (lastCheck[id] ?? -1)) / 24;
-          if (bookRng.next() < 1 - Math.exp(-book.leavePerDay * sinceDays)) {
-            leave(id, step);
-            continue;
-          }
-          if (rebalance(id, step, "borrow")) file(id, healthOf(acc).health);
+      checks.drain(step, (id) => {
+        const acc = accounts[id]!;
+        if (holdsNothing(acc)) return; // closed: no more checks
+        if (active.has(id) || acc.parked) {
           scheduleCheck(id, step);
+          return;
         }
-      }
+        const sinceDays = (step - (lastCheck[id] ?? -1)) / 24;
+        if (bookRng.next() < 1 - Math.exp(-book.leavePerDay * sinceDays)) {
+          leave(id, step);
+          return;
+        }
+        if (rebalance(id, step, "borrow")) file(id, healthOf(acc));
+        scheduleCheck(id, step);
+      });
     }
     while (parkHeap.size > 0 && parkHeap.peekKey() > gasUsd) {
       const { id, version } = parkHeap.pop();
@@ -791,7 +803,8 @@ export function simulate(input: SimInput): SimResult {
         unprofitableSkips++;
         continue;
       }
-      let { health } = healthOf(acc);
+      let health = healthOf(acc);
+      const debt = debtRead;
       if (acc.scaled !== 0n) metrics.worstHealth = Math.min(metrics.worstHealth, Number(health) / E18F);
       if (health < WAD && acc.scaled !== 0n) {
         if (acc.liquidatableSince < 0) acc.liquidatableSince = now;
@@ -805,7 +818,7 @@ export function simulate(input: SimInput): SimResult {
           parkHeap.push(bound * 1.5, id, acc.version);
           continue;
         }
-        health = liquidateAccount(id, step);
+        health = liquidateAccount(id, step, health, debt);
         if (health < WAD && acc.scaled !== 0n) continue;
       }
       // Healthy again (or closed): back to waiting on its triggers.
@@ -911,6 +924,12 @@ export function simulate(input: SimInput): SimResult {
 }
 
 /** The q-quantile (nearest rank) of a sample; 0 for an empty one. */
+/** True once the account has withdrawn (or lost) every collateral. */
+function holdsNothing(acc: AccountState): boolean {
+  for (let i = 0; i < acc.tokens.length; i++) if (acc.tokens[i] !== 0) return false;
+  return true;
+}
+
 function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);

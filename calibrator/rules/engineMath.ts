@@ -28,6 +28,12 @@ export interface LiquidationConfig {
 
 const ceilDiv = (a: bigint, b: bigint): bigint => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
+// 10^d for token decimals 0–36, built once: the hot loops (health, sizing) would otherwise rebuild a
+// BigInt power on every call.
+const POW10: readonly bigint[] = Array.from({ length: 37 }, (_, d) => 10n ** BigInt(d));
+const pow10 = (d: number): bigint => POW10[d] ?? 10n ** BigInt(d);
+const BPS_TO_WAD = 10n ** 14n;
+
 /** Borrowed share of cash + borrows, WAD (0 for an empty pool). */
 export function utilization(cash: bigint, borrows: bigint): bigint {
   const total = cash + borrows;
@@ -91,7 +97,7 @@ export function writeOffBadDebt(
 
 /** 18-decimal value of `amount` token units at an 18-decimal price, rounded down. */
 export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
-  (amount * price18) / 10n ** BigInt(decimals);
+  (amount * price18) / pow10(decimals);
 
 /**
  * MarginEngine._scan's borrow limit (18 decimals): Σ value × LTV / BPS, floored per collateral. The
@@ -131,13 +137,13 @@ export type LiquidationSize =
 /** MarginEngine._sizeLiquidation: what one liquidation repays, seizes and pays as fee. */
 export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
   const { debt, debtScale, collateralBalance: balance, price18: price, config } = input;
-  const unit = 10n ** BigInt(input.collateralDecimals);
+  const unit = pow10(input.collateralDecimals);
   const minLeftover = config.minLeftoverValue;
   const debtValue = debt * debtScale;
   const targetValue = (balance * price) / unit;
   let allowed = debt;
   if (
-    input.healthFactor >= BigInt(config.fullCloseHealthBps) * 10n ** 14n &&
+    input.healthFactor >= BigInt(config.fullCloseHealthBps) * BPS_TO_WAD &&
     debtValue >= 2n * minLeftover &&
     targetValue >= 2n * minLeftover
   ) {

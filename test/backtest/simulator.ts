@@ -8,6 +8,7 @@ import { applyShock, cutWindow } from "../../calibrator/backtest/market.js";
 import { oraclePath, toAnswer8 } from "../../calibrator/backtest/oracle.js";
 import { drawPopulation, loadPopulation, type Position } from "../../calibrator/backtest/population.js";
 import { type LiquidationAction, simulate, type SimAsset, type SimInput } from "../../calibrator/backtest/simulator.js";
+import { CheckCalendar } from "../../calibrator/backtest/checkCalendar.js";
 import { TriggerHeap } from "../../calibrator/backtest/triggerHeap.js";
 import { backtestVar } from "../../calibrator/backtest/varBacktest.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
@@ -91,6 +92,38 @@ describe("backtest: building blocks", function () {
     while (heap.size > 0) popped.push(keys[heap.pop().id]!);
     expect(popped).to.deep.equal([...keys].sort((a, b) => b - a));
     expect(() => heap.push(Number.NaN, 1, 0)).to.throw(RangeError, /NaN/);
+  });
+
+  it("CheckCalendar visits each step's accounts in booking order, lets a visit re-book later, grows, and refuses steps outside the run", function () {
+    const calendar = new CheckCalendar(10, 2);
+    const rng = new Rng(5);
+    const expected: number[][] = Array.from({ length: 10 }, () => []);
+    for (let id = 0; id < 40; id++) {
+      const step = rng.int(0, 4);
+      calendar.book(id, step);
+      expected[step]!.push(id);
+    }
+    for (let step = 0; step < 5; step++) {
+      const seen: number[] = [];
+      calendar.drain(step, (id) => {
+        seen.push(id);
+        if (id % 2 === 0) {
+          calendar.book(id, step + 5); // re-booked while its list is being drained
+          expected[step + 5]!.push(id);
+        }
+      });
+      expect(seen, `step ${step}`).to.deep.equal(expected[step]);
+      const again: number[] = [];
+      calendar.drain(step, (id) => again.push(id));
+      expect(again, `step ${step} drained twice`).to.deep.equal([]);
+    }
+    for (let step = 5; step < 10; step++) {
+      const seen: number[] = [];
+      calendar.drain(step, (id) => seen.push(id));
+      expect(seen, `step ${step}`).to.deep.equal(expected[step]);
+    }
+    expect(() => calendar.book(1, 10)).to.throw(RangeError, /outside 0\.\.9/);
+    expect(() => calendar.book(1, -1)).to.throw(RangeError, /outside/);
   });
 
   it("the oracle publishes on deviation or heartbeat only, and holds its round while frozen", function () {

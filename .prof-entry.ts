@@ -1,0 +1,2 @@
+import { backtestSimFigure } from "./scripts/lib/backtestBench.js";
+console.log(backtestSimFigure(2));
