@@ -9,7 +9,7 @@ import type { Address, RiskParams, RiskReport } from "../calibrator/rules/types.
 import { performance } from "node:perf_hooks";
 import { candleLogReturns, loadCandles } from "../calibrator/data/candles.js";
 import { fitGarch } from "../calibrator/models/garch.js";
-import { impliedVolSurface } from "../calibrator/commands/iv.js";
+import { impliedVolSurface } from "../calibrator/models/impliedSurface.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
 import { backtestSeedsFigure, backtestSimFigure } from "./lib/backtestBench.js";

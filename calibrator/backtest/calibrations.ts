@@ -5,7 +5,8 @@
  * the backtested calibrator uses GARCH/FHS on prices and the pool's depth only.
  */
 import type { CandleSeries } from "../data/candles.js";
-import { calibrateConfig, type CalibrationConfig } from "../commands/calibrate.js";
+import type { CalibrationConfig } from "../calibrate/config.js";
+import { calibrateConfig } from "../calibrate/pipeline.js";
 import type { RiskParams } from "../rules/types.js";
 import type { MarketPath } from "./market.js";
 

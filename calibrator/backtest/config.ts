@@ -9,7 +9,7 @@ import { z } from "zod";
 import { loadJsonFile } from "../data/jsonFile.js";
 import { DataError } from "../data/errors.js";
 import { type DeploymentSpec, loadDeploymentSpec } from "../ops/deploymentSpec.js";
-import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../commands/calibrate.js";
+import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../calibrate/config.js";
 import { DEFAULT_GAS } from "./gas.js";
 import { DEFAULT_IMPACT } from "./impact.js";
 

@@ -5,7 +5,8 @@
  * liquidity), which is how the depth-stress scenarios scale it. The snapshot's depth is taken in USD at
  * every price level of the path: a stated approximation (the only depth data is one snapshot).
  */
-import { sellSide, toUnits } from "../commands/slippage.js";
+import { toUnits } from "../data/units.js";
+import { sellSide } from "../models/poolSide.js";
 import type { PoolSnapshot } from "../data/uniswapPool.js";
 import { simulateExactInput } from "../models/uniswapV3.js";
 

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { loadJsonFile } from "../data/jsonFile.js";
 import { DataError } from "../data/errors.js";
 import { Rng } from "../models/random.js";
-import { toUnits } from "../commands/slippage.js";
+import { toUnits } from "../data/units.js";
 import { borrowLimit } from "../rules/engineMath.js";
 
 export interface Position {

@@ -8,7 +8,9 @@ import { dirname, join, resolve } from "node:path";
 import type { LocalAccount, PublicClient } from "viem";
 import type { Logger } from "pino";
 import { boundedRiskUpdaterAbi } from "../abi/contracts.js";
-import { type AssetCalibration, type CalibrationConfig, calibrateConfig, loadConfig } from "../commands/calibrate.js";
+import { type CalibrationConfig, loadConfig } from "../calibrate/config.js";
+import { inputsVersion } from "../calibrate/inputs.js";
+import { type AssetCalibration, calibrateConfig } from "../calibrate/pipeline.js";
 import { InputError } from "../data/errors.js";
 import { candlesFromRounds } from "../data/feedHistory.js";
 import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
@@ -110,11 +112,9 @@ export class Keeper {
       this.calibrations.set(asset.symbol, { key, calibration: result! });
       return result!;
     }
+    // Every input, recursively: a pool snapshot is a folder whose own mtime does not move when a file in it is rewritten.
     const files = [config.calibration, entry.candles, entry.pool, entry.options?.snapshot].filter((f): f is string => !!f);
-    const key = files.map((f) => {
-      const s = statSync(resolve(base, f));
-      return `${f}:${s.size}:${s.mtimeMs}`;
-    }).join("|");
+    const key = inputsVersion(files.map((f) => resolve(base, f)));
     const hit = this.calibrations.get(asset.symbol);
     if (hit?.key === key) return hit.calibration;
     const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol] });

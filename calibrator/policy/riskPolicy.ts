@@ -1,6 +1,6 @@
 /**
  * Risk estimates → risk parameters (docs/policy.md names every formula and constant). Pure: the
- * estimates come in as numbers; calibrator/commands/calibrate.ts gathers them from the data.
+ * estimates come in as numbers; calibrator/calibrate/pipeline.ts gathers them from the data.
  */
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { BPS } from "../rules/types.js";

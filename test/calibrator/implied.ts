@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { impliedVolSurface } from "../../calibrator/commands/iv.js";
+import { impliedVolSurface } from "../../calibrator/models/impliedSurface.js";
 import { loadOptionSnapshot } from "../../calibrator/data/deribit.js";
 import { DataError } from "../../calibrator/data/errors.js";
 import { black76Price, impliedVolatility } from "../../calibrator/models/black76.js";

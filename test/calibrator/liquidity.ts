@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSlippage } from "../../calibrator/commands/slippage.js";
+import { slippageTable } from "../../calibrator/models/poolSide.js";
 import { DataError } from "../../calibrator/data/errors.js";
 import { decimalToBigInt, loadPoolSnapshot } from "../../calibrator/data/uniswapPool.js";
 import {
@@ -93,7 +93,7 @@ describe("calibrator/models: Uniswap v3 swaps", function () {
   });
 
   it("on the real pool: small sells cost the 0.05% fee both ways, and slippage grows with size", function () {
-    const small = runSlippage(POOL_DIR, [0.001]);
+    const small = slippageTable(loadPoolSnapshot(POOL_DIR), [0.001]);
     expectClose(small.fills[0]!.slippage, 0.0005, 2e-6);
     expectClose(small.spotPrice, 2948.5, 0.1); // SOURCE.md: about 2948.5 USDC per WETH
     const pool = loadPoolSnapshot(POOL_DIR);
@@ -102,7 +102,7 @@ describe("calibrator/models: Uniswap v3 swaps", function () {
     const wethOut = Number(buy.amountOut) / 1e18;
     expectClose(1 - (wethOut * small.spotPrice) / 10, 0.0005, 2e-6);
     const sizes = [1, 10, 100, 500, 1000, 5000];
-    const fills = runSlippage(POOL_DIR, sizes).fills;
+    const fills = slippageTable(loadPoolSnapshot(POOL_DIR), sizes).fills;
     for (let i = 1; i < fills.length; i++) {
       expect(fills[i]!.slippage).to.be.greaterThan(fills[i - 1]!.slippage);
       expect(fills[i]!.amountOut).to.be.greaterThan(fills[i - 1]!.amountOut);
@@ -110,9 +110,9 @@ describe("calibrator/models: Uniswap v3 swaps", function () {
   });
 
   it("the largest sell within a budget sits at the budget's edge", function () {
-    const result = runSlippage(POOL_DIR, [1], 0.02);
+    const result = slippageTable(loadPoolSnapshot(POOL_DIR), [1], 0.02);
     const max = result.maxSellWithinBudget!.amountIn;
-    const at = runSlippage(POOL_DIR, [max, max * 1.001]).fills;
+    const at = slippageTable(loadPoolSnapshot(POOL_DIR), [max, max * 1.001]).fills;
     expect(at[0]!.slippage).to.be.at.most(0.02);
     expect(at[1]!.slippage).to.be.greaterThan(0.02);
     const pool = syntheticPool(10n ** 24n);

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { calibrate, loadConfig } from "../../calibrator/commands/calibrate.js";
+import { loadConfig } from "../../calibrator/calibrate/config.js";
+import { calibrate } from "../../calibrator/calibrate/pipeline.js";
 import { DataError } from "../../calibrator/data/errors.js";
 import { DEFAULT_POLICY, liquidationHorizonSeconds, riskParameters, type RiskEstimates } from "../../calibrator/policy/riskPolicy.js";
 import { canonicalJson, reportHash } from "../../calibrator/report/reportHash.js";
@@ -106,5 +107,33 @@ describe("calibrator: calibrate on the sample config", function () {
     cheaperGas.assets[0]!.gasCostUsd = 5;
     writeFileSync(join(dir, "b.json"), JSON.stringify(cheaperGas));
     expect(calibrate(join(dir, "a.json"))[0]!.report.reportHash).to.not.equal(calibrate(join(dir, "b.json"))[0]!.report.reportHash);
+  });
+
+  it("the config is strict: a misspelt policy key, an unknown asset field, a duplicate or blank symbol and an unconvertible size are refused, naming the field", function () {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-config-"));
+    const config = JSON.parse(readFileSync(sample, "utf8")) as { policy?: Record<string, unknown>; assets: Record<string, unknown>[] };
+    const cases: [string, (c: typeof config) => void, string, RegExp][] = [
+      ["policy typo", (c) => (c.policy = { ...c.policy, esConfidance: 0.99 }), "policy", /esConfidance/],
+      ["asset typo", (c) => (c.assets[0]!.poolIsProxi = true), "assets.0", /poolIsProxi/],
+      ["duplicate symbol", (c) => (c.assets[1]!.symbol = c.assets[0]!.symbol), "assets.1.symbol", /duplicate symbol WETH \(also assets\[0\]\)/],
+      ["blank symbol", (c) => (c.assets[0]!.symbol = "  "), "assets.0.symbol", /blank/],
+      ["huge size", (c) => (c.assets[0]!.stressedSizeUsd = 1e300), "assets.0.stressedSizeUsd", /1000000000000/],
+      ["top-level typo", (c) => ((c as Record<string, unknown>).fhsPaths = 10), "(root)", /fhsPaths/],
+    ];
+    for (const [name, mutate, field, message] of cases) {
+      const bad = structuredClone(config);
+      mutate(bad);
+      const file = join(dir, `${name.replace(/ /g, "-")}.json`);
+      writeFileSync(file, JSON.stringify(bad));
+      try {
+        loadConfig(file);
+        expect.fail(`${name}: expected a DataError`);
+      } catch (error) {
+        expect(error, name).to.be.instanceOf(DataError);
+        expect((error as DataError).field, name).to.equal(field);
+        expect((error as DataError).message, name).to.match(message);
+        expect((error as DataError).message, name).to.contain(file);
+      }
+    }
   });
 });

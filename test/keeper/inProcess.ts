@@ -12,7 +12,7 @@ import { network } from "hardhat";
 import { pino } from "pino";
 import type { PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { calibrate } from "../../calibrator/commands/calibrate.js";
+import { calibrate } from "../../calibrator/calibrate/pipeline.js";
 import { readAssetState, readExposures } from "../../calibrator/keeper/chain.js";
 import { liquidationValue } from "../../calibrator/keeper/impact.js";
 import type { Address } from "../../calibrator/rules/types.js";

@@ -1,0 +1,69 @@
+/**
+ * The calibration config (`bulwark calibrate --config`, the keeper's `calibration`, the backtest's
+ * `calibration`): strict, so that a misspelt key is refused instead of silently falling back to a
+ * default, and with one entry per symbol.
+ */
+import { z } from "zod";
+import { loadJsonFile } from "../data/jsonFile.js";
+
+const physicsSchema = z
+  .object({
+    oracleHeartbeatSeconds: z.number().int().positive(),
+    keeperDelaySeconds: z.number().int().nonnegative(),
+    executionSeconds: z.number().int().positive(),
+  })
+  .strict();
+
+const policySchema = z
+  .object({
+    esConfidence: z.number().gt(0.5).lt(1),
+    executionConfidence: z.number().gt(0.5).lt(1),
+    ltvBufferConfidence: z.number().gt(0.5).lt(1),
+    ltvBufferHours: z.number().positive(),
+    toxicSpiralMargin: z.number().gt(0).lt(0.5),
+    minBonusBps: z.number().int().min(0).max(5_000),
+    closeFactorBps: z.number().int().min(1).max(10_000),
+    liquidationWindowSeconds: z.number().int().positive(),
+  })
+  .strict()
+  .partial();
+
+const assetSchema = z
+  .object({
+    symbol: z.string().trim().min(1, "a symbol cannot be blank"),
+    candles: z.string().min(1),
+    options: z.object({ snapshot: z.string().min(1), currency: z.enum(["BTC", "ETH"]) }).strict().optional(),
+    pool: z.string().min(1),
+    /** True when the pool is another asset's, used as a stand-in for this asset's depth in USD. */
+    poolIsProxy: z.boolean().default(false),
+    // USD amounts the pipeline turns into token units: bounded so that the BigInt conversion stays finite.
+    stressedSizeUsd: z.number().positive().max(1e12),
+    gasCostUsd: z.number().nonnegative().max(1e6),
+    physics: physicsSchema,
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    debtAsset: z.string().trim().min(1),
+    policy: policySchema.default({}),
+    fhs: z.object({ paths: z.number().int().positive(), seed: z.number().int().nonnegative() }).strict().default({ paths: 10_000, seed: 1 }),
+    assets: z
+      .array(assetSchema)
+      .min(1)
+      .superRefine((assets, ctx) => {
+        assets.forEach((a, i) => {
+          const first = assets.findIndex((b) => b.symbol === a.symbol);
+          if (first !== i) ctx.addIssue({ code: "custom", path: [i, "symbol"], message: `duplicate symbol ${a.symbol} (also assets[${first}])` });
+        });
+      }),
+  })
+  .strict();
+
+export type CalibrationConfig = z.infer<typeof configSchema>;
+export type CalibrationAsset = CalibrationConfig["assets"][number];
+
+/** Parses and validates a config file; errors name the file and the field path. */
+export function loadConfig(file: string): CalibrationConfig {
+  return loadJsonFile(configSchema, file);
+}

@@ -1,0 +1,172 @@
+/**
+ * The calibration pipeline: market data → risk estimates (GARCH, implied volatility, FHS expected
+ * shortfall, exact pool slippage) → the policy's parameters → a hashed report. The arithmetic lives in
+ * models/ and policy/; this module wires it to the inputs and records every intermediate.
+ */
+import { dirname, resolve } from "node:path";
+import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
+import { loadOptionSnapshot } from "../data/deribit.js";
+import { toUnits } from "../data/units.js";
+import { filteredHistoricalSimulation } from "../models/fhs.js";
+import { fitGarch, horizonVariance } from "../models/garch.js";
+import { impliedVolSurface } from "../models/impliedSurface.js";
+import { sellSide } from "../models/poolSide.js";
+import { atmVolatility } from "../models/svi.js";
+import { normalVarEs } from "../models/tails.js";
+import { maxSellWithinSlippage, simulateExactInput } from "../models/uniswapV3.js";
+import { DEFAULT_POLICY, liquidationHorizonSeconds, type PolicyConstants, type RiskEstimates, riskParameters } from "../policy/riskPolicy.js";
+import { reportHash } from "../report/reportHash.js";
+import type { RiskParamsJson } from "../rules/types.js";
+import { type CalibrationAsset, type CalibrationConfig, loadConfig } from "./config.js";
+import { codeVersion, poolSnapshot, sha256 } from "./inputs.js";
+
+export interface AssetCalibration {
+  symbol: string;
+  params: RiskParamsJson;
+  /** Open time (unix seconds) of the last candle the calibration used: how fresh its data is. */
+  dataEnd: number;
+  report: Record<string, unknown> & { reportHash: `0x${string}` };
+}
+
+export interface CalibrateOptions {
+  /**
+   * A price history to use instead of the asset's candle file (the keeper passes the Chainlink feed's
+   * rounds read on-chain); `undefined` for the file.
+   */
+  candlesFor?: (symbol: string) => CandleSeries | undefined;
+  /** Calibrate only these symbols (default: every asset of the config). */
+  symbols?: readonly string[];
+}
+
+/** Calibrates every asset of a config file (paths inside it resolve against the file's folder). */
+export function calibrate(configFile: string, options: CalibrateOptions = {}): AssetCalibration[] {
+  return calibrateConfig(loadConfig(configFile), dirname(resolve(configFile)), options);
+}
+
+/** Calibrates a parsed config whose relative paths are resolved against `base`. */
+export function calibrateConfig(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): AssetCalibration[] {
+  const policy: PolicyConstants = { ...DEFAULT_POLICY, ...config.policy };
+  const wanted = options.symbols ? config.assets.filter((a) => options.symbols!.includes(a.symbol)) : config.assets;
+  return wanted.map((asset) => calibrateAsset(config, asset, base, policy, options.candlesFor?.(asset.symbol)));
+}
+
+interface VolatilityEstimate {
+  returns: number;
+  horizonSeconds: number;
+  horizonPeriods: number;
+  horizonEs: number;
+  hourlyVol: number;
+  optionsSha256?: string;
+  intermediates: Record<string, unknown>;
+}
+
+/**
+ * The price risk over the liquidation horizon: the larger of the GARCH and the implied horizon
+ * variance (conservative), and the larger of the FHS and the normal expected shortfall.
+ */
+function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, policy: PolicyConstants, fhsOptions: CalibrationConfig["fhs"], at: (p: string) => string): VolatilityEstimate {
+  const returns = candleLogReturns(candles);
+  const horizonSeconds = liquidationHorizonSeconds(asset.physics);
+  const horizonPeriods = Math.max(1, Math.ceil(horizonSeconds / candles.intervalSeconds));
+  const garch = fitGarch(returns);
+  const garchHorizonVar = horizonVariance(garch.params, garch.sigma2Next, horizonPeriods);
+  const horizonYears = horizonSeconds / (365 * 86_400);
+  let impliedAtm: number | undefined;
+  let optionsSha256: string | undefined;
+  if (asset.options) {
+    const file = at(asset.options.snapshot);
+    optionsSha256 = sha256(file);
+    const surface = impliedVolSurface(loadOptionSnapshot(file), asset.options.currency);
+    impliedAtm = atmVolatility(surface.slices.map((s) => ({ T: s.T, params: s.svi })), horizonYears);
+  }
+  const impliedHorizonVar = impliedAtm !== undefined ? impliedAtm * impliedAtm * horizonYears : 0;
+  const sigmaHorizon = Math.sqrt(Math.max(garchHorizonVar, impliedHorizonVar));
+  const hourlyVol = sigmaHorizon / Math.sqrt(horizonSeconds / 3_600);
+  const fhs = filteredHistoricalSimulation(returns, garch, { horizon: horizonPeriods, confidence: policy.esConfidence, ...fhsOptions });
+  const normal = normalVarEs(0, sigmaHorizon, policy.esConfidence);
+  const horizonEs = Math.max(fhs.es, normal.es);
+  return {
+    returns: returns.length,
+    horizonSeconds,
+    horizonPeriods,
+    horizonEs,
+    hourlyVol,
+    ...(optionsSha256 !== undefined ? { optionsSha256 } : {}),
+    intermediates: {
+      horizonSeconds,
+      horizonPeriods,
+      garch: { ...garch.params, logLikelihood: garch.logLikelihood, sigmaNext: Math.sqrt(garch.sigma2Next) },
+      garchHorizonVol: Math.sqrt(garchHorizonVar),
+      impliedAtmVol: impliedAtm ?? null,
+      impliedHorizonVol: Math.sqrt(impliedHorizonVar),
+      sigmaHorizon,
+      hourlyVol,
+      fhsEs: fhs.es,
+      fhsVar: fhs.var,
+      normalEs: normal.es,
+      horizonEs,
+    },
+  };
+}
+
+/** The exact v3 slippage of the stressed sale, and the depth within a slippage budget (USD). */
+function liquidityEstimate(poolDir: string, stressedSizeUsd: number): Pick<RiskEstimates, "stressedSlippage" | "depthWithin"> & { spot: number } {
+  const pool = poolSnapshot(poolDir);
+  const side = sellSide(pool);
+  const { spot, inDecimals, slippageOf } = side;
+  const units = (usd: number) => toUnits(usd / spot, inDecimals);
+  const stressed = simulateExactInput(pool, units(stressedSizeUsd), side.sellToken0);
+  const stressedSlippage = stressed.filled ? slippageOf(stressed.amountIn, stressed.amountOut) : 1;
+  const depthWithin = (budget: number) => (Number(maxSellWithinSlippage(pool, side.sellToken0, budget, slippageOf, units(1e10))) / 10 ** inDecimals) * spot;
+  return { stressedSlippage, depthWithin, spot };
+}
+
+function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base: string, policy: PolicyConstants, override: CandleSeries | undefined): AssetCalibration {
+  const at = (p: string) => resolve(base, p);
+  const candleFile = override ? override.file : at(asset.candles);
+  const candles = override ?? loadCandles(candleFile);
+  const vol = volatilityEstimate(candles, asset, policy, config.fhs, at);
+  const poolDir = at(asset.pool);
+  const liquidity = liquidityEstimate(poolDir, asset.stressedSizeUsd);
+  const result = riskParameters(
+    { horizonEs: vol.horizonEs, hourlyVol: vol.hourlyVol, stressedSlippage: liquidity.stressedSlippage, stressedSizeUsd: asset.stressedSizeUsd, gasCostUsd: asset.gasCostUsd, depthWithin: liquidity.depthWithin },
+    asset.physics,
+    policy,
+  );
+  const cap = BigInt(Math.floor(result.liquidationCapPerWindowUsd)) * 10n ** 18n;
+  const params: RiskParamsJson = {
+    ltvBps: result.ltvBps,
+    liquidationThresholdBps: result.liquidationThresholdBps,
+    liquidationBonusBps: result.liquidationBonusBps,
+    closeFactorBps: result.closeFactorBps,
+    liquidationCapPerWindow: cap.toString(),
+    liquidationWindow: result.liquidationWindow,
+  };
+  const pool = poolSnapshot(poolDir);
+  const body = {
+    symbol: asset.symbol,
+    debtAsset: config.debtAsset,
+    codeVersion: codeVersion(),
+    inputs: {
+      candles: override
+        ? { source: override.file, returns: vol.returns, intervalSeconds: candles.intervalSeconds, lastClose: candles.close.at(-1) }
+        : { file: asset.candles, sha256: sha256(candleFile), returns: vol.returns, intervalSeconds: candles.intervalSeconds },
+      options: asset.options ? { file: asset.options.snapshot, sha256: vol.optionsSha256, currency: asset.options.currency } : null,
+      pool: { dir: asset.pool, isProxy: asset.poolIsProxy, metaSha256: sha256(pool.files.meta), ticksSha256: sha256(pool.files.ticks) },
+      physics: asset.physics,
+      stressedSizeUsd: asset.stressedSizeUsd,
+      gasCostUsd: asset.gasCostUsd,
+      policy,
+      fhs: config.fhs,
+    },
+    intermediates: {
+      ...vol.intermediates,
+      spotPrice: liquidity.spot,
+      stressedSlippage: liquidity.stressedSlippage,
+      ...result.intermediates,
+      liquidationCapPerWindowUsd: result.liquidationCapPerWindowUsd,
+    },
+    params,
+  };
+  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, report: { ...body, reportHash: reportHash(body) } };
+}
