@@ -99,6 +99,37 @@ export interface PlanOptions {
   maxScale?: number;
   /** Do not move the liquidation threshold down (the impact budget holds it). */
   holdThresholdCut?: boolean;
+  /**
+   * The policy's toxic-spiral margin (bps): a step never raises the bonus above what keeps the largest
+   * effective threshold over the rest of any running ramp × (1 + bonus) at or below 1 − margin. The
+   * chain only refuses ≥ 1; the policy's target respects the margin, but the effective threshold lags
+   * a cut by the whole ramp, so the guard must hold on effective values, step by step. Default 0.
+   */
+  spiralMarginBps?: number;
+  /**
+   * The market is in a crisis (calibrator/policy/crisis.ts): the threshold holds (no ramp starts and no
+   * raise), the bonus and the LTV do not rise, the close factor does not fall; the LTV still cuts at once.
+   */
+  crisis?: boolean;
+}
+
+/**
+ * The largest bonus (bps) that keeps `maxEffectiveThresholdBps` × (1 + bonus) ≤ 1 − margin, rounded
+ * down; negative when no bonus does.
+ */
+export function spiralSafeBonusBps(maxEffectiveThresholdBps: number, spiralMarginBps: number): number {
+  if (maxEffectiveThresholdBps <= 0) return Number.MAX_SAFE_INTEGER;
+  return Math.floor(((BPS - spiralMarginBps) * BPS) / maxEffectiveThresholdBps) - BPS;
+}
+
+/** A candidate whose bonus raise would break the spiral guard on effective values gets the raise cut to fit (or none). */
+function guardBonus(candidateParams: RiskParams, state: AssetChainState, now: bigint, spiralMarginBps: number): RiskParams {
+  const current = state.stored!;
+  if (candidateParams.liquidationBonusBps <= current.liquidationBonusBps) return candidateParams;
+  const { maxEffectiveThresholdBps } = rampAfterWrite(current, state.ramp, state.rampDuration, candidateParams, now);
+  const cap = spiralSafeBonusBps(maxEffectiveThresholdBps, spiralMarginBps);
+  if (candidateParams.liquidationBonusBps <= cap) return candidateParams;
+  return { ...candidateParams, liquidationBonusBps: Math.max(current.liquidationBonusBps, cap) };
 }
 
 /**
@@ -121,6 +152,13 @@ export function planStep(
   if (options.holdThresholdCut && goal.liquidationThresholdBps < current.liquidationThresholdBps) {
     goal.liquidationThresholdBps = current.liquidationThresholdBps;
   }
+  if (options.crisis) {
+    goal.liquidationThresholdBps = current.liquidationThresholdBps;
+    goal.liquidationBonusBps = Math.min(goal.liquidationBonusBps, current.liquidationBonusBps);
+    goal.closeFactorBps = Math.max(goal.closeFactorBps, current.closeFactorBps);
+    goal.ltvBps = Math.min(goal.ltvBps, current.ltvBps);
+  }
+  const spiralMarginBps = options.spiralMarginBps ?? 0;
   if (paramsEqual(current, goal)) return { kind: "atTarget", target: goal };
   const maxScale = options.maxScale ?? 1;
   let first: RuleViolation | undefined;
@@ -129,7 +167,7 @@ export function planStep(
   for (const fraction of STEP_FRACTIONS) {
     for (const filter of FILTERS) {
       const scale = fraction * maxScale;
-      const params = candidate(current, goal, state.rules, scale, filter);
+      const params = guardBonus(candidate(current, goal, state.rules, scale, filter), state, now, spiralMarginBps);
       if (paramsEqual(params, current) || tried.some((t) => paramsEqual(t, params))) continue;
       tried.push(params);
       const report = { asset, newParams: params, expectedCurrentParams: current, nonce: state.nonce, observedAt };

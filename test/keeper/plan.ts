@@ -12,7 +12,7 @@ import { candlesFromRounds } from "../../calibrator/data/feedHistory.js";
 import { DataError } from "../../calibrator/data/errors.js";
 import { parseKeeperConfig, keyFromEnv } from "../../calibrator/keeper/config.js";
 import { liquidationImpact } from "../../calibrator/keeper/impact.js";
-import { applyStep, glidePath, planStep, reachableTarget } from "../../calibrator/keeper/plan.js";
+import { applyStep, glidePath, planStep, reachableTarget, spiralSafeBonusBps } from "../../calibrator/keeper/plan.js";
 import { withRetry } from "../../calibrator/keeper/retry.js";
 import {
   fromBatchFile,
@@ -24,7 +24,7 @@ import {
   writeSignatureFile,
 } from "../../calibrator/keeper/signatures.js";
 import { updaterDomain } from "../../calibrator/rules/eip712.js";
-import { type AssetChainState, validateReport } from "../../calibrator/rules/riskRules.js";
+import { type AssetChainState, effectiveThresholdBps, rampAfterWrite, validateReport } from "../../calibrator/rules/riskRules.js";
 import type { Address, RiskParams } from "../../calibrator/rules/types.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
 import { Rng, testSeed } from "../helpers/random.js";
@@ -164,6 +164,110 @@ describe("keeper: step planning", function () {
       expect(d(p.liquidationCapPerWindow, outcome.target.liquidationCapPerWindow) <= d(stored.liquidationCapPerWindow, outcome.target.liquidationCapPerWindow)).to.equal(true);
     }
     expect(steps).to.be.greaterThan(100);
+  });
+});
+
+describe("keeper: the spiral guard on effective values and the crisis rule", function () {
+  const MARGIN = 200;
+  /** A random stored state, often mid-ramp (a threshold cut made 0–7 days ago). */
+  function randomState(rng: Rng): AssetChainState {
+    const threshold = rng.int(6_500, 8_900);
+    const stored: RiskParams = {
+      ltvBps: rng.int(5_000, Math.min(8_500, threshold - 1)),
+      liquidationThresholdBps: threshold,
+      liquidationBonusBps: rng.int(200, Math.min(1_500, spiralSafeBonusBps(threshold, MARGIN))),
+      closeFactorBps: rng.int(2_000, 10_000),
+      liquidationCapPerWindow: rng.big(100_000n, 50_000_000n) * E18,
+      liquidationWindow: rng.int(600, 86_400),
+    };
+    const ramping = rng.next() < 0.7;
+    const from = Math.min(9_000, threshold + rng.int(1, 2_000));
+    const started = T0 - BigInt(rng.int(0, 7 * 86_400 - 1));
+    const ramp = ramping ? { fromBps: from, start: started, end: started + 7n * DAY } : { fromBps: 0, start: 0n, end: 0n };
+    const since = BigInt(rng.int(3_600, 5 * 86_400));
+    return stateWith(stored, { ramp, lastUpdateAt: T0 - since, lastObservedAt: T0 - since });
+  }
+
+  it("spiralSafeBonusBps is the largest bonus with threshold × (1 + bonus) ≤ 1 − margin", function () {
+    for (const t of [6_000, 7_777, 8_300, 8_999]) {
+      const b = spiralSafeBonusBps(t, MARGIN);
+      expect(t * (10_000 + b)).to.be.at.most((10_000 - MARGIN) * 10_000);
+      expect(t * (10_000 + b + 1)).to.be.greaterThan((10_000 - MARGIN) * 10_000);
+    }
+  });
+
+  it(`property (seed ${testSeed(20261202)}): no planned step raises the bonus so that the largest effective threshold over the rest of the ramp × (1 + bonus) exceeds 1 − margin`, function () {
+    const rng = new Rng(testSeed(20261202));
+    let raises = 0;
+    let guarded = 0;
+    for (let i = 0; i < 600; i++) {
+      const state = randomState(rng);
+      const stored = state.stored!;
+      const tThreshold = rng.int(6_000, 9_000);
+      const target: RiskParams = {
+        ...stored,
+        ltvBps: rng.int(5_000, Math.min(8_500, tThreshold - 1)),
+        liquidationThresholdBps: tThreshold,
+        // Often a raise that only the target's own threshold allows: the lagging ramp must hold it back.
+        liquidationBonusBps: rng.int(stored.liquidationBonusBps, Math.min(1_500, spiralSafeBonusBps(tThreshold, MARGIN))),
+      };
+      const outcome = planStep(ASSET, target, state, globals, T0, T0, { spiralMarginBps: MARGIN });
+      const unguarded = planStep(ASSET, target, state, globals, T0, T0);
+      if (outcome.kind !== "step") continue;
+      const p = outcome.step.params;
+      expect(validateReport({ ...outcome.step.report, reportHash: `0x${"33".repeat(32)}` }, state, globals, T0)).to.equal(undefined);
+      if (p.liquidationBonusBps > stored.liquidationBonusBps) {
+        raises++;
+        const { maxEffectiveThresholdBps } = rampAfterWrite(stored, state.ramp, state.rampDuration, p, T0);
+        expect(maxEffectiveThresholdBps * (10_000 + p.liquidationBonusBps), `case ${i}`).to.be.at.most((10_000 - MARGIN) * 10_000);
+      }
+      if (unguarded.kind === "step" && unguarded.step.params.liquidationBonusBps > p.liquidationBonusBps) guarded++;
+    }
+    expect(raises, "steps that raise the bonus").to.be.greaterThan(30);
+    expect(guarded, "steps the guard cut").to.be.greaterThan(10);
+  });
+
+  it("mid-ramp, a bonus raise that the target threshold allows waits for the effective threshold to come down", function () {
+    // A cut from 8,800 to 8,000 started an hour ago: the effective threshold is still about 8,795.
+    const stored: RiskParams = { ...DEFAULT_PARAMS, ltvBps: 7_500, liquidationThresholdBps: 8_000, liquidationBonusBps: 1_100 };
+    const state = stateWith(stored, { ramp: { fromBps: 8_800, start: T0 - 3_600n, end: T0 - 3_600n + 7n * DAY } });
+    const effective = effectiveThresholdBps(8_000, state.ramp, T0);
+    const target = { ...stored, liquidationBonusBps: 1_200 }; // 8,000 × 1.12 = 0.896: fine for the target
+    // Without the guard the full 100-bps raise lands (the chain only refuses ≥ 1: 8,795 × 1.12 = 0.985).
+    const unguarded = planStep(ASSET, target, state, globals, T0, T0);
+    expect(unguarded.kind === "step" && unguarded.step.params.liquidationBonusBps).to.equal(1_200);
+    const outcome = planStep(ASSET, target, state, globals, T0, T0, { spiralMarginBps: MARGIN });
+    expect(outcome.kind).to.equal("step");
+    if (outcome.kind !== "step") return;
+    expect(spiralSafeBonusBps(effective, MARGIN)).to.be.within(1_101, 1_199);
+    expect(outcome.step.params.liquidationBonusBps).to.equal(spiralSafeBonusBps(effective, MARGIN));
+    expect(effective * (10_000 + outcome.step.params.liquidationBonusBps)).to.be.at.most(9_800 * 10_000);
+  });
+
+  it(`crisis (seed ${testSeed(20261203)}): the threshold holds, the bonus and the LTV never rise, the close factor never falls, and an LTV cut still lands`, function () {
+    const rng = new Rng(testSeed(20261203));
+    let ltvCuts = 0;
+    for (let i = 0; i < 400; i++) {
+      const state = randomState(rng);
+      const stored = state.stored!;
+      const tThreshold = rng.int(6_000, 9_000);
+      const target: RiskParams = {
+        ...stored,
+        ltvBps: rng.int(4_000, Math.min(8_500, tThreshold - 1)),
+        liquidationThresholdBps: tThreshold,
+        liquidationBonusBps: rng.int(200, Math.min(1_500, spiralSafeBonusBps(tThreshold, MARGIN))),
+        closeFactorBps: rng.int(2_000, 10_000),
+      };
+      const outcome = planStep(ASSET, target, state, globals, T0, T0, { spiralMarginBps: MARGIN, crisis: true });
+      if (outcome.kind !== "step") continue;
+      const p = outcome.step.params;
+      expect(p.liquidationThresholdBps, `case ${i}`).to.equal(stored.liquidationThresholdBps);
+      expect(p.liquidationBonusBps).to.be.at.most(stored.liquidationBonusBps);
+      expect(p.ltvBps).to.be.at.most(stored.ltvBps);
+      expect(p.closeFactorBps).to.be.at.least(stored.closeFactorBps);
+      if (p.ltvBps < stored.ltvBps) ltvCuts++;
+    }
+    expect(ltvCuts).to.be.greaterThan(50);
   });
 });
 
