@@ -3,13 +3,16 @@
  * parameters in every historical crash window, over N population and liquidator seeds (default 10): bad
  * debt, solvent debt, bonus paid on insolvent accounts and peak LT × (1 + bonus), each as mean and worst.
  * Prints the Markdown table:
- *   tsx scripts/policy-table.ts [config/backtest.sample.json] [--seeds N]
+ *   tsx scripts/policy-table.ts [config/backtest.sample.json] [--seeds N] [--holdout]
+ * With --holdout, the crash windows no issue names (stress/crashWindows.ts, HOLDOUT_CRASH_WINDOWS).
  */
 import { parseArgs } from "node:util";
 import { loadBacktestConfig } from "../calibrator/backtest/config.js";
 import { runStress, type StressRow } from "../calibrator/backtest/run.js";
+import { CRASH_WINDOWS, HOLDOUT_CRASH_WINDOWS } from "../calibrator/stress/crashWindows.js";
 
-const { values, positionals } = parseArgs({ options: { seeds: { type: "string", default: "10" } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { seeds: { type: "string", default: "10" }, holdout: { type: "boolean", default: false } }, allowPositionals: true });
+const windows = values.holdout ? HOLDOUT_CRASH_WINDOWS : CRASH_WINDOWS;
 const seeds = Number(values.seeds);
 if (!/^\d+$/.test(values.seeds) || seeds < 1) {
   console.error(`policy-table: --seeds needs a positive whole number, got "${values.seeds}"`);
@@ -23,15 +26,15 @@ const only = (symbol: string) => ({
 });
 const results = new Map<string, StressRow[]>();
 for (const symbol of ["WETH", "WBTC"]) {
-  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(only(symbol), policy, undefined, seeds));
+  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(only(symbol), policy, undefined, seeds, windows));
 }
 const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
 const pair = (mean: number, worst: number, f: (x: number) => string) => `${f(mean)} / ${f(worst)}`;
-const windows = results.get("WETH:static")!.map((r) => r.scenario);
+const names = results.get("WETH:static")!.map((r) => r.scenario);
 console.log(`Mean / worst over ${seeds} seeds (worst: most bad debt, bonus and spiral product; least solvent debt).\n`);
 console.log("| window | asset | policy | bad debt | solvent debt (avg) | bonus paid, insolvent | peak LT×(1+LB) | liquidation delay p50/p95 (h) |");
 console.log("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
-for (const [w, name] of windows.entries()) {
+for (const [w, name] of names.entries()) {
   for (const symbol of ["WETH", "WBTC"]) {
     for (const policy of ["static", "calibrated"] as const) {
       const { mean, worst } = results.get(`${symbol}:${policy}`)![w]!.seeds;

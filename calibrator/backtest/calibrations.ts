@@ -18,6 +18,8 @@ export interface Calibration {
   /** Horizon VaR (log-return loss) and its horizon in candles, per calibrated asset. */
   horizonVar: (number | undefined)[];
   horizonPeriods: (number | undefined)[];
+  /** Per calibrated asset: whether the calibration called a crisis. */
+  crisis: (boolean | undefined)[];
 }
 
 /** Candles of history the opening calibration needs at least (GARCH on fewer is noise). */
@@ -75,6 +77,7 @@ export function calibrationSchedule(
     const params: (RiskParams | undefined)[] = symbols.map(() => undefined);
     const horizonVar: (number | undefined)[] = symbols.map(() => undefined);
     const horizonPeriods: (number | undefined)[] = symbols.map(() => undefined);
+    const crisis: (boolean | undefined)[] = symbols.map(() => undefined);
     for (const i of plan.assets) {
       const asset = path.assets[i]!;
       const end = asset.firstIndex + step; // the last candle closed by the step's time
@@ -86,8 +89,9 @@ export function calibrationSchedule(
       const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };
       horizonVar[i] = intermediates.fhsVar;
       horizonPeriods[i] = intermediates.horizonPeriods;
+      crisis[i] = result.crisis;
     }
     onCalibration?.(done + 1, points.length);
-    return { step, params, horizonVar, horizonPeriods };
+    return { step, params, horizonVar, horizonPeriods, crisis };
   });
 }

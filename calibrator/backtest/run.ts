@@ -10,7 +10,7 @@ import { DEFAULT_POLICY } from "../policy/riskPolicy.js";
 import { applyStep, planStep } from "../keeper/plan.js";
 import { checkInvariants, describeViolation, effectiveThresholdBps, type AssetChainState } from "../rules/riskRules.js";
 import type { Address, RiskParams } from "../rules/types.js";
-import { CRASH_WINDOWS } from "../stress/crashWindows.js";
+import { CRASH_WINDOWS, type CrashWindow } from "../stress/crashWindows.js";
 import { type Calibration, calibrationSchedule } from "./calibrations.js";
 import type { LoadedBacktestConfig, ShockSpec } from "./config.js";
 import { type SlippageCurve, slippageCurve } from "./depth.js";
@@ -108,13 +108,21 @@ function scenarioGas(loaded: LoadedBacktestConfig, scenario: Scenario): Float64A
  * deployment's parameters toward `target` (hourly attempts through the updater's bounds, steps and
  * cooldowns), so cooldown clocks and ramps at the opening are those of a live deployment.
  */
-export function warmedUpState(start: AssetChainState, address: Address, target: RiskParams | undefined, openingTime: number, warmupSeconds: number, maxReportAge: number): AssetChainState {
+export function warmedUpState(
+  start: AssetChainState,
+  address: Address,
+  target: RiskParams | undefined,
+  openingTime: number,
+  warmupSeconds: number,
+  maxReportAge: number,
+  spiralMarginBps = 0,
+): AssetChainState {
   const from = openingTime - warmupSeconds;
   // The deployment's last write was a full risk-increasing cooldown before the warm-up.
   let chain: AssetChainState = { ...start, lastUpdateAt: BigInt(from - start.rules.riskIncreasingCooldown), lastObservedAt: BigInt(from - start.rules.riskIncreasingCooldown) };
   if (!target) return { ...chain, lastUpdateAt: BigInt(from), lastObservedAt: BigInt(from) };
   for (let t = from; t < openingTime; t += 3_600) {
-    const outcome = planStep(address, target, chain, { paused: false, maxReportAge }, BigInt(t), BigInt(t));
+    const outcome = planStep(address, target, chain, { paused: false, maxReportAge }, BigInt(t), BigInt(t), { spiralMarginBps });
     if (outcome.kind === "atTarget") break;
     if (outcome.kind === "step") chain = applyStep(chain, outcome.step.params, BigInt(t));
   }
@@ -136,6 +144,7 @@ export function prepareSimInput(
   const { path } = scenario;
   const warmupSeconds = config.warmupDays * 86_400;
   const gas = scenarioGas(loaded, scenario);
+  const spiralMarginBps = Math.round((loaded.calibration.policy.toxicSpiralMargin ?? DEFAULT_POLICY.toxicSpiralMargin) * 10_000);
   const assets = config.assets.map((a, i) => {
     const spec = specs[i]!;
     let start: RiskParams = { ...spec.params };
@@ -156,6 +165,7 @@ export function prepareSimInput(
       path.openingTime,
       warmupSeconds,
       deployment.calibrators.maxReportAge,
+      policy === "calibrated" ? spiralMarginBps : 0,
     );
     const assetPath = path.assets[i]!;
     const { candles } = assetPath;
@@ -209,7 +219,7 @@ export function prepareSimInput(
   const lenderDeposits = (totalDebt * 1_000_000n) / BigInt(Math.round(config.openingUtilization * 1_000_000)) + 1n;
 
   const schedule: ScheduledTarget[] =
-    policy === "calibrated" ? calibrations.slice(1).map((c) => ({ step: c.step + 1, targets: c.params })) : [];
+    policy === "calibrated" ? calibrations.slice(1).map((c) => ({ step: c.step + 1, targets: c.params, crisis: c.crisis })) : [];
   const input: SimInput = {
     times: path.times,
     openingTime: path.openingTime,
@@ -226,6 +236,7 @@ export function prepareSimInput(
     book: { seed: popSeed, releverEveryDays: rates.releverEveryDays, releverBand: rates.releverBand, attentiveShare: rates.attentiveShare, repayHealth: rates.repayHealth, leavePerDay: rates.leavePerDay, arrivals },
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
+    spiralMarginBps: policy === "calibrated" ? spiralMarginBps : 0,
     onProgress,
   };
   return input;
@@ -347,9 +358,9 @@ function describeShock(shock: ShockSpec): string {
 }
 
 /** Every stress scenario of a config: the historical crash windows, then the hypothetical shocks. */
-export function stressScenarios(loaded: LoadedBacktestConfig): StressScenario[] {
+export function stressScenarios(loaded: LoadedBacktestConfig, windows: readonly CrashWindow[] = CRASH_WINDOWS): StressScenario[] {
   const { config } = loaded;
-  const historical: StressScenario[] = CRASH_WINDOWS.map((w) => ({
+  const historical: StressScenario[] = windows.map((w) => ({
     name: w.name,
     kind: "historical",
     description: w.description,
@@ -376,8 +387,14 @@ export function stressScenarios(loaded: LoadedBacktestConfig): StressScenario[] 
 }
 
 /** `bulwark stress`: every scenario under one policy. */
-export function runStress(loaded: LoadedBacktestConfig, policy: PolicyName, onScenario?: (done: number, total: number, name: string) => void, seeds = 1): StressRow[] {
-  const scenarios = stressScenarios(loaded);
+export function runStress(
+  loaded: LoadedBacktestConfig,
+  policy: PolicyName,
+  onScenario?: (done: number, total: number, name: string) => void,
+  seeds = 1,
+  windows: readonly CrashWindow[] = CRASH_WINDOWS,
+): StressRow[] {
+  const scenarios = stressScenarios(loaded, windows);
   return scenarios.map((s, i) => {
     const run = runScenario(loaded, s.build(), policy, undefined, { varBacktest: false, seeds });
     onScenario?.(i + 1, scenarios.length, s.name);

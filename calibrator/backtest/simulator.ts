@@ -67,6 +67,8 @@ export interface ScheduledTarget {
   step: number;
   /** One per asset, in asset order; undefined keeps the asset's current target. */
   targets: (RiskParams | undefined)[];
+  /** Per asset: the calibration called a crisis (the planner holds the threshold and the bonus). */
+  crisis?: (boolean | undefined)[];
 }
 
 export interface SimInput {
@@ -92,6 +94,8 @@ export interface SimInput {
   book?: BookSpec;
   schedule: readonly ScheduledTarget[];
   updater: UpdaterGlobals;
+  /** The policy's toxic-spiral margin (bps) that the planner keeps on effective values (0: the chain's rule only). */
+  spiralMarginBps?: number;
   /** Examine every account at every step instead of only those whose trigger was crossed (tests). */
   examineEveryAccount?: boolean;
   /** Health histograms taken over the run (start and end included). */
@@ -243,6 +247,7 @@ export function simulate(input: SimInput): SimResult {
   const chain = assets.map((a) => a.chain);
   const targets: (RiskParams | undefined)[] = assets.map(() => undefined);
   const nextTryAt = assets.map(() => Number.POSITIVE_INFINITY);
+  const crisisNow = assets.map(() => false);
   let scheduleCursor = 0;
   const parameterChanges: ParameterChange[] = [];
   const effective = (i: number, now: number) => {
@@ -703,9 +708,11 @@ export function simulate(input: SimInput): SimResult {
 
     // The policy: new targets from the schedule, then the keeper's bounded step where one is due.
     while (scheduleCursor < input.schedule.length && input.schedule[scheduleCursor]!.step <= step) {
-      input.schedule[scheduleCursor]!.targets.forEach((t, i) => {
+      const entry = input.schedule[scheduleCursor]!;
+      entry.targets.forEach((t, i) => {
         if (t === undefined) return;
         targets[i] = t;
+        crisisNow[i] = entry.crisis?.[i] ?? false;
         nextTryAt[i] = now;
       });
       scheduleCursor++;
@@ -714,7 +721,7 @@ export function simulate(input: SimInput): SimResult {
       const target = targets[i];
       // The updater refuses reports while the asset's feed is stale.
       if (target === undefined || now < nextTryAt[i]! || staleAsset[i]) continue;
-      const outcome = planStep(assets[i]!.address, target, chain[i]!, input.updater, BigInt(now), BigInt(now));
+      const outcome = planStep(assets[i]!.address, target, chain[i]!, input.updater, BigInt(now), BigInt(now), { spiralMarginBps: input.spiralMarginBps ?? 0, crisis: crisisNow[i]! });
       if (outcome.kind === "atTarget") nextTryAt[i] = Number.POSITIVE_INFINITY;
       else if (outcome.kind === "blocked") {
         const readyAt = outcome.violation.error === "CooldownActive" ? Number(outcome.violation.args[1]) : Number.POSITIVE_INFINITY;

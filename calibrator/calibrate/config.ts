@@ -24,6 +24,9 @@ const policySchema = z
     minBonusBps: z.number().int().min(0).max(5_000),
     closeFactorBps: z.number().int().min(1).max(10_000),
     liquidationWindowSeconds: z.number().int().positive(),
+    longRunLookbackYears: z.number().positive().max(30),
+    crisisMoveMultiple: z.number().positive(),
+    crisisLookbackHours: z.number().positive().max(24 * 30),
   })
   .strict()
   .partial();
@@ -40,6 +43,12 @@ const assetSchema = z
     stressedSizeUsd: z.number().positive().max(1e12),
     gasCostUsd: z.number().nonnegative().max(1e6),
     physics: physicsSchema,
+    /**
+     * Daily candle files of the asset's long history (oldest first; they may leave gaps between them):
+     * the through-the-cycle ES floor and the crisis rule read them, each calibration only up to its own
+     * data end. Without them the threshold follows the recent window alone (procyclical).
+     */
+    longRunHistory: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { DataError } from "../data/errors.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
 
 /** A file's version (mtime and size); a directory's is that of every entry, recursively. */
@@ -30,7 +31,12 @@ export function inputsVersion(paths: readonly string[]): string {
 export function perFileVersion<T>(compute: (file: string) => T): (file: string) => T {
   const cache = new Map<string, { version: string; value: T }>();
   return (file) => {
-    const version = fileVersion(file);
+    let version: string;
+    try {
+      version = fileVersion(file);
+    } catch (error) {
+      throw new DataError(file, undefined, undefined, `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
     const hit = cache.get(file);
     if (hit?.version === version) return hit.value;
     const value = compute(file);

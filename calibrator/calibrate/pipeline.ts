@@ -10,21 +10,27 @@ import { toUnits } from "../data/units.js";
 import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch, horizonVariance } from "../models/garch.js";
 import { impliedVolSurface } from "../models/impliedSurface.js";
+import { longRunTail, scaleDailyToHorizon } from "../models/longRunTail.js";
 import { sellSide } from "../models/poolSide.js";
 import { atmVolatility } from "../models/svi.js";
 import { normalVarEs } from "../models/tails.js";
 import { maxSellWithinSlippage, simulateExactInput } from "../models/uniswapV3.js";
+import { crisisCheck } from "../policy/crisis.js";
 import { DEFAULT_POLICY, liquidationHorizonSeconds, type PolicyConstants, type RiskEstimates, riskParameters } from "../policy/riskPolicy.js";
 import { reportHash } from "../report/reportHash.js";
 import type { RiskParamsJson } from "../rules/types.js";
 import { type CalibrationAsset, type CalibrationConfig, loadConfig } from "./config.js";
-import { codeVersion, poolSnapshot, sha256 } from "./inputs.js";
+import { codeVersion, perFileVersion, poolSnapshot, sha256 } from "./inputs.js";
+
+const dailyCandles = perFileVersion((file) => loadCandles(file));
 
 export interface AssetCalibration {
   symbol: string;
   params: RiskParamsJson;
   /** Open time (unix seconds) of the last candle the calibration used: how fresh its data is. */
   dataEnd: number;
+  /** The crisis rule fired (policy/crisis.ts): the keeper holds the threshold and the bonus. */
+  crisis: boolean;
   report: Record<string, unknown> & { reportHash: `0x${string}` };
 }
 
@@ -51,6 +57,9 @@ export function calibrateConfig(config: CalibrationConfig, base: string, options
 }
 
 interface VolatilityEstimate {
+  crisis: boolean;
+  /** The long history's daily ES scaled to the execution time (0 without a long history). */
+  longRunExecutionRisk: number;
   returns: number;
   horizonSeconds: number;
   horizonPeriods: number;
@@ -66,6 +75,7 @@ interface VolatilityEstimate {
  */
 function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, policy: PolicyConstants, fhsOptions: CalibrationConfig["fhs"], at: (p: string) => string): VolatilityEstimate {
   const returns = candleLogReturns(candles);
+  const longRun = longRunEstimate(candles, returns, asset, policy, at);
   const horizonSeconds = liquidationHorizonSeconds(asset.physics);
   const horizonPeriods = Math.max(1, Math.ceil(horizonSeconds / candles.intervalSeconds));
   const garch = fitGarch(returns);
@@ -84,8 +94,12 @@ function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, poli
   const hourlyVol = sigmaHorizon / Math.sqrt(horizonSeconds / 3_600);
   const fhs = filteredHistoricalSimulation(returns, garch, { horizon: horizonPeriods, confidence: policy.esConfidence, ...fhsOptions });
   const normal = normalVarEs(0, sigmaHorizon, policy.esConfidence);
-  const horizonEs = Math.max(fhs.es, normal.es);
+  // Through the cycle: never below the long-run daily ES scaled to the horizon (anti-procyclical floor).
+  const longRunHorizonEs = longRun ? scaleDailyToHorizon(longRun.tail.dailyEs, horizonSeconds) : 0;
+  const horizonEs = Math.max(fhs.es, normal.es, longRunHorizonEs);
   return {
+    crisis: longRun?.crisis.crisis ?? false,
+    longRunExecutionRisk: longRun ? scaleDailyToHorizon(longRun.tail.dailyEs, asset.physics.executionSeconds) : 0,
     returns: returns.length,
     horizonSeconds,
     horizonPeriods,
@@ -104,9 +118,34 @@ function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, poli
       fhsEs: fhs.es,
       fhsVar: fhs.var,
       normalEs: normal.es,
+      longRun: longRun
+        ? {
+            dailyEs: longRun.tail.dailyEs,
+            dailySigma: longRun.tail.dailySigma,
+            returns: longRun.tail.returns,
+            from: longRun.tail.from,
+            to: longRun.tail.to,
+            horizonEs: longRunHorizonEs,
+            crisis: longRun.crisis.crisis,
+            largestRecentMove: longRun.crisis.largestMove,
+            crisisTrigger: longRun.crisis.trigger,
+          }
+        : null,
       horizonEs,
     },
   };
+}
+
+/**
+ * The through-the-cycle tail from the asset's long daily history, cut at the calibration's own data
+ * end (the close of its last candle), and the crisis check of the recent returns against it.
+ */
+function longRunEstimate(candles: CandleSeries, returns: Float64Array, asset: CalibrationAsset, policy: PolicyConstants, at: (p: string) => string) {
+  if (!asset.longRunHistory) return undefined;
+  const asOf = candles.time.at(-1)! + candles.intervalSeconds;
+  const tail = longRunTail(asset.longRunHistory.map((f) => dailyCandles(at(f))), asOf, policy.longRunLookbackYears, policy.esConfidence);
+  const crisis = crisisCheck(returns, candles.intervalSeconds, tail.dailySigma, policy.crisisMoveMultiple, policy.crisisLookbackHours);
+  return { tail, crisis };
 }
 
 /** The exact v3 slippage of the stressed sale, and the depth within a slippage budget (USD). */
@@ -129,7 +168,7 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
   const poolDir = at(asset.pool);
   const liquidity = liquidityEstimate(poolDir, asset.stressedSizeUsd);
   const result = riskParameters(
-    { horizonEs: vol.horizonEs, hourlyVol: vol.hourlyVol, stressedSlippage: liquidity.stressedSlippage, stressedSizeUsd: asset.stressedSizeUsd, gasCostUsd: asset.gasCostUsd, depthWithin: liquidity.depthWithin },
+    { horizonEs: vol.horizonEs, hourlyVol: vol.hourlyVol, stressedSlippage: liquidity.stressedSlippage, stressedSizeUsd: asset.stressedSizeUsd, gasCostUsd: asset.gasCostUsd, depthWithin: liquidity.depthWithin, longRunExecutionRisk: vol.longRunExecutionRisk },
     asset.physics,
     policy,
   );
@@ -156,6 +195,7 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
       physics: asset.physics,
       stressedSizeUsd: asset.stressedSizeUsd,
       gasCostUsd: asset.gasCostUsd,
+      longRunHistory: asset.longRunHistory ? asset.longRunHistory.map((f) => ({ file: f, sha256: sha256(at(f)) })) : null,
       policy,
       fhs: config.fhs,
     },
@@ -168,5 +208,5 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
     },
     params,
   };
-  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, report: { ...body, reportHash: reportHash(body) } };
+  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, crisis: vol.crisis, report: { ...body, reportHash: reportHash(body) } };
 }

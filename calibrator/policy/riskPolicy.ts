@@ -19,6 +19,12 @@ export interface PolicyConstants {
   minBonusBps: number;
   closeFactorBps: number;
   liquidationWindowSeconds: number;
+  /** Years of daily history behind the through-the-cycle ES floor (EMIR RTS 153/2013 Art. 28: 10). */
+  longRunLookbackYears: number;
+  /** A crisis: an hourly move beyond this multiple of the through-the-cycle hourly σ (policy/crisis.ts). */
+  crisisMoveMultiple: number;
+  /** How long (hours) a crisis lasts after the last such move. */
+  crisisLookbackHours: number;
 }
 
 export const DEFAULT_POLICY: PolicyConstants = {
@@ -30,6 +36,9 @@ export const DEFAULT_POLICY: PolicyConstants = {
   minBonusBps: 200,
   closeFactorBps: 5_000,
   liquidationWindowSeconds: 3_600,
+  longRunLookbackYears: 10,
+  crisisMoveMultiple: 4,
+  crisisLookbackHours: 24,
 };
 
 /** Oracle heartbeat + keeper delay + execution: how long a price can move before a liquidation clears. */
@@ -52,6 +61,12 @@ export interface RiskEstimates {
   gasCostUsd: number;
   /** Collateral value (USD) sellable within a given slippage. */
   depthWithin: (slippage: number) => number;
+  /**
+   * Through the cycle: the long-run ES of the price move over the execution time (the long history's
+   * daily ES scaled to it), or 0 without a long history. The bonus cannot rise in a crisis (the raise
+   * would be paid on accounts already underwater), so it must already pay for a crisis's price risk.
+   */
+  longRunExecutionRisk?: number;
 }
 
 export interface PolicyResult {
@@ -69,7 +84,8 @@ export function liquidationHorizonSeconds(p: ProtocolPhysics): number {
 }
 
 /**
- * 1. Bonus (methods.md §4): LB = [s + g/V + κσ√τ_exec] / (1 − s), at least `minBonusBps`.
+ * 1. Bonus (methods.md §4): LB = [s + g/V + max(κσ√τ_exec, ES_long-run(τ_exec))] / (1 − s), at least
+ *    `minBonusBps`: the price-risk term never falls below the long history's (through the cycle).
  * 2. Threshold: a position at the boundary (debt = LT·C) must still cover the repaid debt plus the
  *    bonus after the ES price drop and the slippage: LT = (1 − d)(1 − s)/(1 + LB), d = 1 − e^(−ES).
  * 3. No toxic spiral: LT·(1 + LB) ≤ 1 − margin (LT lowered if needed).
@@ -79,7 +95,8 @@ export function liquidationHorizonSeconds(p: ProtocolPhysics): number {
 export function riskParameters(e: RiskEstimates, physics: ProtocolPhysics, c: PolicyConstants = DEFAULT_POLICY): PolicyResult {
   const s = e.stressedSlippage;
   const kappa = normalQuantile(c.executionConfidence, 0, 1);
-  const executionRisk = kappa * e.hourlyVol * Math.sqrt(physics.executionSeconds / 3_600);
+  const currentExecutionRisk = kappa * e.hourlyVol * Math.sqrt(physics.executionSeconds / 3_600);
+  const executionRisk = Math.max(currentExecutionRisk, e.longRunExecutionRisk ?? 0);
   const bonusRaw = (s + e.gasCostUsd / e.stressedSizeUsd + executionRisk) / (1 - s);
   const bonus = Math.max(bonusRaw, c.minBonusBps / BPS);
   const drop = 1 - Math.exp(-e.horizonEs);
@@ -98,6 +115,8 @@ export function riskParameters(e: RiskEstimates, physics: ProtocolPhysics, c: Po
     liquidationCapPerWindowUsd: e.depthWithin(bonus),
     liquidationWindow: c.liquidationWindowSeconds,
     intermediates: {
+      currentExecutionRisk,
+      longRunExecutionRisk: e.longRunExecutionRisk ?? 0,
       executionRisk,
       bonusRaw,
       bonus,

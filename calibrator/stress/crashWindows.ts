@@ -26,6 +26,17 @@ export const CRASH_WINDOWS: readonly CrashWindow[] = [
   { name: "2024-08-05", description: "Yen carry-trade unwind", from: "2024-08-04 00:00:00", to: "2024-08-06 23:00:00", files: Y2022_2025 },
 ];
 
+/**
+ * Crash windows that no issue names and no constant was chosen on: the policy comparison runs them the
+ * same way (`scripts/policy-table.ts --holdout`), so a policy fitted to the six named dates shows here.
+ */
+export const HOLDOUT_CRASH_WINDOWS: readonly CrashWindow[] = [
+  { name: "2022-06-13", description: "Celsius freeze and 3AC: ETH −16% in a day, stETH discount", from: "2022-06-12 00:00:00", to: "2022-06-15 23:00:00", files: Y2022_2025 },
+  { name: "2024-04-13", description: "Iran strike weekend: ETH −9% in hours", from: "2024-04-12 00:00:00", to: "2024-04-14 23:00:00", files: Y2022_2025 },
+  { name: "2025-02-03", description: "Tariff shock: ETH −25% intraday, the largest liquidation day of 2025 to then", from: "2025-02-02 00:00:00", to: "2025-02-04 23:00:00", files: Y2022_2025 },
+  { name: "2025-10-10", description: "Tariff headline cascade: $19B of liquidations across venues", from: "2025-10-10 00:00:00", to: "2025-10-12 23:00:00", files: Y2022_2025 },
+];
+
 export function crashWindow(name: string): CrashWindow {
   const w = CRASH_WINDOWS.find((c) => c.name === name);
   if (!w) throw new RangeError(`unknown crash window "${name}"; choose one of ${CRASH_WINDOWS.map((c) => c.name).join(", ")}`);

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { fileVersion, inputsVersion } from "../../calibrator/calibrate/inputs.js";
+import { fileVersion, inputsVersion, perFileVersion } from "../../calibrator/calibrate/inputs.js";
+import { DataError } from "../../calibrator/data/errors.js";
 
 /** Every .ts file under `dir`, recursively. */
 function sources(dir: string): string[] {
@@ -41,5 +42,10 @@ describe("calibrator: layout", function () {
     expect(statSync(pool).mtimeMs).to.equal(folderMtime);
     expect(inputsVersion([pool])).to.not.equal(before);
     expect(fileVersion(join(pool, "p.meta.json"))).to.match(/^\d+(\.\d+)?:10$/);
+  });
+
+  it("an input that is missing is a DataError naming the file, not a bare ENOENT", function () {
+    const missing = join(tmpdir(), "bulwark-no-such-dir", "history.csv");
+    expect(() => perFileVersion(() => 1)(missing)).to.throw(DataError, /history\.csv.*cannot read it: ENOENT/);
   });
 });

@@ -90,6 +90,7 @@ describe("calibrator: calibrate on the sample config", function () {
       a.candles = absolute(a.candles as string);
       a.pool = absolute(a.pool as string);
       (a.options as { snapshot: string }).snapshot = absolute((a.options as { snapshot: string }).snapshot);
+      a.longRunHistory = (a.longRunHistory as string[]).map(absolute);
     }
     const bad = structuredClone(config);
     delete (bad.assets[0]!.physics as Record<string, unknown>).keeperDelaySeconds;

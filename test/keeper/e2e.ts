@@ -25,6 +25,7 @@ import { readAssetChainState } from "../../scripts/lib/chainState.js";
 import { toRiskParams } from "../../scripts/lib/system.js";
 import type { BoundedRiskUpdater, MockAggregator } from "../../types/ethers-contracts/index.js";
 import { type AnvilNode, startAnvil } from "../helpers/anvil.js";
+import { recentWindowCalibration } from "../helpers/calibrationFixture.js";
 import { RpcProxy } from "../helpers/rpcProxy.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -43,6 +44,8 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
   let connection: Awaited<ReturnType<typeof network.create>>;
   const deploymentId = `e2e-${process.pid}-${Date.now()}`;
   const tmp = mkdtempSync(join(tmpdir(), "bulwark-e2e-"));
+  // Recent-window targets: they loosen every asset from the deployment, so each cycle has a step to land.
+  const calibrationFile = recentWindowCalibration(tmp);
   const stats = { faults: 0, recoveries: 0, badSubmissions: 0, landed: 0 };
   const log = pino({ level: "silent" });
 
@@ -121,7 +124,7 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
         rpcUrl: proxy.url,
         chainId: 31_337,
         contracts: { updater: addresses.updater, engine: addresses.engine, engineFromBlock: addresses.fromBlock },
-        calibration: "calibrate.sample.json",
+        calibration: calibrationFile,
         assets: addresses.assets.map((a) => ({ symbol: a.symbol, address: a.token })),
         signers: { keyEnv: ["E2E_SIGNER_A", "E2E_SIGNER_B"] },
         relayer: { keyEnv: "E2E_RELAYER" },
@@ -131,7 +134,7 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
       },
       resolve("config/keeper.e2e.json"),
     );
-    writeFileSync(join(tmp, "keeper.json"), JSON.stringify({ ...config, calibration: resolve("config/calibrate.sample.json"), file: undefined, baseDir: undefined }));
+    writeFileSync(join(tmp, "keeper.json"), JSON.stringify({ ...config, calibration: calibrationFile, file: undefined, baseDir: undefined }));
     keeper = keeperFor();
     // The listing set the parameters just now: wait out the risk-increasing cooldown first.
     await nextWindow();
@@ -181,7 +184,7 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
 
   it("loop mode serves /metrics and /healthz and shuts down cleanly on SIGTERM", async function () {
     const port = await (await import("../helpers/anvil.js")).freePort();
-    writeFileSync(join(tmp, "keeper-loop.json"), JSON.stringify({ ...JSON.parse(JSON.stringify({ ...config, calibration: resolve("config/calibrate.sample.json"), file: undefined, baseDir: undefined })), metrics: { host: "127.0.0.1", port }, intervalSeconds: 3_600 }));
+    writeFileSync(join(tmp, "keeper-loop.json"), JSON.stringify({ ...JSON.parse(JSON.stringify({ ...config, calibration: calibrationFile, file: undefined, baseDir: undefined })), metrics: { host: "127.0.0.1", port }, intervalSeconds: 3_600 }));
     const env = { ...process.env, E2E_SIGNER_A: key(3), E2E_SIGNER_B: key(4), E2E_RELAYER: key(8) };
     const child = spawn(process.execPath, ["--import", "tsx", "calibrator/cli.ts", "keeper", "--config", join(tmp, "keeper-loop.json"), "--dry-run"], { env });
     let out = "";

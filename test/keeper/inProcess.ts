@@ -13,6 +13,7 @@ import { pino } from "pino";
 import type { PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { calibrate } from "../../calibrator/calibrate/pipeline.js";
+import { recentWindowCalibration } from "../helpers/calibrationFixture.js";
 import { readAssetState, readExposures } from "../../calibrator/keeper/chain.js";
 import { liquidationValue } from "../../calibrator/keeper/impact.js";
 import type { Address } from "../../calibrator/rules/types.js";
@@ -71,7 +72,8 @@ function keeperConfig(addresses: Awaited<ReturnType<typeof setup>>["addresses"],
     {
       rpcUrl: "http://127.0.0.1:8545/in-process",
       contracts: { updater: addresses.updater, engine: addresses.engine, engineFromBlock: addresses.fromBlock },
-      calibration: "calibrate.sample.json",
+      // Recent-window targets (WETH 83.49/89.01/2.65): the figures below are built on them.
+      calibration: recentWindowCalibration(mkdtempSync(join(tmpdir(), "bulwark-inproc-cal-"))),
       assets: [{ symbol: "WETH", address: addresses.assets[0]!.token }],
       relayer: { keyEnv: "UNUSED_RELAYER_KEY" },
       tx: { journal: join(mkdtempSync(join(tmpdir(), "bulwark-inproc-")), "inflight.json") },
@@ -202,7 +204,7 @@ describe("keeper on the in-process network", function () {
     });
     const result = await keeper.cycle({ dryRun: true });
     expect(result.assets[0]!.refused, result.assets[0]!.refused).to.equal(undefined);
-    const fromFiles = calibrate("config/calibrate.sample.json", { symbols: ["WETH"] })[0]!;
+    const fromFiles = calibrate(config.calibration, { symbols: ["WETH"] })[0]!;
     // March 2020 was far more volatile than 2022-2025: the feed-based target is tighter.
     expect(result.assets[0]!.target!.liquidationThresholdBps).to.be.lessThan(fromFiles.params.liquidationThresholdBps);
     expect(result.submit).to.deep.equal({ status: "dryRun" });
