@@ -307,3 +307,34 @@ describe("backtest: a live start", function () {
     for (const asset of spec.assets) expect(spec.engine.liquidationConfig.rateLimitBypassHealthBps).to.be.above(asset.rules.liquidationThreshold.max);
   });
 });
+
+describe("backtest: the calibrated policy's spiral guard along a real crash", function () {
+  this.timeout(120_000);
+  it("property: at every hour of 12–13 March 2020, ramps included, each asset's effective LT × (1 + bonus) stays at or below 1 − margin, and the crisis holds the bonus", async function () {
+    const { loadBacktestConfig } = await import("../../calibrator/backtest/config.js");
+    const { calibrationSchedule } = await import("../../calibrator/backtest/calibrations.js");
+    const { prepareSimInput, stressScenarios } = await import("../../calibrator/backtest/run.js");
+    const loaded = loadBacktestConfig("test/fixtures/backtest.test.json");
+    loaded.config.policies.calibrated = { everyHours: 3, lookbackHours: 1_440, fhsPaths: 300 };
+    const scenario = stressScenarios(loaded).find((s) => s.name === "2020-03-12")!.build();
+    const symbols = loaded.config.assets.map((a) => a.symbol);
+    const calibrations = calibrationSchedule(scenario.path, symbols, loaded.calibration, loaded.calibrationBase, { ...loaded.config.policies.calibrated, assets: [0, 1] });
+    expect(calibrations.some((c) => c.crisis.some((x) => x === true)), "the crash calls a crisis").to.equal(true);
+    const result = simulate(prepareSimInput(loaded, scenario, "calibrated", calibrations));
+    const margin = loaded.calibration.policy.toxicSpiralMargin!;
+    let bonusRaisedInCrisis = 0;
+    for (let i = 0; i < symbols.length; i++) {
+      for (let t = 0; t < scenario.path.times.length; t++) {
+        const product = (result.series.effectiveThresholdBps[i]![t]! / 10_000) * (1 + result.series.bonusBps[i]![t]! / 10_000);
+        expect(product, `${symbols[i]} hour ${t}`).to.be.at.most(1 - margin + 1e-12);
+      }
+    }
+    for (const change of result.parameterChanges) {
+      const latest = [...calibrations].reverse().find((c) => c.step + 1 <= change.step);
+      const before = result.series.bonusBps[change.asset]![Math.max(0, change.step - 1)]!;
+      if (latest?.crisis[change.asset] && change.params.liquidationBonusBps > before) bonusRaisedInCrisis++;
+    }
+    expect(bonusRaisedInCrisis).to.equal(0);
+    expect(result.metrics.peakSpiralProduct).to.be.at.most(1 - margin);
+  });
+});
