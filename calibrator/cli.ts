@@ -14,7 +14,7 @@ import { governCommand, inspectCommand } from "./commands/ops.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
-import { InputError } from "./data/errors.js";
+import { exitReport } from "./commands/exitCodes.js";
 
 interface PackageInfo {
   name: string;
@@ -60,13 +60,20 @@ program.addCommand(governCommand());
 program.addCommand(backtestCommand());
 program.addCommand(stressCommand());
 
+function fail(error: unknown): never {
+  const { code, message } = exitReport(error);
+  if (message) console.error(`bulwark: ${message}`);
+  if (process.env.BULWARK_DEBUG === "1" && error instanceof Error) console.error(error.stack);
+  process.exit(code);
+}
+process.on("unhandledRejection", fail);
+process.on("uncaughtException", fail);
+
+// Every command exits through exitReport: commander's own usage errors too (exit 2, not commander's 1).
+for (const command of [program, ...program.commands]) command.exitOverride();
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // Bad input data is the user's to fix: say which file, row and field, without a stack trace.
-  if (error instanceof InputError || error instanceof RangeError) {
-    console.error(`bulwark: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
+  fail(error);
 }

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { expectClose } from "./helpers/approx.js";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exitReport } from "../calibrator/commands/exitCodes.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 const bulwark = (...args: string[]) =>
@@ -133,5 +136,55 @@ describe("bulwark CLI", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.include("unknown command 'frobnicate'");
+  });
+});
+
+describe("bulwark CLI: every error is one line and a documented exit code (2 bad input, 3 unreachable network, 1 internal)", function () {
+  this.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-exit-"));
+  const constant = join(dir, "constant.csv");
+  writeFileSync(constant, ["timestamp,open,high,low,close,volume", ...Array.from({ length: 300 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, i)).toISOString().slice(0, 19).replace("T", " ")},100,100,100,100,10`)].join("\n"));
+  const keeperConfig = join(dir, "keeper.json");
+  writeFileSync(
+    keeperConfig,
+    JSON.stringify({
+      rpcUrl: "http://127.0.0.1:1",
+      contracts: { updater: "0x0000000000000000000000000000000000000001" },
+      calibration: join(process.cwd(), "config/calibrate.sample.json"),
+      assets: [{ symbol: "WETH", address: "0x0000000000000000000000000000000000000002" }],
+      relayer: { keyEnv: "BULWARK_EXIT_TEST_KEY" },
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, requestTimeoutMs: 500 },
+    }),
+  );
+  const cases: { args: string[]; code: number; says: RegExp }[] = [
+    { args: ["vol", "--input", constant, "--model", "garch"], code: 2, says: /constant series/ },
+    { args: ["var", "--input", constant, "--method", "fhs", "--confidence", "0.99"], code: 2, says: /constant series/ },
+    { args: ["slippage", "--pool", "data/uniswap_v3_usdc_weth_005_ticks", "--sell", "1e30"], code: 2, says: /below 1e21/ },
+    { args: ["slippage", "--pool", join(dir, "missing"), "--sell", "1"], code: 2, says: /cannot read the folder \(ENOENT\)/ },
+    { args: ["slippage", "--pool", "README.md", "--sell", "1"], code: 2, says: /is a file/ },
+    { args: ["vol", "--input", "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv", "--model", "garch", "--lambda", "0.9"], code: 2, says: /--lambda is the EWMA decay/ },
+    { args: ["backtest", "--config", "config/backtest.sample.json", "--assets", "DOGE"], code: 2, says: /DOGE not in/ },
+    { args: ["backtest", "--config", "config/backtest.sample.json", "--from", "2022-02-30", "--to", "2022-03-02"], code: 2, says: /not a calendar date/ },
+    { args: ["var", "--input", constant], code: 2, says: /required option/ },
+    { args: ["keeper", "--config", keeperConfig, "--once", "--dry-run"], code: 3, says: /network unreachable/ },
+  ];
+  for (const c of cases) {
+    it(`bulwark ${c.args.join(" ").replace(dir, "<tmp>")} → exit ${c.code}`, function () {
+      const run = spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...c.args], { encoding: "utf8", env: { ...process.env, BULWARK_EXIT_TEST_KEY: `0x${"11".repeat(32)}`, BULWARK_DEBUG: "" } });
+      expect(run.status, run.stderr).to.equal(c.code);
+      expect(run.stderr).to.match(c.says);
+      expect(run.stderr + run.stdout, "no stack trace").to.not.match(/\n\s+at .+[:(]\d+|node:internal|^\s*\^\s*$/m);
+    });
+  }
+
+  it("exitReport: an unknown error is internal (exit 1) and names where to look, a socket error is unreachable (exit 3)", function () {
+    expect(exitReport(new TypeError("x is undefined"))).to.deep.equal({ code: 1, message: "internal error: x is undefined (run with BULWARK_DEBUG=1 for the stack, and report it)" });
+    expect(exitReport(Object.assign(new Error("fetch failed"), { cause: { code: "ECONNREFUSED" } })).code).to.equal(3);
+    expect(exitReport(Object.assign(new Error("open"), { code: "ENOENT", path: "/x" }))).to.deep.equal({ code: 2, message: "cannot read /x: ENOENT" });
+    const revert = Object.assign(new Error("The contract function \"execute\" reverted."), {
+      name: "ContractFunctionExecutionError",
+      cause: { name: "ContractFunctionRevertedError", data: { errorName: "TimelockUnexpectedOperationState", args: ["0xab", 4n] } },
+    });
+    expect(exitReport(revert)).to.deep.equal({ code: 2, message: "the chain refused it: TimelockUnexpectedOperationState(0xab, 4)" });
   });
 });

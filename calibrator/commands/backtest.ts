@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { InputError } from "../data/errors.js";
 import { type LoadedBacktestConfig, loadBacktestConfig } from "../backtest/config.js";
 import { renderBacktestHtml } from "../backtest/report.js";
 import { type BacktestRun, type PolicyName, runBacktest, runStress, type StressRow } from "../backtest/run.js";
@@ -11,9 +12,12 @@ const TIME = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/;
 
 /** "YYYY-MM-DD[ HH:MM[:SS]]" UTC, normalised to seconds. */
 function utcTime(value: string): string {
-  if (!TIME.test(value) || Number.isNaN(Date.parse(`${value.replace(" ", "T")}Z`))) {
+  const parsed = Date.parse(`${value.replace(" ", "T")}Z`);
+  if (!TIME.test(value) || Number.isNaN(parsed)) {
     throw new InvalidArgumentError(`expected a UTC time "YYYY-MM-DD[ HH:MM[:SS]]", got "${value}"`);
   }
+  // Date.parse rolls an impossible day into the next month (2022-02-30 is 2 March): refuse it instead.
+  if (new Date(parsed).toISOString().slice(0, 10) !== value.slice(0, 10)) throw new InvalidArgumentError(`${value.slice(0, 10)} is not a calendar date`);
   const [date, time = "00:00:00"] = value.split(" ");
   return `${date} ${time.length === 5 ? `${time}:00` : time}`;
 }
@@ -22,7 +26,7 @@ function utcTime(value: string): string {
 function withAssets(loaded: LoadedBacktestConfig, symbols: string[] | undefined): LoadedBacktestConfig {
   if (!symbols) return loaded;
   const unknown = symbols.filter((s) => !loaded.config.assets.some((a) => a.symbol === s));
-  if (unknown.length > 0) throw new InvalidArgumentError(`--assets: ${unknown.join(", ")} not in ${loaded.file} (it has ${loaded.config.assets.map((a) => a.symbol).join(", ")})`);
+  if (unknown.length > 0) throw new InputError(`--assets: ${unknown.join(", ")} not in ${loaded.file} (it has ${loaded.config.assets.map((a) => a.symbol).join(", ")})`);
   return { ...loaded, config: { ...loaded.config, assets: loaded.config.assets.filter((a) => symbols.includes(a.symbol)) } };
 }
 

@@ -1,5 +1,6 @@
 /** `bulwark vol`: volatility of a candle file's log returns (historical, EWMA or GARCH(1,1)). */
 import { performance } from "node:perf_hooks";
+import { InputError } from "../data/errors.js";
 import { Command, Option } from "commander";
 import { fitGarch } from "../models/garch.js";
 import { annualize, ewma, historicalVolatility } from "../models/volatility.js";
@@ -54,7 +55,13 @@ export function volCommand(): Command {
     .option("--variance-targeting", "GARCH: omega = s^2 (1 - alpha - beta)")
     .addOption(new Option("--dist <distribution>", "GARCH innovations").choices(["normal", "student-t"]).default("normal"))
     .option("--json", "machine-readable output")
-    .action((options: VolOptions) => {
+    .action((options: VolOptions, command: Command) => {
+      // An option of another model would be silently ignored: refuse it instead.
+      const given = (name: string) => command.getOptionValueSource(name) === "cli";
+      if (given("lambda") && options.model !== "ewma") throw new InputError(`--lambda is the EWMA decay; it does nothing with --model ${options.model}`);
+      for (const name of ["varianceTargeting", "dist"] as const) {
+        if (given(name) && options.model !== "garch") throw new InputError(`--${name === "dist" ? "dist" : "variance-targeting"} applies to --model garch only, not ${options.model}`);
+      }
       const result = runVol(options);
       if (options.json) {
         console.log(JSON.stringify(result));

@@ -117,6 +117,11 @@ export function candlesFromTable(table: CsvTable, options: CandleLoadOptions = {
     }
     gaps.push({ index: i, missing });
   }
+  // A price that never moves is a frozen or synthetic feed, not a market: no volatility model can fit it.
+  const closeColumn = columnIndex(table, "close");
+  if (n > 1 && series.close.every((c) => c === series.close[0])) {
+    throw new DataError(table.file, 2, table.header[closeColumn] ?? "close", `every one of the ${n} closes is ${series.close[0]}: a constant series (a frozen feed?), not a market`);
+  }
   return { file: table.file, ...series, ...(volume ? { volume } : {}), intervalSeconds, gaps };
 }
 

@@ -42,7 +42,13 @@ export function decimalToBigInt(text: string): bigint | undefined {
 }
 
 export function loadPoolSnapshot(dir: string): PoolSnapshot {
-  const names = readdirSync(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(dir, undefined, undefined, code === "ENOTDIR" ? "is a file; a pool snapshot is a folder with *.meta.json and *_ticks.csv" : `cannot read the folder (${code ?? (error as Error).message})`);
+  }
   const metaName = names.find((n) => n.endsWith(".meta.json"));
   const ticksName = names.find((n) => n.endsWith("_ticks.csv"));
   if (!metaName || !ticksName) throw new DataError(dir, undefined, undefined, "expected one *.meta.json and one *_ticks.csv");

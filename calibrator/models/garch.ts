@@ -144,6 +144,7 @@ export function fitGarch(returns: ArrayLike<number>, options: GarchOptions = {})
     if (!Number.isFinite(returns[i]!)) throw new RangeError(`return ${i} is not finite`);
   }
   const moments = sampleMoments(returns);
+  if (!(moments.variance > 0)) throw new RangeError(`GARCH needs returns that vary; all ${n} have the same value`);
   const scale = chooseScale(moments.variance);
   const x = Float64Array.from(returns, (r) => r * scale);
   const mean = moments.mean * scale;
