@@ -14,7 +14,7 @@ import { governCommand, inspectCommand } from "./commands/ops.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
-import { exitReport } from "./commands/exitCodes.js";
+import { exitReport } from "./cliSupport/exitCodes.js";
 
 interface PackageInfo {
   name: string;

@@ -15,7 +15,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { exitReport } from "../calibrator/cliSupport/exitCodes.js";
+import { nonNegativeInteger, positiveInteger } from "../calibrator/cliSupport/options.js";
 import { network } from "hardhat";
 import { pino } from "pino";
 import type { PublicClient } from "viem";
@@ -35,14 +37,29 @@ import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 import { fund } from "./lib/engine.js";
 import { toRiskParams } from "./lib/system.js";
 
-const options = new Command()
+// The demo's errors leave as the CLI's do: one line, exit 2 for bad options, no stack trace.
+function fail(error: unknown): never {
+  const { code, message } = exitReport(error);
+  if (message) console.error(`demo: ${message}`);
+  if (process.env.BULWARK_DEBUG === "1" && error instanceof Error) console.error(error.stack);
+  process.exit(code);
+}
+process.on("unhandledRejection", fail);
+process.on("uncaughtException", fail);
+
+const command = new Command()
   .name("npm run demo --")
-  .option("--window <name>", `crash window to replay: ${CRASH_WINDOWS.map((w) => w.name).join(", ")}`, "2020-03-12")
-  .option("--borrowers <n>", "borrowers in the population", (v) => Number.parseInt(v, 10), 60)
-  .option("--seed <n>", "population seed", (v) => Number.parseInt(v, 10), 7)
-  .option("--max-cycles <n>", "most keeper cycles in the glide path", (v) => Number.parseInt(v, 10), 40)
-  .parse(process.argv)
-  .opts<{ window: string; borrowers: number; seed: number; maxCycles: number }>();
+  .addOption(new Option("--window <name>", "crash window to replay").choices(CRASH_WINDOWS.map((w) => w.name)).default("2020-03-12"))
+  .option("--borrowers <n>", "borrowers in the population (a positive whole number)", positiveInteger, 60)
+  .option("--seed <n>", "population seed (a whole number)", nonNegativeInteger, 7)
+  .option("--max-cycles <n>", "most keeper cycles in the glide path", positiveInteger, 40)
+  .exitOverride();
+try {
+  command.parse(process.argv);
+} catch (error) {
+  fail(error);
+}
+const options = command.opts<{ window: string; borrowers: number; seed: number; maxCycles: number }>();
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 const DAY = 86_400;

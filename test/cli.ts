@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exitReport } from "../calibrator/commands/exitCodes.js";
+import { exitReport } from "../calibrator/cliSupport/exitCodes.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 const bulwark = (...args: string[]) =>
@@ -174,6 +174,16 @@ describe("bulwark CLI: every error is one line and a documented exit code (2 bad
       expect(run.status, run.stderr).to.equal(c.code);
       expect(run.stderr).to.match(c.says);
       expect(run.stderr + run.stdout, "no stack trace").to.not.match(/\n\s+at .+[:(]\d+|node:internal|^\s*\^\s*$/m);
+    });
+  }
+
+  for (const [flag, value, says] of [["--window", "foo", /Allowed choices are 2020-03-12/], ["--borrowers", "-5", /positive integer/], ["--seed", "abc", /non-negative integer/]] as const) {
+    it(`npm run demo -- ${flag} ${value} → exit 2 before anything runs`, function () {
+      const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/demo.ts", flag, value], { encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(2);
+      expect(run.stderr).to.match(says);
+      expect(run.stdout, "nothing ran").to.equal("");
+      expect(run.stderr).to.not.match(/\n\s+at .+[:(]\d+/);
     });
   }
 

@@ -129,7 +129,7 @@ export const backtestConfigSchema = z
     warmupDays: z.number().int().min(0).max(60).default(30),
     policies: z
       .object({
-        /** Fixed parameters per symbol; default: the deployment file's starting parameters. */
+        /** Fixed parameters for every asset, or none (then each keeps the deployment file's starting parameters). */
         static: z.record(z.string(), paramsSchema).default({}),
         calibrated: z
           .object({
@@ -182,6 +182,16 @@ export function loadBacktestConfig(file: string): LoadedBacktestConfig {
   });
   for (const symbol of Object.keys(config.policies.static)) {
     if (!config.assets.some((a) => a.symbol === symbol)) throw new DataError(file, undefined, `policies.static.${symbol}`, "not an asset of the backtest");
+  }
+  // A static policy covers every asset or none (then every asset keeps the deployment's starting
+  // parameters): a partial one would silently mix hand-set and deployment parameters.
+  const covered = Object.keys(config.policies.static);
+  if (covered.length > 0) {
+    for (const asset of config.assets) {
+      if (!covered.includes(asset.symbol)) {
+        throw new DataError(file, undefined, `policies.static.${asset.symbol}`, `missing: the static policy sets ${covered.join(", ")}; give every asset its parameters, or none to use the deployment's`);
+      }
+    }
   }
   if ("count" in config.population) {
     if (config.population.maxUsd < config.population.minUsd) throw new DataError(file, undefined, "population.maxUsd", "below minUsd");

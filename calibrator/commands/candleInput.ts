@@ -1,7 +1,7 @@
 /** The candle-file input shared by the commands that work on returns (`vol`, `var`). */
 import type { Command } from "commander";
 import { type CandleSeries, candleLogReturns, DEFAULT_MAX_MISSING_CANDLES, loadCandles } from "../data/candles.js";
-import { nonNegativeInteger } from "./options.js";
+import { nonNegativeInteger } from "../cliSupport/options.js";
 
 export interface CandleInputOptions {
   input: string;

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
 import { slippageTable } from "../models/poolSide.js";
-import { openUnitInterval } from "./options.js";
+import { openUnitInterval } from "../cliSupport/options.js";
 
 function parseSizes(value: string): number[] {
   const sizes = value.split(",").map((s) => Number(s.trim()));

@@ -5,7 +5,7 @@ import { fitGarch } from "../models/garch.js";
 import { historicalVarEs, normalVarEs, studentTDofFromKurtosis, studentTVarEs } from "../models/tails.js";
 import { sampleMoments } from "../models/volatility.js";
 import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
-import { nonNegativeInteger, openUnitInterval, positiveInteger, positiveNumber } from "./options.js";
+import { nonNegativeInteger, openUnitInterval, positiveInteger, positiveNumber } from "../cliSupport/options.js";
 
 type Method = "historical" | "normal" | "student-t" | "fhs";
 

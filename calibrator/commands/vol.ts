@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import { fitGarch } from "../models/garch.js";
 import { annualize, ewma, historicalVolatility } from "../models/volatility.js";
 import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
-import { openUnitInterval, positiveNumber } from "./options.js";
+import { openUnitInterval, positiveNumber } from "../cliSupport/options.js";
 
 export interface VolResult {
   model: "hist" | "ewma" | "garch";

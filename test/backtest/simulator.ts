@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { backtestConfigSchema, loadBacktestConfig } from "../../calibrator/backtest/config.js";
@@ -231,6 +231,20 @@ describe("backtest: building blocks", function () {
     writeFileSync(file, JSON.stringify({ ...raw, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), liquidators: { ...(raw.liquidators as object), delayHours: [3, 1] } }));
     expect(() => loadBacktestConfig(file)).to.throw(DataError, /liquidators\.delayHours/);
     expect(backtestConfigSchema.safeParse({ ...raw, extra: 1 }).success).to.equal(false);
+  });
+
+  it("a static policy that sets some assets but not all is refused, naming the missing one (it used to fall back to the deployment's parameters)", function () {
+    const sample = JSON.parse(readFileSync("config/backtest.sample.json", "utf8")) as { policies: { static: Record<string, unknown> } } & Record<string, unknown>;
+    const partial: Record<string, unknown> & { policies: Record<string, unknown> } = { ...sample, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), repositoryRoot: resolve("."), policies: { ...sample.policies, static: { WETH: sample.policies.static.WETH } } };
+    for (const a of partial.assets as { candles: string; pool: string }[]) {
+      a.candles = resolve("config", a.candles);
+      a.pool = resolve("config", a.pool);
+    }
+    const file = join(dir, "backtest-partial-static.json");
+    writeFileSync(file, JSON.stringify(partial));
+    expect(() => loadBacktestConfig(file)).to.throw(DataError, /policies\.static\.WBTC.*missing: the static policy sets WETH/);
+    writeFileSync(file, JSON.stringify({ ...partial, policies: { ...partial.policies, static: {} } }));
+    expect(loadBacktestConfig(file).config.assets).to.have.length(2);
   });
 });
 
