@@ -14,7 +14,7 @@ import { governCommand, inspectCommand } from "./commands/ops.js";
 import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
-import { exitReport } from "./cliSupport/exitCodes.js";
+import { exitOnUncaught, exitWith } from "./cliSupport/exitCodes.js";
 
 interface PackageInfo {
   name: string;
@@ -60,14 +60,7 @@ program.addCommand(governCommand());
 program.addCommand(backtestCommand());
 program.addCommand(stressCommand());
 
-function fail(error: unknown): never {
-  const { code, message } = exitReport(error);
-  if (message) console.error(`bulwark: ${message}`);
-  if (process.env.BULWARK_DEBUG === "1" && error instanceof Error) console.error(error.stack);
-  process.exit(code);
-}
-process.on("unhandledRejection", fail);
-process.on("uncaughtException", fail);
+exitOnUncaught("bulwark");
 
 // Every command exits through exitReport: commander's own usage errors too (exit 2, not commander's 1).
 for (const command of [program, ...program.commands]) command.exitOverride();
@@ -75,5 +68,5 @@ for (const command of [program, ...program.commands]) command.exitOverride();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  fail(error);
+  exitWith("bulwark", error);
 }

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { exitReport } from "../calibrator/cliSupport/exitCodes.js";
+import { exitOnUncaught, exitWith } from "../calibrator/cliSupport/exitCodes.js";
 import { nonNegativeInteger, positiveInteger } from "../calibrator/cliSupport/options.js";
 import { network } from "hardhat";
 import { pino } from "pino";
@@ -38,14 +38,7 @@ import { fund } from "./lib/engine.js";
 import { toRiskParams } from "./lib/system.js";
 
 // The demo's errors leave as the CLI's do: one line, exit 2 for bad options, no stack trace.
-function fail(error: unknown): never {
-  const { code, message } = exitReport(error);
-  if (message) console.error(`demo: ${message}`);
-  if (process.env.BULWARK_DEBUG === "1" && error instanceof Error) console.error(error.stack);
-  process.exit(code);
-}
-process.on("unhandledRejection", fail);
-process.on("uncaughtException", fail);
+exitOnUncaught("demo");
 
 const command = new Command()
   .name("npm run demo --")
@@ -57,7 +50,7 @@ const command = new Command()
 try {
   command.parse(process.argv);
 } catch (error) {
-  fail(error);
+  exitWith("demo", error);
 }
 const options = command.opts<{ window: string; borrowers: number; seed: number; maxCycles: number }>();
 

@@ -70,3 +70,17 @@ export function exitReport(error: unknown): ExitReport {
   }
   return { code: EXIT_INTERNAL, message: `internal error: ${firstLine(error)} (run with BULWARK_DEBUG=1 for the stack, and report it)` };
 }
+
+/** Prints `<program>: <message>` (and the stack with BULWARK_DEBUG=1) and exits with the error's code. */
+export function exitWith(program: string, error: unknown): never {
+  const { code, message } = exitReport(error);
+  if (message) console.error(`${program}: ${message}`);
+  if (process.env.BULWARK_DEBUG === "1" && error instanceof Error) console.error(error.stack);
+  process.exit(code);
+}
+
+/** Routes errors that escape every handler (a rejected promise, an exception in a callback) through exitWith. */
+export function exitOnUncaught(program: string): void {
+  process.on("unhandledRejection", (error) => exitWith(program, error));
+  process.on("uncaughtException", (error) => exitWith(program, error));
+}
