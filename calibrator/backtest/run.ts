@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { loadCandles, type CandleSeries } from "../data/candles.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
-import { DEFAULT_POLICY } from "../policy/riskPolicy.js";
+import { DEFAULT_POLICY, spiralMarginBps } from "../policy/riskPolicy.js";
 import { applyStep, planStep } from "../keeper/plan.js";
 import { checkInvariants, describeViolation, effectiveThresholdBps, type AssetChainState } from "../rules/riskRules.js";
 import type { Address, RiskParams } from "../rules/types.js";
@@ -144,7 +144,7 @@ export function prepareSimInput(
   const { path } = scenario;
   const warmupSeconds = config.warmupDays * 86_400;
   const gas = scenarioGas(loaded, scenario);
-  const spiralMarginBps = Math.round((loaded.calibration.policy.toxicSpiralMargin ?? DEFAULT_POLICY.toxicSpiralMargin) * 10_000);
+  const margin = spiralMarginBps(loaded.calibration.policy);
   const assets = config.assets.map((a, i) => {
     const spec = specs[i]!;
     let start: RiskParams = { ...spec.params };
@@ -165,7 +165,7 @@ export function prepareSimInput(
       path.openingTime,
       warmupSeconds,
       deployment.calibrators.maxReportAge,
-      policy === "calibrated" ? spiralMarginBps : 0,
+      policy === "calibrated" ? margin : 0,
     );
     const assetPath = path.assets[i]!;
     const { candles } = assetPath;
@@ -236,7 +236,7 @@ export function prepareSimInput(
     book: { seed: popSeed, releverEveryDays: rates.releverEveryDays, releverBand: rates.releverBand, attentiveShare: rates.attentiveShare, repayHealth: rates.repayHealth, leavePerDay: rates.leavePerDay, arrivals },
     schedule,
     updater: { paused: false, maxReportAge: deployment.calibrators.maxReportAge },
-    spiralMarginBps: policy === "calibrated" ? spiralMarginBps : 0,
+    spiralMarginBps: policy === "calibrated" ? margin : 0,
     onProgress,
   };
   return input;

@@ -3,6 +3,7 @@
  * `calibration`): strict, so that a misspelt key is refused instead of silently falling back to a
  * default, and with one entry per symbol.
  */
+import { resolve } from "node:path";
 import { z } from "zod";
 import { loadJsonFile } from "../data/jsonFile.js";
 
@@ -71,6 +72,24 @@ export const configSchema = z
 
 export type CalibrationConfig = z.infer<typeof configSchema>;
 export type CalibrationAsset = CalibrationConfig["assets"][number];
+
+/**
+ * The config with every file path inside it resolved against `base` (the config file's folder), so it
+ * can be written elsewhere or passed on without its folder.
+ */
+export function withPathsResolved(config: CalibrationConfig, base: string): CalibrationConfig {
+  const at = (p: string) => resolve(base, p);
+  return {
+    ...config,
+    assets: config.assets.map((a) => ({
+      ...a,
+      candles: at(a.candles),
+      pool: at(a.pool),
+      ...(a.options ? { options: { ...a.options, snapshot: at(a.options.snapshot) } } : {}),
+      ...(a.longRunHistory ? { longRunHistory: a.longRunHistory.map(at) } : {}),
+    })),
+  };
+}
 
 /** Parses and validates a config file; errors name the file and the field path. */
 export function loadConfig(file: string): CalibrationConfig {

@@ -6,6 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
 import { loadOptionSnapshot } from "../data/deribit.js";
+import type { PoolSnapshot } from "../data/uniswapPool.js";
 import { toUnits } from "../data/units.js";
 import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch, horizonVariance } from "../models/garch.js";
@@ -61,8 +62,6 @@ interface VolatilityEstimate {
   /** The long history's daily ES scaled to the execution time (0 without a long history). */
   longRunExecutionRisk: number;
   returns: number;
-  horizonSeconds: number;
-  horizonPeriods: number;
   horizonEs: number;
   hourlyVol: number;
   optionsSha256?: string;
@@ -101,8 +100,6 @@ function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, poli
     crisis: longRun?.crisis.crisis ?? false,
     longRunExecutionRisk: longRun ? scaleDailyToHorizon(longRun.tail.dailyEs, asset.physics.executionSeconds) : 0,
     returns: returns.length,
-    horizonSeconds,
-    horizonPeriods,
     horizonEs,
     hourlyVol,
     ...(optionsSha256 !== undefined ? { optionsSha256 } : {}),
@@ -149,8 +146,7 @@ function longRunEstimate(candles: CandleSeries, returns: Float64Array, asset: Ca
 }
 
 /** The exact v3 slippage of the stressed sale, and the depth within a slippage budget (USD). */
-function liquidityEstimate(poolDir: string, stressedSizeUsd: number): Pick<RiskEstimates, "stressedSlippage" | "depthWithin"> & { spot: number } {
-  const pool = poolSnapshot(poolDir);
+function liquidityEstimate(pool: PoolSnapshot, stressedSizeUsd: number): Pick<RiskEstimates, "stressedSlippage" | "depthWithin"> & { spot: number } {
   const side = sellSide(pool);
   const { spot, inDecimals, slippageOf } = side;
   const units = (usd: number) => toUnits(usd / spot, inDecimals);
@@ -165,8 +161,8 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
   const candleFile = override ? override.file : at(asset.candles);
   const candles = override ?? loadCandles(candleFile);
   const vol = volatilityEstimate(candles, asset, policy, config.fhs, at);
-  const poolDir = at(asset.pool);
-  const liquidity = liquidityEstimate(poolDir, asset.stressedSizeUsd);
+  const pool = poolSnapshot(at(asset.pool));
+  const liquidity = liquidityEstimate(pool, asset.stressedSizeUsd);
   const result = riskParameters(
     { horizonEs: vol.horizonEs, hourlyVol: vol.hourlyVol, stressedSlippage: liquidity.stressedSlippage, stressedSizeUsd: asset.stressedSizeUsd, gasCostUsd: asset.gasCostUsd, depthWithin: liquidity.depthWithin, longRunExecutionRisk: vol.longRunExecutionRisk },
     asset.physics,
@@ -181,7 +177,6 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
     liquidationCapPerWindow: cap.toString(),
     liquidationWindow: result.liquidationWindow,
   };
-  const pool = poolSnapshot(poolDir);
   const body = {
     symbol: asset.symbol,
     debtAsset: config.debtAsset,

@@ -21,13 +21,23 @@ export interface ExitReport {
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 const FILE_CODES = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM"]);
 
-/** The error's own code or that of its cause chain (viem and undici wrap the socket error). */
+interface ErrorLink {
+  name?: unknown;
+  code?: unknown;
+  data?: { errorName?: unknown; args?: unknown };
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first (viem and undici wrap the socket error or the revert). */
+function causeChain(error: unknown): ErrorLink[] {
+  const chain: ErrorLink[] = [];
+  for (let e = error as ErrorLink | undefined; e && typeof e === "object" && chain.length < 8; e = e.cause as ErrorLink | undefined) chain.push(e);
+  return chain;
+}
+
+/** The error's own code or that of its cause chain. */
 function codes(error: unknown): string[] {
-  const out: string[] = [];
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === "string") out.push(e.code);
-  }
-  return out;
+  return causeChain(error).flatMap((e) => (typeof e.code === "string" ? [e.code] : []));
 }
 
 function firstLine(error: unknown): string {
@@ -42,7 +52,7 @@ function firstLine(error: unknown): string {
  */
 function revertReason(error: unknown): string | undefined {
   let isRevert = false;
-  for (let e = error as { name?: unknown; data?: { errorName?: unknown; args?: unknown }; shortMessage?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+  for (const e of causeChain(error)) {
     if (typeof e.name === "string" && /^(ContractFunctionRevertedError|ContractFunctionExecutionError|CallExecutionError|EstimateGasExecutionError|ExecutionRevertedError)$/.test(e.name)) isRevert = true;
     if (isRevert && typeof e.data?.errorName === "string") {
       const args = Array.isArray(e.data.args) ? e.data.args.map((a) => String(a)).join(", ") : "";

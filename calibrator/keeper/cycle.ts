@@ -12,7 +12,7 @@ import { type CalibrationConfig, loadConfig } from "../calibrate/config.js";
 import { inputsVersion } from "../calibrate/inputs.js";
 import { type AssetCalibration, calibrateConfig } from "../calibrate/pipeline.js";
 import { InputError } from "../data/errors.js";
-import { DEFAULT_POLICY } from "../policy/riskPolicy.js";
+import { spiralMarginBps } from "../policy/riskPolicy.js";
 import { candlesFromRounds } from "../data/feedHistory.js";
 import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
 import { packReport } from "../rules/packing.js";
@@ -198,10 +198,10 @@ export class Keeper {
 
     // 2. Plan, shrinking the whole batch while its impact exceeds the budget.
     // The policy's margin below a toxic spiral, kept on effective values step by step (keeper/plan.ts).
-    const spiralMarginBps = Math.round((calibrationConfig.policy.toxicSpiralMargin ?? DEFAULT_POLICY.toxicSpiralMargin) * 10_000);
+    const margin = spiralMarginBps(calibrationConfig.policy);
     const plan = (maxScale: number, holdThresholdCut: boolean) =>
       steps.map(({ outcome, state, calibration }) =>
-        planStep(outcome.address, outcome.target!, state, globals, now, now, { maxScale, holdThresholdCut, spiralMarginBps, crisis: calibration.crisis }),
+        planStep(outcome.address, outcome.target!, state, globals, now, now, { maxScale, holdThresholdCut, spiralMarginBps: margin, crisis: calibration.crisis }),
       );
     let planned = plan(1, false);
     const budget = config.impact && config.contracts.engine ? BigInt(Math.floor(config.impact.budget)) : undefined;

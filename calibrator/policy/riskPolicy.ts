@@ -41,6 +41,11 @@ export const DEFAULT_POLICY: PolicyConstants = {
   crisisLookbackHours: 24,
 };
 
+/** The toxic-spiral margin of a (partial) policy config in bps, as the planner's guard takes it. */
+export function spiralMarginBps(policy: Partial<Pick<PolicyConstants, "toxicSpiralMargin">>): number {
+  return Math.round((policy.toxicSpiralMargin ?? DEFAULT_POLICY.toxicSpiralMargin) * BPS);
+}
+
 /** Oracle heartbeat + keeper delay + execution: how long a price can move before a liquidation clears. */
 export interface ProtocolPhysics {
   oracleHeartbeatSeconds: number;

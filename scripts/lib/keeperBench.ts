@@ -5,12 +5,13 @@
  * calibrates all 10 assets, is reported on its own. Times are medians over repeated cycles, each a
  * fresh step after the cooldown (time travel between cycles is not timed).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { network } from "hardhat";
 import { pino } from "pino";
 import { mnemonicToAccount } from "viem/accounts";
+import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config.js";
 import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
 import { Keeper } from "../../calibrator/keeper/cycle.js";
 import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
@@ -33,8 +34,7 @@ export async function keeperCycleFigures(cycles = 7): Promise<{ name: string; va
     const spec = { ...base, assets: Array.from({ length: 10 }, (_, i) => ({ ...base.assets[i % 2]!, symbol: `${base.assets[i % 2]!.symbol}${Math.floor(i / 2) + 1}` })) };
     const { addresses, contracts } = await deployBulwark(connection.ignition, connection.ethers, spec, deploymentId);
     const feeds = spec.assets.map((a) => contracts[`feed_${a.symbol}`] as unknown as MockAggregator);
-    const calibration = JSON.parse(readFileSync("config/calibrate.sample.json", "utf8")) as { assets: { symbol: string; candles: string; pool: string; options?: { snapshot: string }; longRunHistory?: string[] }[] };
-    const rebase = (p: string) => resolve("config", p);
+    const calibration = withPathsResolved(loadConfig("config/calibrate.sample.json"), "config");
     // Recent-window targets (no long history): they are far enough from the deployment's parameters that
     // every cycle of the bench has a step for all 10 assets (with the long history, WETH arrives in 6).
     writeFileSync(
@@ -42,8 +42,8 @@ export async function keeperCycleFigures(cycles = 7): Promise<{ name: string; va
       JSON.stringify({
         ...calibration,
         assets: spec.assets.map((a, i) => {
-          const src = calibration.assets[i % 2]!;
-          return { ...src, symbol: a.symbol, candles: rebase(src.candles), pool: rebase(src.pool), options: src.options && { ...src.options, snapshot: rebase(src.options.snapshot) }, longRunHistory: undefined };
+          const { longRunHistory: _dropped, ...src } = calibration.assets[i % 2]!;
+          return { ...src, symbol: a.symbol };
         }),
       }),
     );

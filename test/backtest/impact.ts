@@ -14,7 +14,9 @@ import {
   type AssetMarket,
 } from "../../calibrator/backtest/impact.js";
 import { drawLiquidators, edgePerUsdSeized, riskPremium } from "../../calibrator/backtest/liquidators.js";
-import { warmedUpState } from "../../calibrator/backtest/run.js";
+import { calibrationSchedule } from "../../calibrator/backtest/calibrations.js";
+import { loadBacktestConfig } from "../../calibrator/backtest/config.js";
+import { prepareSimInput, stressScenarios, warmedUpState } from "../../calibrator/backtest/run.js";
 import { summarizeSeeds } from "../../calibrator/backtest/seeds.js";
 import { oraclePath } from "../../calibrator/backtest/oracle.js";
 import type { Position } from "../../calibrator/backtest/population.js";
@@ -310,10 +312,7 @@ describe("backtest: a live start", function () {
 
 describe("backtest: the calibrated policy's spiral guard along a real crash", function () {
   this.timeout(120_000);
-  it("property: at every hour of 12–13 March 2020, ramps included, each asset's effective LT × (1 + bonus) stays at or below 1 − margin, and the crisis holds the bonus", async function () {
-    const { loadBacktestConfig } = await import("../../calibrator/backtest/config.js");
-    const { calibrationSchedule } = await import("../../calibrator/backtest/calibrations.js");
-    const { prepareSimInput, stressScenarios } = await import("../../calibrator/backtest/run.js");
+  it("property: at every hour of 12–13 March 2020, ramps included, each asset's effective LT × (1 + bonus) stays at or below 1 − margin, and the crisis holds the bonus", function () {
     const loaded = loadBacktestConfig("test/fixtures/backtest.test.json");
     loaded.config.policies.calibrated = { everyHours: 3, lookbackHours: 1_440, fhsPaths: 300 };
     const scenario = stressScenarios(loaded).find((s) => s.name === "2020-03-12")!.build();

@@ -4,19 +4,13 @@
  * loosen the deployment's parameters, so each cycle has a risk-increasing step to land); the tests
  * that use it are about the keeper's machinery, not the policy's direction.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config.js";
 
 export function recentWindowCalibration(dir: string): string {
-  const sample = JSON.parse(readFileSync("config/calibrate.sample.json", "utf8")) as { assets: Record<string, unknown>[] };
-  for (const a of sample.assets) {
-    a.candles = resolve("config", a.candles as string);
-    a.pool = resolve("config", a.pool as string);
-    const options = a.options as { snapshot: string } | undefined;
-    if (options) options.snapshot = resolve("config", options.snapshot);
-    delete a.longRunHistory;
-  }
+  const sample = withPathsResolved(loadConfig("config/calibrate.sample.json"), "config");
   const file = join(dir, "calibrate.recent-window.json");
-  writeFileSync(file, JSON.stringify(sample));
+  writeFileSync(file, JSON.stringify({ ...sample, assets: sample.assets.map(({ longRunHistory: _dropped, ...a }) => a) }));
   return file;
 }

@@ -24,7 +24,7 @@ import {
   writeSignatureFile,
 } from "../../calibrator/keeper/signatures.js";
 import { updaterDomain } from "../../calibrator/rules/eip712.js";
-import { type AssetChainState, effectiveThresholdBps, rampAfterWrite, validateReport } from "../../calibrator/rules/riskRules.js";
+import { type AssetChainState, checkInvariants, effectiveThresholdBps, rampAfterWrite, validateReport } from "../../calibrator/rules/riskRules.js";
 import type { Address, RiskParams } from "../../calibrator/rules/types.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
 import { Rng, testSeed } from "../helpers/random.js";
@@ -188,11 +188,25 @@ describe("keeper: the spiral guard on effective values and the crisis rule", fun
     return stateWith(stored, { ramp, lastUpdateAt: T0 - since, lastObservedAt: T0 - since });
   }
 
+  /** A random target from `stored`: threshold 60–90%, LTV below it, a spiral-safe bonus, optionally a close factor. */
+  function randomTarget(rng: Rng, stored: RiskParams, o: { ltvFrom: number; bonusFrom: number; closeFactor?: boolean }): RiskParams {
+    const tThreshold = rng.int(6_000, 9_000);
+    const target: RiskParams = {
+      ...stored,
+      ltvBps: rng.int(o.ltvFrom, Math.min(8_500, tThreshold - 1)),
+      liquidationThresholdBps: tThreshold,
+      liquidationBonusBps: rng.int(o.bonusFrom, Math.min(1_500, spiralSafeBonusBps(tThreshold, MARGIN))),
+    };
+    return o.closeFactor ? { ...target, closeFactorBps: rng.int(2_000, 10_000) } : target;
+  }
+
   it("spiralSafeBonusBps is the largest bonus with threshold × (1 + bonus) ≤ 1 − margin", function () {
     for (const t of [6_000, 7_777, 8_300, 8_999]) {
       const b = spiralSafeBonusBps(t, MARGIN);
       expect(t * (10_000 + b)).to.be.at.most((10_000 - MARGIN) * 10_000);
       expect(t * (10_000 + b + 1)).to.be.greaterThan((10_000 - MARGIN) * 10_000);
+      // The guard is stricter than the chain's rule (checkInvariants, held to the contract by the differential test).
+      expect(checkInvariants({ ...DEFAULT_PARAMS, ltvBps: t - 1, liquidationThresholdBps: t, liquidationBonusBps: b }, t)).to.equal(undefined);
     }
   });
 
@@ -203,14 +217,8 @@ describe("keeper: the spiral guard on effective values and the crisis rule", fun
     for (let i = 0; i < 600; i++) {
       const state = randomState(rng);
       const stored = state.stored!;
-      const tThreshold = rng.int(6_000, 9_000);
-      const target: RiskParams = {
-        ...stored,
-        ltvBps: rng.int(5_000, Math.min(8_500, tThreshold - 1)),
-        liquidationThresholdBps: tThreshold,
-        // Often a raise that only the target's own threshold allows: the lagging ramp must hold it back.
-        liquidationBonusBps: rng.int(stored.liquidationBonusBps, Math.min(1_500, spiralSafeBonusBps(tThreshold, MARGIN))),
-      };
+      // Often a bonus raise that only the target's own threshold allows: the lagging ramp must hold it back.
+      const target = randomTarget(rng, stored, { ltvFrom: 5_000, bonusFrom: stored.liquidationBonusBps });
       const outcome = planStep(ASSET, target, state, globals, T0, T0, { spiralMarginBps: MARGIN });
       const unguarded = planStep(ASSET, target, state, globals, T0, T0);
       if (outcome.kind !== "step") continue;
@@ -250,14 +258,7 @@ describe("keeper: the spiral guard on effective values and the crisis rule", fun
     for (let i = 0; i < 400; i++) {
       const state = randomState(rng);
       const stored = state.stored!;
-      const tThreshold = rng.int(6_000, 9_000);
-      const target: RiskParams = {
-        ...stored,
-        ltvBps: rng.int(4_000, Math.min(8_500, tThreshold - 1)),
-        liquidationThresholdBps: tThreshold,
-        liquidationBonusBps: rng.int(200, Math.min(1_500, spiralSafeBonusBps(tThreshold, MARGIN))),
-        closeFactorBps: rng.int(2_000, 10_000),
-      };
+      const target = randomTarget(rng, stored, { ltvFrom: 4_000, bonusFrom: 200, closeFactor: true });
       const outcome = planStep(ASSET, target, state, globals, T0, T0, { spiralMarginBps: MARGIN, crisis: true });
       if (outcome.kind !== "step") continue;
       const p = outcome.step.params;

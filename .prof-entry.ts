@@ -1,2 +1,0 @@
-import { backtestSimFigure } from "./scripts/lib/backtestBench.js";
-console.log(backtestSimFigure(2));
