@@ -15,6 +15,7 @@ import { slippageCommand } from "./commands/slippage.js";
 import { varCommand } from "./commands/var.js";
 import { volCommand } from "./commands/vol.js";
 import { exitOnUncaught, exitWith } from "./cliSupport/exitCodes.js";
+import { InputError } from "./data/errors.js";
 
 interface PackageInfo {
   name: string;
@@ -61,6 +62,18 @@ program.addCommand(backtestCommand());
 program.addCommand(stressCommand());
 
 exitOnUncaught("bulwark");
+
+// The wrappers (bin/bulwark, `npm run bulwark`) start the CLI from the repository root so that the install
+// and tsx find their files; the paths on the command line belong to the caller's directory, so resolve
+// them there. Paths inside a config resolve against the config file, whatever the directory.
+const callerDir = process.env.BULWARK_CALLER_DIR;
+if (callerDir) {
+  try {
+    process.chdir(callerDir);
+  } catch {
+    exitWith("bulwark", new InputError(`cannot enter the calling directory ${callerDir}`));
+  }
+}
 
 // Every command exits through exitReport: commander's own usage errors too (exit 2, not commander's 1).
 for (const command of [program, ...program.commands]) command.exitOverride();

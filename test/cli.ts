@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { exitReport } from "../calibrator/cliSupport/exitCodes.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
@@ -136,6 +137,32 @@ describe("bulwark CLI", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.include("unknown command 'frobnicate'");
+  });
+});
+
+describe("bulwark CLI: paths on the command line resolve against the caller's directory (issue 17 item 4)", function () {
+  this.timeout(60_000);
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const caller = mkdtempSync(join(tmpdir(), "bulwark-caller-"));
+  const daily = readFileSync(join(repo, "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv"), "utf8").split("\n").slice(0, 201).join("\n");
+  writeFileSync(join(caller, "my.csv"), `${daily}\n`);
+
+  it("cd /tmp/x && bin/bulwark vol --input my.csv reads /tmp/x/my.csv", function () {
+    const run = spawnSync(join(repo, "bin/bulwark"), ["vol", "--input", "my.csv", "--model", "hist", "--json"], { cwd: caller, encoding: "utf8" });
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as { n: number }).n).to.equal(199);
+  });
+
+  it("a relative path that exists only under the repository root is not found from elsewhere", function () {
+    const run = spawnSync(join(repo, "bin/bulwark"), ["vol", "--input", "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv"], { cwd: caller, encoding: "utf8" });
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include(join(caller, "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv"));
+  });
+
+  it("npm run bulwark from a subdirectory resolves against that subdirectory (INIT_CWD)", function () {
+    const run = spawnSync("npm", ["--prefix", repo, "run", "--silent", "bulwark", "--", "vol", "--input", "my.csv", "--model", "hist", "--json"], { cwd: caller, encoding: "utf8" });
+    expect(run.status, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as { n: number }).n).to.equal(199);
   });
 });
 

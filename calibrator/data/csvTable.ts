@@ -1,5 +1,6 @@
 /** Reads a CSV file with a header row into column-addressable records (csv-parse does the parsing). */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { DataError } from "./errors.js";
 
@@ -15,7 +16,10 @@ export function readCsv(file: string): CsvTable {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new DataError(file, undefined, undefined, `cannot read file: ${(error as Error).message}`);
+    // Name the absolute path too: a relative one resolves against the caller's directory, which the user may not expect.
+    const code = (error as { code?: unknown }).code;
+    const why = typeof code === "string" ? (code === "ENOENT" ? "no such file" : code) : (error as Error).message;
+    throw new DataError(file, undefined, undefined, `cannot read file (${resolve(file)}): ${why}`);
   }
   let records: string[][];
   try {
