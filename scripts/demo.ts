@@ -61,7 +61,7 @@ const USDC = 10n ** 6n;
 const started = performance.now();
 const timings: Record<string, number> = {};
 const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
-const step = (n: number, text: string) => console.log(`\n[${n}/6] ${text}`);
+const step = (n: number, text: string) => console.log(`\n[${n}/6 at ${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`);
 const pct = (bps: number | bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
 const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 const usd18 = (v: bigint) => Number(v / 10n ** 12n) / 1e6;

@@ -13,12 +13,12 @@ want_stamp="$(node -v) $(cat package.json package-lock.json 2>/dev/null | sha256
 if [ ! -f "$stamp_file" ] || [ "$(cat "$stamp_file")" != "$want_stamp" ]; then
   # npm ci installs exactly the committed lockfile and refuses one that disagrees with package.json,
   # so CI and a fresh clone get the same tree; the lockfile lists every platform's optional packages.
+  # shellcheck source=scripts/phase.sh
+  source "$root/scripts/phase.sh"
   if [ -f package-lock.json ]; then
-    echo "bulwark: installing dependencies (npm ci, about a minute on first run) ..." >&2
-    npm ci --no-audit --no-fund --loglevel=error >&2
+    phase "installing the dependencies with npm ci [first run 2/3]" "about 40 s" npm ci --no-audit --no-fund --loglevel=error
   else
-    echo "bulwark: installing dependencies (npm install) ..." >&2
-    npm install --no-audit --no-fund --loglevel=error >&2
+    phase "installing the dependencies with npm install [first run 2/3]" "about a minute" npm install --no-audit --no-fund --loglevel=error
   fi
   # Recompute: npm install may have rewritten the lockfile.
   echo "$(node -v) $(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)" > "$stamp_file"

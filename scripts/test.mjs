@@ -1,6 +1,14 @@
 // Runs the whole suite (`hardhat test`: Solidity then mocha) and ends with the line CI reads:
 // "N passed, N failed" with the real counts, so a run that executed nothing shows as such.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+
+// Compile first as a named phase with progress (scripts/build.sh): the first compile takes minutes and
+// hardhat test would otherwise sit silent through it; build.sh also drops the dependencies' warnings.
+const build = spawnSync("bash", ["scripts/build.sh"], { stdio: "inherit" });
+if (build.status !== 0) {
+  console.log("\n0 passed, 1 failed");
+  process.exit(build.status ?? 1);
+}
 
 const args = ["hardhat", "test", ...process.argv.slice(2)];
 const child = spawn("npx", args, { stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
