@@ -234,8 +234,9 @@ describe("backtest: building blocks", function () {
   });
 
   it("a static policy that sets some assets but not all is refused, naming the missing one (it used to fall back to the deployment's parameters)", function () {
-    const sample = JSON.parse(readFileSync("config/backtest.sample.json", "utf8")) as { policies: { static: Record<string, unknown> } } & Record<string, unknown>;
-    const partial: Record<string, unknown> & { policies: Record<string, unknown> } = { ...sample, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), repositoryRoot: resolve("."), policies: { ...sample.policies, static: { WETH: sample.policies.static.WETH } } };
+    const sample = JSON.parse(readFileSync("config/backtest.sample.json", "utf8")) as { policies: Record<string, unknown> } & Record<string, unknown>;
+    const weth = { ltvBps: 8050, liquidationThresholdBps: 8300, liquidationBonusBps: 500, closeFactorBps: 5000, liquidationCapPerWindow: "5000000000000000000000000", liquidationWindow: 3600 };
+    const partial: Record<string, unknown> & { policies: Record<string, unknown> } = { ...sample, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), repositoryRoot: resolve("."), policies: { ...sample.policies, static: { WETH: weth } } };
     for (const a of partial.assets as { candles: string; pool: string }[]) {
       a.candles = resolve("config", a.candles);
       a.pool = resolve("config", a.pool);
