@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../data/errors.js";
 import { type LoadedBacktestConfig, loadBacktestConfig } from "../backtest/config.js";
+import { compareScenarios, type ScenarioComparison } from "../backtest/compare.js";
 import { renderBacktestHtml } from "../backtest/report.js";
 import { type BacktestRun, type PolicyName, runBacktest, runStress, type StressRow } from "../backtest/run.js";
 import { type ProgressMode, progressReporter } from "./progress.js";
@@ -123,26 +124,63 @@ export function backtestCommand(): Command {
 
 interface StressOptions {
   config: string;
-  policy: PolicyName;
+  policy: PolicyName | "both";
   json?: boolean;
   assets?: string[];
   progress: ProgressMode;
-  seeds: number;
+  seeds?: number;
+}
+
+const signedUsd = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${usd(Math.abs(x))}`;
+const signedPct = (x: number) => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x * 100).toFixed(1)}%`;
+
+/** The comparison table of `stress --policy both`: each scenario's two outcomes and their difference. */
+function comparisonRow(c: ScenarioComparison) {
+  const s = c.static.seeds.mean;
+  const k = c.calibrated.seeds.mean;
+  return {
+    kind: c.kind,
+    "bad debt static": usd(s.badDebt),
+    "bad debt calibrated": usd(k.badDebt),
+    "Δ bad debt": signedUsd(c.difference.badDebtUsd),
+    "solvent debt static": usd(s.solventDebtUsdAvg),
+    "solvent debt calibrated": usd(k.solventDebtUsdAvg),
+    "Δ lent": signedPct(c.difference.solventDebtRelative),
+    "peak LT×(1+LB) s/c": `${s.peakSpiralProduct.toFixed(3)}/${k.peakSpiralProduct.toFixed(3)}`,
+    verdict: `${c.losesNoMore ? "loses no more" : "LOSES MORE"}, ${c.lendsMore ? "lends more" : "lends less"}`,
+  };
 }
 
 export function stressCommand(): Command {
   return new Command("stress")
-    .description("run the historical crash windows and the config's hypothetical shocks under one policy")
+    .description("run the historical crash windows and the config's hypothetical shocks under a policy, or both side by side")
     .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
-    .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated"]).default("static"))
-    .option("--json", "machine-readable output: one row per scenario")
+    .addOption(new Option("--policy <policy>", "parameter policy; both prints the two side by side with the difference").choices(["static", "calibrated", "both"]).default("static"))
+    .option("--json", "machine-readable output: one row per scenario (with --policy both, one comparison per scenario)")
     .option("--assets <symbols>", "only these assets of the config, comma-separated", symbolList)
-    .option("--seeds <n>", "population, liquidator and book seeds; metrics are the mean, seeds.worst the worst", seedCount, 1)
+    .option("--seeds <n>", `population, liquidator and book seeds; metrics are the mean, seeds.worst the worst (default: ${COMPARISON_SEEDS} with --policy both, else 1)`, seedCount)
     .addOption(new Option("--progress <mode>", "progress bar on stderr for runs over a second").choices(["auto", "always", "never"]).default("auto"))
     .action((options: StressOptions) => {
+      const seeds = options.seeds ?? (options.policy === "both" ? COMPARISON_SEEDS : 1);
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const progress = progressReporter(options.progress);
-      const rows: StressRow[] = runStress(loaded, options.policy, (done, total, name) => progress.update(`stress ${name}`, done, total), options.seeds);
+      const run = (policy: PolicyName): StressRow[] => runStress(loaded, policy, (done, total, name) => progress.update(`stress ${policy} ${name}`, done, total), seeds);
+      if (options.policy === "both") {
+        const comparisons = compareScenarios(run("static"), run("calibrated"));
+        progress.stop();
+        if (options.json) {
+          console.log(JSON.stringify(comparisons));
+          return;
+        }
+        console.log(`static against calibrated, mean over ${seeds} seed${seeds > 1 ? "s" : ""}; Δ is calibrated minus static (a positive Δ bad debt is a larger loss)`);
+        console.table(Object.fromEntries(comparisons.map((c) => [c.scenario, comparisonRow(c)])));
+        const crashes = comparisons.filter((c) => c.kind === "historical");
+        console.log(
+          `historical crashes: calibrated loses no more in ${crashes.filter((c) => c.losesNoMore).length} of ${crashes.length} and lends more in ${crashes.filter((c) => c.lendsMore).length} of ${crashes.length}`,
+        );
+        return;
+      }
+      const rows = run(options.policy);
       progress.stop();
       if (options.json) {
         console.log(JSON.stringify(rows));

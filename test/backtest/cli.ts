@@ -5,6 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumExecutable, launchChromium } from "../helpers/browser.js";
+import { compareScenarios, type ScenarioComparison } from "../../calibrator/backtest/compare.js";
+import type { StressRow } from "../../calibrator/backtest/run.js";
 
 const CONFIG = "test/fixtures/backtest.test.json";
 const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
@@ -105,6 +107,33 @@ describe("bulwark backtest and stress", function () {
     expect(frozen.badDebt).to.be.at.least(live.badDebt);
     // The run lasts more than a second: the progress bar was drawn on stderr.
     expect(run.stderr).to.match(/stress .*\[[█░]+\] \d+%/);
+  });
+
+  it("stress --policy both runs both policies on the same scenarios and prints each difference and verdict (issue 17 item 8)", function () {
+    const both = bulwark("stress", "--config", CONFIG, "--policy", "both", "--seeds", "1", "--json", "--progress", "never");
+    expect(both.status, both.stderr).to.equal(0);
+    const comparisons = JSON.parse(both.stdout) as ScenarioComparison[];
+    const alone = JSON.parse(bulwark("stress", "--config", CONFIG, "--policy", "static", "--json", "--progress", "never").stdout) as { scenario: string; metrics: Record<string, number> }[];
+    expect(comparisons.map((c) => c.scenario)).to.deep.equal(alone.map((r) => r.scenario));
+    for (const [i, c] of comparisons.entries()) {
+      // The static side is the same run as `--policy static` (same seeds, same scenario).
+      expect(c.static.metrics.badDebt, c.scenario).to.equal(alone[i]!.metrics.badDebt);
+      expect(c.difference.badDebtUsd).to.equal(c.calibrated.seeds.mean.badDebt - c.static.seeds.mean.badDebt);
+      expect(c.lendsMore).to.equal(c.calibrated.seeds.mean.solventDebtUsdAvg > c.static.seeds.mean.solventDebtUsdAvg);
+      expect(c.losesNoMore).to.equal(c.difference.badDebtUsd <= 1);
+    }
+    const table = bulwark("stress", "--config", CONFIG, "--policy", "both", "--seeds", "1", "--progress", "never");
+    expect(table.status, table.stderr).to.equal(0);
+    expect(table.stdout).to.match(/bad debt static[\s\S]*bad debt calibrated[\s\S]*Δ bad debt/);
+    const crashes = comparisons.filter((c) => c.kind === "historical");
+    expect(table.stdout).to.include(`historical crashes: calibrated loses no more in ${crashes.filter((c) => c.losesNoMore).length} of 6 and lends more in ${crashes.filter((c) => c.lendsMore).length} of 6`);
+  });
+
+  it("compareScenarios refuses rows that do not pair the same scenario, static against calibrated", function () {
+    const row = (scenario: string, policy: "static" | "calibrated") => ({ scenario, policy }) as unknown as StressRow;
+    expect(() => compareScenarios([row("a", "static")], [row("b", "calibrated")])).to.throw(RangeError, /pairs static a with calibrated b/);
+    expect(() => compareScenarios([row("a", "calibrated")], [row("a", "static")])).to.throw(RangeError, /pairs calibrated a/);
+    expect(() => compareScenarios([row("a", "static")], [])).to.throw(RangeError, /1 static rows against 0/);
   });
 
   it("the HTML report renders in headless Chromium and every chart draws", async function () {
