@@ -10,6 +10,7 @@ import { loadJsonFile } from "../data/jsonFile.js";
 import { DataError } from "../data/errors.js";
 import { type DeploymentSpec, loadDeploymentSpec } from "../ops/deploymentSpec.js";
 import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../calibrate/config.js";
+import type { RiskParams } from "../rules/types.js";
 import { DEFAULT_GAS } from "./gas.js";
 import { DEFAULT_IMPACT } from "./impact.js";
 
@@ -215,4 +216,17 @@ export function loadBacktestConfig(file: string): LoadedBacktestConfig {
     }
   }
   return { file, config, deployment, calibration, at, calibrationBase: dirname(at(config.calibration)), gasEthCandles: at(ethCandles) };
+}
+
+/**
+ * The static policy's parameters for one asset: the config's own `policies.static` when it gives one,
+ * else the deployment's opening parameters, which are the documented static baseline (Aave v3,
+ * docs/parameters.md) that the demo opens with too.
+ */
+export function staticParams(loaded: LoadedBacktestConfig, symbol: string): RiskParams {
+  const fixed = loaded.config.policies.static[symbol];
+  if (fixed) return { ...fixed, liquidationCapPerWindow: BigInt(fixed.liquidationCapPerWindow) };
+  const spec = loaded.deployment.assets.find((a) => a.symbol === symbol);
+  if (!spec) throw new RangeError(`staticParams: ${symbol} is not in the deployment`);
+  return { ...spec.params };
 }

@@ -12,7 +12,7 @@ import { checkInvariants, describeViolation, effectiveThresholdBps, type AssetCh
 import type { Address, RiskParams } from "../rules/types.js";
 import { CRASH_WINDOWS, type CrashWindow } from "../stress/crashWindows.js";
 import { type Calibration, calibrationSchedule } from "./calibrations.js";
-import type { LoadedBacktestConfig, ShockSpec } from "./config.js";
+import { type LoadedBacktestConfig, type ShockSpec, staticParams } from "./config.js";
 import { type SlippageCurve, slippageCurve } from "./depth.js";
 import { gasCostUsd } from "./gas.js";
 import { averageDailyVolumeUsd, eraPoolScale, REFERENCE_DAILY_VOLUME_USD, trailingMarket } from "./impact.js";
@@ -152,8 +152,7 @@ export function prepareSimInput(
     if (policy === "calibrated") {
       target = calibrations[0]!.params[i]!;
     } else {
-      const fixed = config.policies.static[spec.symbol];
-      start = fixed ? { ...fixed, liquidationCapPerWindow: BigInt(fixed.liquidationCapPerWindow) } : { ...spec.params };
+      start = staticParams(loaded, spec.symbol);
       const broken = checkInvariants(start, start.liquidationThresholdBps);
       if (broken) throw new RangeError(`${loaded.file} [policies.static.${spec.symbol}]: ${describeViolation(broken)}`);
     }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { backtestConfigSchema, loadBacktestConfig } from "../../calibrator/backtest/config.js";
+import { backtestConfigSchema, loadBacktestConfig, staticParams } from "../../calibrator/backtest/config.js";
 import { slippageCurve } from "../../calibrator/backtest/depth.js";
 import { applyShock, cutWindow } from "../../calibrator/backtest/market.js";
 import { oraclePath, toAnswer8 } from "../../calibrator/backtest/oracle.js";
@@ -231,6 +231,21 @@ describe("backtest: building blocks", function () {
     writeFileSync(file, JSON.stringify({ ...raw, deployment: resolve("deploy/local.json"), calibration: resolve("config/calibrate.sample.json"), liquidators: { ...(raw.liquidators as object), delayHours: [3, 1] } }));
     expect(() => loadBacktestConfig(file)).to.throw(DataError, /liquidators\.delayHours/);
     expect(backtestConfigSchema.safeParse({ ...raw, extra: 1 }).success).to.equal(false);
+  });
+
+  it("one static baseline everywhere (issue 17 item 7): the backtest's static policy is the deployment's opening params, and docs/parameters.md states them", function () {
+    const loaded = loadBacktestConfig("config/backtest.sample.json");
+    const deployment = loadDeploymentSpec("deploy/local.json");
+    const doc = readFileSync("docs/parameters.md", "utf8");
+    for (const symbol of ["WETH", "WBTC"]) {
+      const opening = deployment.assets.find((a) => a.symbol === symbol)!.params;
+      expect(staticParams(loaded, symbol), symbol).to.deep.equal(opening);
+      const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
+      const row = `| ${symbol} | ${pct(opening.ltvBps)} | ${pct(opening.liquidationThresholdBps)} | ${pct(opening.liquidationBonusBps)} | ${opening.closeFactorBps / 100}% |`;
+      expect(doc, `docs/parameters.md states ${symbol}'s baseline`).to.include(row);
+    }
+    // Aave v3 Ethereum's hand-set values; the demo opened WBTC at WETH's 80.5/83 before.
+    expect(staticParams(loaded, "WBTC")).to.include({ ltvBps: 7300, liquidationThresholdBps: 7800, liquidationBonusBps: 500 });
   });
 
   it("a static policy that sets some assets but not all is refused, naming the missing one (it used to fall back to the deployment's parameters)", function () {
