@@ -133,6 +133,61 @@ describe("bulwark CLI", function () {
     }
   });
 
+  it("calibrate prints the estimates behind each parameter and warns of a proxy pool (issue 17 item 6)", function () {
+    const json = JSON.parse(bulwark("calibrate", "--config", "config/calibrate.sample.json", "--json").stdout) as {
+      symbol: string;
+      params: { ltvBps: number; liquidationThresholdBps: number; liquidationBonusBps: number };
+      reasoning: { tail: { horizonEs: number; fhsEs: number; normalEs: number; longRunHorizonEs: number; binding: string }; bonus: { bonusRaw: number; slippage: number }; spiralProduct: number; liquidity: { stressedSlippage: number } };
+      warnings: string[];
+    }[];
+    for (const a of json) {
+      // The reasoning holds the numbers that made the parameters: the ES is the largest of its three estimates,
+      // and the spiral product is that of the rounded threshold and bonus.
+      const t = a.reasoning.tail;
+      expect(t.horizonEs).to.equal(Math.max(t.fhsEs, t.normalEs, t.longRunHorizonEs));
+      expectClose(a.reasoning.spiralProduct, (a.params.liquidationThresholdBps / 10_000) * (1 + a.params.liquidationBonusBps / 10_000), 1e-12);
+      expect(a.params.liquidationBonusBps).to.equal(Math.ceil(Math.max(a.reasoning.bonus.bonusRaw, 0.02) * 10_000));
+    }
+    expect(json[0]!.warnings).to.deep.equal([]);
+    expect(json[1]!.warnings.join("\n")).to.match(/WBTC's slippage and cap are priced off a proxy pool/);
+    const run = bulwark("calibrate", "--config", "config/calibrate.sample.json");
+    expect(run.status, run.stderr).to.equal(0);
+    const weth = json[0]!;
+    const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+    expect(run.stdout).to.include("WETH: why");
+    expect(run.stdout).to.include(`→ ${pct(weth.reasoning.tail.horizonEs)} (${weth.reasoning.tail.binding} binds)`);
+    expect(run.stdout).to.match(/σ: GARCH [\d.]+% per 1 h, implied ATM [\d.]+% a year/);
+    expect(run.stdout).to.include(`slippage selling $2,000,000 into ../data/uniswap_v3_usdc_weth_005_ticks: ${pct(weth.reasoning.liquidity.stressedSlippage)}`);
+    expect(run.stdout).to.match(/bonus = \(slippage [\d.]+% \+ gas [\d.]+% \+ price risk max\(now [\d.]+%, 10-year [\d.]+%\)\)/);
+    expect(run.stdout).to.include(`spiral product LT × (1 + LB) = ${weth.reasoning.spiralProduct.toFixed(4)} ≤ 0.9800`);
+    expect(run.stdout).to.match(/warning: WBTC's slippage and cap are priced off a proxy pool/);
+    expect(run.stdout).to.include("give --deployment to see what the chain would clamp");
+  });
+
+  it("calibrate --deployment says when the chain's bounds will clamp a target, and --json carries the clamped values", function () {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-clamp-"));
+    const spec = JSON.parse(readFileSync("deploy/local.json", "utf8")) as { assets: { symbol: string; rules: { ltv: { max: number }; liquidationThreshold: { max: number } } }[] };
+    const wbtc = spec.assets.find((a) => a.symbol === "WBTC")!;
+    wbtc.rules.ltv.max = 8200;
+    wbtc.rules.liquidationThreshold.max = 8500;
+    const file = join(dir, "narrow.json");
+    writeFileSync(file, JSON.stringify(spec));
+    const run = bulwark("calibrate", "--config", "config/calibrate.sample.json", "--deployment", file);
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/warning: the chain's bounds clamp WBTC's target: LTV [\d.]+% → 82\.00%, threshold [\d.]+% → 85\.00%/);
+    expect(run.stdout).to.not.match(/clamp WETH/);
+    expect(run.stdout).to.not.include("give --deployment");
+    const json = JSON.parse(bulwark("calibrate", "--config", "config/calibrate.sample.json", "--deployment", file, "--json").stdout) as { symbol: string; clamped?: { ltvBps: number; liquidationThresholdBps: number } }[];
+    expect(json[0]!.clamped).to.equal(undefined);
+    expect(json[1]!.clamped).to.include({ ltvBps: 8200, liquidationThresholdBps: 8500 });
+    const unknown = JSON.parse(readFileSync("deploy/local.json", "utf8")) as { assets: { symbol: string }[] };
+    unknown.assets = unknown.assets.filter((a) => a.symbol === "WETH");
+    writeFileSync(file, JSON.stringify(unknown));
+    const missing = bulwark("calibrate", "--config", "config/calibrate.sample.json", "--deployment", file);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.include("has no asset WBTC (it has WETH)");
+  });
+
   it("an unknown command fails with a clear message and a non-zero exit", function () {
     const run = bulwark("frobnicate");
     expect(run.status).to.not.equal(0);

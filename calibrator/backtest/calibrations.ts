@@ -9,6 +9,7 @@ import type { CalibrationConfig } from "../calibrate/config.js";
 import { calibrateConfig } from "../calibrate/pipeline.js";
 import type { RiskParams } from "../rules/types.js";
 import type { MarketPath } from "./market.js";
+import { riskParamsFromJson } from "../rules/paramsJson.js";
 
 export interface Calibration {
   /** The first step the calibration can act on: −1 for the opening one (data up to the opening). */
@@ -84,8 +85,7 @@ export function calibrationSchedule(
       const candles = sliceCandles(asset.candles, end - plan.lookbackHours, end);
       const [result] = calibrateConfig(backtestConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!] });
       if (!result) throw new Error(`the calibration config has no asset ${symbols[i]}`);
-      const p = result.params;
-      params[i] = { ...p, liquidationCapPerWindow: BigInt(p.liquidationCapPerWindow) };
+      params[i] = riskParamsFromJson(result.params);
       const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };
       horizonVar[i] = intermediates.fhsVar;
       horizonPeriods[i] = intermediates.horizonPeriods;

@@ -13,6 +13,7 @@ import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../
 import type { RiskParams } from "../rules/types.js";
 import { DEFAULT_GAS } from "./gas.js";
 import { DEFAULT_IMPACT } from "./impact.js";
+import { riskParamsFromJson } from "../rules/paramsJson.js";
 
 const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a UTC time "YYYY-MM-DD HH:MM:SS"');
 const bps = z.number().int().min(0).max(10_000);
@@ -225,7 +226,7 @@ export function loadBacktestConfig(file: string): LoadedBacktestConfig {
  */
 export function staticParams(loaded: LoadedBacktestConfig, symbol: string): RiskParams {
   const fixed = loaded.config.policies.static[symbol];
-  if (fixed) return { ...fixed, liquidationCapPerWindow: BigInt(fixed.liquidationCapPerWindow) };
+  if (fixed) return riskParamsFromJson(fixed);
   const spec = loaded.deployment.assets.find((a) => a.symbol === symbol);
   if (!spec) throw new RangeError(`staticParams: ${symbol} is not in the deployment`);
   return { ...spec.params };

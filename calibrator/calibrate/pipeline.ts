@@ -33,6 +33,50 @@ export interface AssetCalibration {
   /** The crisis rule fired (policy/crisis.ts): the keeper holds the threshold and the bonus. */
   crisis: boolean;
   report: Record<string, unknown> & { reportHash: `0x${string}` };
+  /** The estimates behind each parameter, typed (the same numbers as the report's intermediates). */
+  reasoning: CalibrationReasoning;
+}
+
+/** Why each parameter has its value: every estimate that fed it, as fractions (0.01 = 1%). */
+export interface CalibrationReasoning {
+  volatility: {
+    /** GARCH(1,1) one-step σ, per candle interval. */
+    garchSigmaNext: number;
+    candleSeconds: number;
+    /** SVI at-the-money implied volatility at the horizon, annualised; null without an option snapshot. */
+    impliedAtmVol: number | null;
+    horizonSeconds: number;
+    /** σ over the horizon: the larger of GARCH's and the implied. */
+    sigmaHorizon: number;
+    hourlyVol: number;
+  };
+  tail: {
+    confidence: number;
+    fhsEs: number;
+    normalEs: number;
+    /** The long history's daily ES scaled to the horizon (through the cycle); 0 without a long history. */
+    longRunHorizonEs: number;
+    /** The largest of the three, in log-return units; `binding` says which. */
+    horizonEs: number;
+    binding: "fhs" | "normal" | "long-run";
+    priceDrop: number;
+  };
+  liquidity: { pool: string; poolIsProxy: boolean; stressedSizeUsd: number; stressedSlippage: number };
+  bonus: {
+    slippage: number;
+    gasTerm: number;
+    currentExecutionRisk: number;
+    longRunExecutionRisk: number;
+    minBonus: number;
+    bonusRaw: number;
+    bonus: number;
+  };
+  threshold: { fromTail: number; spiralCap: number; threshold: number; binding: "tail" | "spiral" };
+  ltv: { zBuffer: number; bufferHours: number; ltv: number };
+  /** LT × (1 + LB) of the rounded parameters, and the policy's ceiling 1 − margin. */
+  spiralProduct: number;
+  spiralCeiling: number;
+  crisis: boolean;
 }
 
 export interface CalibrateOptions {
@@ -59,6 +103,13 @@ export function calibrateConfig(config: CalibrationConfig, base: string, options
 
 interface VolatilityEstimate {
   crisis: boolean;
+  garchSigmaNext: number;
+  impliedAtmVol: number | null;
+  horizonSeconds: number;
+  sigmaHorizon: number;
+  fhsEs: number;
+  normalEs: number;
+  longRunHorizonEs: number;
   /** The long history's daily ES scaled to the execution time (0 without a long history). */
   longRunExecutionRisk: number;
   returns: number;
@@ -98,6 +149,13 @@ function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, poli
   const horizonEs = Math.max(fhs.es, normal.es, longRunHorizonEs);
   return {
     crisis: longRun?.crisis.crisis ?? false,
+    garchSigmaNext: Math.sqrt(garch.sigma2Next),
+    impliedAtmVol: impliedAtm ?? null,
+    horizonSeconds,
+    sigmaHorizon,
+    fhsEs: fhs.es,
+    normalEs: normal.es,
+    longRunHorizonEs,
     longRunExecutionRisk: longRun ? scaleDailyToHorizon(longRun.tail.dailyEs, asset.physics.executionSeconds) : 0,
     returns: returns.length,
     horizonEs,
@@ -203,5 +261,33 @@ function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base
     },
     params,
   };
-  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, crisis: vol.crisis, report: { ...body, reportHash: reportHash(body) } };
+  const r = result.intermediates;
+  const reasoning: CalibrationReasoning = {
+    volatility: { garchSigmaNext: vol.garchSigmaNext, candleSeconds: candles.intervalSeconds, impliedAtmVol: vol.impliedAtmVol, horizonSeconds: vol.horizonSeconds, sigmaHorizon: vol.sigmaHorizon, hourlyVol: vol.hourlyVol },
+    tail: {
+      confidence: policy.esConfidence,
+      fhsEs: vol.fhsEs,
+      normalEs: vol.normalEs,
+      longRunHorizonEs: vol.longRunHorizonEs,
+      horizonEs: vol.horizonEs,
+      binding: vol.horizonEs === vol.longRunHorizonEs && vol.longRunHorizonEs > 0 ? "long-run" : vol.horizonEs === vol.fhsEs ? "fhs" : "normal",
+      priceDrop: r.priceDrop!,
+    },
+    liquidity: { pool: asset.pool, poolIsProxy: asset.poolIsProxy, stressedSizeUsd: asset.stressedSizeUsd, stressedSlippage: liquidity.stressedSlippage },
+    bonus: {
+      slippage: liquidity.stressedSlippage,
+      gasTerm: asset.gasCostUsd / asset.stressedSizeUsd,
+      currentExecutionRisk: r.currentExecutionRisk!,
+      longRunExecutionRisk: r.longRunExecutionRisk!,
+      minBonus: policy.minBonusBps / 10_000,
+      bonusRaw: r.bonusRaw!,
+      bonus: r.bonus!,
+    },
+    threshold: { fromTail: r.thresholdFromEs!, spiralCap: r.spiralCap!, threshold: r.threshold!, binding: r.spiralCap! < r.thresholdFromEs! ? "spiral" : "tail" },
+    ltv: { zBuffer: r.zBuffer!, bufferHours: policy.ltvBufferHours, ltv: r.ltv! },
+    spiralProduct: r.spiralProduct!,
+    spiralCeiling: 1 - policy.toxicSpiralMargin,
+    crisis: vol.crisis,
+  };
+  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, crisis: vol.crisis, report: { ...body, reportHash: reportHash(body) }, reasoning };
 }

@@ -1,17 +1,35 @@
-/** `bulwark calibrate`: market data → risk parameters per asset, with a hashed report. */
+/** `bulwark calibrate`: market data → risk parameters per asset, with the reasoning and a hashed report. */
 import { Command } from "commander";
+import { InputError } from "../data/errors.js";
+import { explainCalibration } from "../calibrate/explain.js";
 import { calibrate } from "../calibrate/pipeline.js";
+import { loadDeploymentSpec } from "../ops/deploymentSpec.js";
 import { canonicalJson } from "../report/reportHash.js";
+
+interface CalibrateOptions {
+  config: string;
+  deployment?: string;
+  json?: boolean;
+}
 
 export function calibrateCommand(): Command {
   return new Command("calibrate")
-    .description("calibrate risk parameters from market data (prices, options, DEX depth) with a hashed report")
+    .description("calibrate risk parameters from market data (prices, options, DEX depth): the estimates behind each, and a hashed report")
     .requiredOption("--config <file>", "calibration config (see config/calibrate.sample.json)")
-    .option("--json", "machine-readable output")
-    .action((options: { config: string; json?: boolean }) => {
+    .option("--deployment <file>", "deployment file whose governance bounds the targets are checked against (e.g. deploy/local.json): says what the chain will clamp")
+    .option("--json", "machine-readable output: the full report of each asset, with its reasoning and its clamp")
+    .action((options: CalibrateOptions) => {
+      const spec = options.deployment ? loadDeploymentSpec(options.deployment) : undefined;
       const result = calibrate(options.config);
+      const rulesOf = (symbol: string) => {
+        if (!spec) return undefined;
+        const asset = spec.assets.find((a) => a.symbol === symbol);
+        if (!asset) throw new InputError(`--deployment ${options.deployment} has no asset ${symbol} (it has ${spec.assets.map((a) => a.symbol).join(", ")})`);
+        return asset.rules;
+      };
+      const explained = result.map((r) => explainCalibration(r, rulesOf(r.symbol)));
       if (options.json) {
-        console.log(canonicalJson(result));
+        console.log(canonicalJson(result.map((r, i) => ({ ...r, warnings: explained[i]!.warnings, ...(explained[i]!.clamped ? { clamped: explained[i]!.clamped } : {}) }))));
         return;
       }
       console.table(
@@ -29,5 +47,11 @@ export function calibrateCommand(): Command {
           ]),
         ),
       );
+      for (const e of explained) {
+        console.log(`\n${e.symbol}: why`);
+        for (const line of e.lines) console.log(`  ${line}`);
+        for (const w of e.warnings) console.log(`  warning: ${w}`);
+      }
+      if (!spec) console.log("\n(targets not checked against governance bounds: give --deployment to see what the chain would clamp)");
     });
 }

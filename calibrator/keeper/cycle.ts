@@ -37,6 +37,7 @@ import {
   writeBatchFile,
 } from "./signatures.js";
 import { type SubmitResult, submitBatch } from "./submit.js";
+import { riskParamsFromJson } from "../rules/paramsJson.js";
 
 export interface KeeperDeps {
   config: KeeperConfig;
@@ -173,7 +174,7 @@ export class Keeper {
       }
       const state = await this.rpc("readAssetState", () => readAssetState(client, updater, asset.address));
       states.set(asset.address, state);
-      const target: RiskParams = { ...calibration.params, liquidationCapPerWindow: BigInt(calibration.params.liquidationCapPerWindow) };
+      const target: RiskParams = riskParamsFromJson(calibration.params);
       outcome.current = state.stored;
       outcome.target = target;
       outcome.effectiveThresholdBps = toParams(

@@ -8,7 +8,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashTypedData, type Hex, type LocalAccount, parseSignature, recoverTypedDataAddress, signatureToCompactSignature } from "viem";
 import { BATCH_TYPES, type UpdaterDomain } from "../rules/eip712.js";
-import type { Address, CompactSignature, RiskParams, RiskParamsJson as ParamsJson, RiskReport } from "../rules/types.js";
+import type { Address, CompactSignature, RiskParamsJson as ParamsJson, RiskReport } from "../rules/types.js";
+import { riskParamsFromJson, riskParamsToJson } from "../rules/paramsJson.js";
 
 export interface SignedBy {
   signer: Address;
@@ -53,8 +54,6 @@ export interface SignatureFile {
   signature: Hex;
 }
 
-const paramsToJson = (p: RiskParams): ParamsJson => ({ ...p, liquidationCapPerWindow: p.liquidationCapPerWindow.toString() });
-const paramsFromJson = (p: ParamsJson): RiskParams => ({ ...p, liquidationCapPerWindow: BigInt(p.liquidationCapPerWindow) });
 
 export function toBatchFile(domain: UpdaterDomain, reports: readonly RiskReport[]): BatchFile {
   return {
@@ -63,8 +62,8 @@ export function toBatchFile(domain: UpdaterDomain, reports: readonly RiskReport[
     domain: { ...domain, chainId: domain.chainId.toString() },
     reports: reports.map((r) => ({
       ...r,
-      newParams: paramsToJson(r.newParams),
-      expectedCurrentParams: paramsToJson(r.expectedCurrentParams),
+      newParams: riskParamsToJson(r.newParams),
+      expectedCurrentParams: riskParamsToJson(r.expectedCurrentParams),
       nonce: r.nonce.toString(),
       observedAt: r.observedAt.toString(),
     })),
@@ -78,8 +77,8 @@ export function fromBatchFile(file: string, json: unknown): { domain: UpdaterDom
   const domain: UpdaterDomain = { ...b.domain, chainId: BigInt(b.domain.chainId) };
   const reports: RiskReport[] = b.reports.map((r) => ({
     asset: r.asset,
-    newParams: paramsFromJson(r.newParams),
-    expectedCurrentParams: paramsFromJson(r.expectedCurrentParams),
+    newParams: riskParamsFromJson(r.newParams),
+    expectedCurrentParams: riskParamsFromJson(r.expectedCurrentParams),
     nonce: BigInt(r.nonce),
     observedAt: BigInt(r.observedAt),
     reportHash: r.reportHash,
