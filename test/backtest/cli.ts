@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumExecutable, launchChromium } from "../helpers/browser.js";
@@ -152,20 +152,54 @@ describe("bulwark backtest and stress", function () {
       await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
       const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
       expect(errors).to.deep.equal([]);
-      expect(charts.map((c) => c.id)).to.deep.equal(["prices", "parameters", "liquidations", "badDebt", "health"]);
+      expect(charts.map((c) => c.id)).to.deep.equal(["prices", "parameters", "bonus", "liquidations", "badDebt", "health"]);
       for (const c of charts) {
         expect(c.drawn, c.id).to.equal(true);
         expect(c.points, c.id).to.be.above(0);
       }
-      // Pixels were painted: the price chart's canvas is not blank.
-      const painted = await page.evaluate(() => {
-        const canvas = document.getElementById("prices") as HTMLCanvasElement;
-        const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-        return n;
+      // A screenshot of each chart, decoded in the page: more than a blank canvas means a real share of
+      // painted pixels in several colours (axes alone are grey).
+      for (const c of charts) {
+        const png = (await page.locator(`#${c.id}`).screenshot()).toString("base64");
+        const pixels = await page.evaluate(async (b64) => {
+          const img = new Image();
+          img.src = `data:image/png;base64,${b64}`;
+          await img.decode();
+          const canvas = document.createElement("canvas");
+          [canvas.width, canvas.height] = [img.width, img.height];
+          const ctx = canvas.getContext("2d")!;
+          ctx.drawImage(img, 0, 0);
+          const data = ctx.getImageData(0, 0, img.width, img.height).data;
+          let painted = 0;
+          const colours = new Set<number>();
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+            if (r < 245 || g < 245 || b < 245) painted++;
+            // Saturated pixels only (series, not grid or text), quantised to 32 levels per channel.
+            if (Math.max(r, g, b) - Math.min(r, g, b) > 60) colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+          }
+          return { share: painted / (data.length / 4), colours: colours.size };
+        }, png);
+        expect(pixels.share, `${c.id}: painted share of the screenshot`).to.be.above(0.03);
+        expect(pixels.colours, `${c.id}: saturated colours in the screenshot`).to.be.above(3);
+      }
+      // Each policy has its own palette: no colour is shared by a static and a calibrated series.
+      const palettes = await page.evaluate(() => {
+        const chart = (window as unknown as { Chart: { getChart: (id: string) => { data: { datasets: { label: string; borderColor: string }[] } } } }).Chart.getChart("parameters");
+        // (No named helper here: tsx would wrap it in __name, which the page does not have.)
+        const colours = { static: new Set<string>(), calibrated: new Set<string>() };
+        for (const d of chart.data.datasets) colours[d.label.startsWith("static ") ? "static" : "calibrated"].add(d.borderColor);
+        return { static: [...colours.static], calibrated: [...colours.calibrated] };
       });
-      expect(painted).to.be.above(1_000);
+      expect(palettes.static).to.not.be.empty;
+      expect(palettes.calibrated.filter((c) => palettes.static.includes(c))).to.deep.equal([]);
+      // The VaR backtest is stated once, with why it is the same for both policies.
+      expect(await page.locator("#var").textContent()).to.match(/same under every policy/);
+      // A 3-day window: hourly bars; no liquidation was blocked, and the chart says so rather than drawing an empty axis.
+      expect(await page.locator("#liquidationsTitle").textContent()).to.equal("Liquidations per hour");
+      expect(await page.locator("#oracleNote").textContent()).to.match(/oracle equals the market at every step/);
+      mkdirSync("reports", { recursive: true });
+      await page.screenshot({ path: "reports/backtest-report.png", fullPage: true });
       expect(await page.locator("#summary td").count()).to.be.above(10);
     } finally {
       await browser.close();
