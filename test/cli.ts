@@ -238,7 +238,25 @@ describe("bulwark CLI: every error is one line and a documented exit code (2 bad
       retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, requestTimeoutMs: 500 },
     }),
   );
+  // Configs with a typo (issue 17 item 1): refused naming the file and the field, never defaulted.
+  const sample = JSON.parse(readFileSync("config/calibrate.sample.json", "utf8")) as { policy: Record<string, unknown>; assets: Record<string, unknown>[] };
+  const withPaths = (c: typeof sample) => ({ ...c, assets: c.assets.map((a) => ({ ...a, candles: join(process.cwd(), "config", a.candles as string), pool: join(process.cwd(), "config", a.pool as string) })) });
+  const typoPolicy = join(dir, "typo-policy.json");
+  writeFileSync(typoPolicy, JSON.stringify(withPaths({ ...sample, policy: { ...sample.policy, esConfidance: 0.99 } })));
+  const typoAsset = join(dir, "typo-asset.json");
+  writeFileSync(typoAsset, JSON.stringify(withPaths({ ...sample, assets: [{ ...sample.assets[0]!, poolIsProxi: true }, sample.assets[1]!] })));
+  const twice = join(dir, "twice.json");
+  writeFileSync(twice, JSON.stringify(withPaths({ ...sample, assets: [sample.assets[0]!, sample.assets[0]!] })));
+  const noScheme = join(dir, "keeper-no-scheme.json");
+  writeFileSync(noScheme, readFileSync(keeperConfig, "utf8").replace("http://127.0.0.1:1", "localhost:8545"));
+  const huge = join(dir, "huge-size.json");
+  writeFileSync(huge, JSON.stringify(withPaths({ ...sample, assets: [{ ...sample.assets[0]!, stressedSizeUsd: 1e300 }, sample.assets[1]!] })));
   const cases: { args: string[]; code: number; says: RegExp }[] = [
+    { args: ["keeper", "--config", noScheme, "--once", "--dry-run"], code: 2, says: /keeper-no-scheme\.json \[rpcUrl\]: an http:\/\/ or https:\/\/ URL/ },
+    { args: ["calibrate", "--config", huge], code: 2, says: /huge-size\.json \[assets\.0\.stressedSizeUsd\]/ },
+    { args: ["calibrate", "--config", typoPolicy], code: 2, says: /typo-policy\.json.*policy.*esConfidance/ },
+    { args: ["calibrate", "--config", typoAsset], code: 2, says: /typo-asset\.json.*assets\.0.*poolIsProxi/ },
+    { args: ["calibrate", "--config", twice], code: 2, says: /twice\.json.*assets\.1\.symbol.*duplicate symbol WETH/ },
     { args: ["vol", "--input", constant, "--model", "garch"], code: 2, says: /constant series/ },
     { args: ["var", "--input", constant, "--method", "fhs", "--confidence", "0.99"], code: 2, says: /constant series/ },
     { args: ["slippage", "--pool", "data/uniswap_v3_usdc_weth_005_ticks", "--sell", "1e30"], code: 2, says: /below 1e21/ },

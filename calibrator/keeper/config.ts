@@ -12,7 +12,12 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment v
 
 export const keeperConfigSchema = z
   .object({
-    rpcUrl: z.string().url(),
+    // "localhost:8545" parses as a URL with the scheme "localhost:": require http(s) so it is refused here,
+    // naming the field, rather than failing later as an unreachable network.
+    rpcUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), { message: 'an http:// or https:// URL, e.g. "http://127.0.0.1:8545"' }),
     /** Refuse to run against another chain (protects against a mistyped URL). */
     chainId: z.number().int().positive().optional(),
     contracts: z.object({
