@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { ChainlinkRounds } from "../../calibrator/data/chainlink.js";
 import { loadChainlinkRounds } from "../../calibrator/data/chainlink.js";
 import { summarizeFeed } from "../../calibrator/models/feedSummary.js";
+import { expectClose } from "../helpers/approx.js";
 
 const OPTIONS = { heartbeatSeconds: 3_600, deviationBps: 50, graceSeconds: 60 };
 
@@ -38,7 +39,7 @@ describe("bulwark feed: a Chainlink round history summarised (issue 17 item 11)"
     expect(s.intervals.maxEndsAt).to.equal(9_000);
     // Intervals 3600, 600, 300, 4500: the median interpolates between 600 and 3600.
     expect(s.intervals.medianSeconds).to.equal(2_100);
-    expect(s.deviation.maxBps).to.be.closeTo(100, 1e-9);
+    expectClose(s.deviation.maxBps, 100, 1e-12);
     expect(s.deviation.maxAt).to.equal(4_200);
     expect(s.price).to.deep.equal({ first: 1000, last: 1011.0089, min: 1000, max: 1012.02101 });
     expect(s.phases).to.deep.equal([6]);
