@@ -155,7 +155,8 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
 
     /// @dev The slot after writing `newParams` over `current`, with the invariants checked. A threshold
     ///      cut below the effective value starts a ramp from the effective value (even mid-ramp, as in
-    ///      Euler v2); an unchanged target keeps the running ramp; a raise applies at once.
+    ///      Euler v2, but never slower than the running ramp); an unchanged target keeps the running
+    ///      ramp; a raise applies at once.
     function _nextSlot(address asset, uint256 current, uint256 newParams, uint256 stateWord)
         internal
         view
@@ -172,6 +173,16 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
                 rampBits = current & RAMP_MASK; // the running ramp (if any) continues unchanged
             } else if (newThreshold < effective) {
                 uint256 duration = stateWord.rampDuration();
+                // A further cut never slows a running ramp (a run of 1-bps cuts must not stall a large
+                // one): the new ramp falls at least at the running ramp's pace from the effective value,
+                // (effective - oldTarget) / (oldEnd - now), so its line stays at or below the running
+                // schedule, and ends within the ramp duration, so it is never slower than a fresh ramp.
+                uint256 oldEnd = _rampEnd(current);
+                uint256 oldTarget = current.liquidationThresholdBps();
+                if (duration != 0 && block.timestamp < oldEnd && effective > oldTarget) {
+                    uint256 atRunningPace = ((oldEnd - block.timestamp) * (effective - newThreshold)) / (effective - oldTarget);
+                    if (atRunningPace < duration) duration = atRunningPace;
+                }
                 if (duration != 0) {
                     startsRamp = true;
                     maxEffective = effective;
@@ -184,14 +195,17 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     }
 
     /// @dev Linear interpolation from the ramp's start value to the target; the decrease is rounded
-    ///      down, so the effective threshold never undershoots the straight line.
+    ///      up, so the effective threshold is the straight line rounded down. A ramp started from it
+    ///      mid-ramp then starts at or below the running line, and a schedule at or below another in
+    ///      real numbers stays at or below it in integers (floor is monotone).
     function _effectiveThreshold(address asset, uint256 slot) internal view returns (uint16) {
         uint256 end = _rampEnd(slot);
         uint16 target = slot.liquidationThresholdBps();
         if (block.timestamp >= end) return target;
         uint256 start = _stateWords[asset].rampStart();
         uint256 from = _rampFrom(slot);
-        uint256 drop = ((from - target) * (block.timestamp - start)) / (end - start);
+        uint256 span = end - start;
+        uint256 drop = ((from - target) * (block.timestamp - start) + span - 1) / span;
         return uint16(from - drop);
     }
 

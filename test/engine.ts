@@ -662,7 +662,8 @@ describe("MarginEngine: liquidations", function () {
     // HF crosses 1 when the threshold falls below 80%: 5.25 days into the 7-day ramp from 83% to 79%.
     await time.increaseTo(start + 5n * 86_400n);
     await heartbeat(f);
-    expect(await f.registry.effectiveLiquidationThresholdBps(weth(f).address)).to.equal(8_015n);
+    // 8300 − 400 × 5/7 = 8014.3 (plus the heartbeat seconds): the straight line rounded down.
+    expect(await f.registry.effectiveLiquidationThresholdBps(weth(f).address)).to.equal(8_014n);
     await expect(l.liquidate(f.alice.address, weth(f).address, units(1_000, USDC), 0n)).to.be.revertedWithCustomError(
       f.engine,
       "AccountHealthy",

@@ -41,7 +41,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
     await expect(tx).to.emit(system.registry, "ThresholdRampStarted").withArgs(asset, 8_300, 7_900, start, start + BigInt(RAMP));
     expect((await system.registry.effectiveParams(asset)).ltvBps).to.equal(7_600n);
     expect(await system.registry.effectiveLiquidationThresholdBps(asset)).to.equal(8_300n);
-    // Quarter, half, three quarters and end of the ramp: 400 bps fall linearly (rounded towards the start value).
+    // Quarter, half, three quarters and end of the ramp: 400 bps fall linearly (the line rounded down).
     for (const [elapsed, expected] of [
       [RAMP / 4, 8_200n],
       [RAMP / 2, 8_100n],
@@ -58,13 +58,45 @@ describe("RiskParameterRegistry: threshold ramps", function () {
     expect([fromBps, toBps, rampStart, rampEnd]).to.deep.equal([8_300n, 7_900n, start, start + BigInt(RAMP)]);
   });
 
-  it("rounds the decrease down, never undershooting the straight line", async function () {
+  it("rounds the decrease up: the effective threshold is the straight line rounded down", async function () {
     const system = await loadFixture(deployed);
     const asset = system.assets[0]!.address;
     await system.updater.connect(system.governance).governanceSetParams(asset, withThreshold(8_299, 7_600));
     const start = BigInt(await time.latest());
-    await time.increaseTo(start + BigInt(RAMP) - 1n);
-    expect(await system.registry.effectiveLiquidationThresholdBps(asset)).to.equal(8_300n);
+    await time.increaseTo(start + 1n);
+    expect(await system.registry.effectiveLiquidationThresholdBps(asset)).to.equal(8_299n);
+  });
+
+  it("a further cut keeps at least the running ramp's pace (a 1-bps cut mid-ramp ends with it, not a full duration later)", async function () {
+    const { system, asset, g } = await loadFixture(halfWayDownARamp);
+    // Half-way down 8300 → 7900 (effective 8100, 3.5 days left): a cut to 7800 at the running pace of
+    // 200 bps per 3.5 days takes 300 / 200 × 3.5 days = 5.25 days, under the 7-day duration.
+    const tx = await g.governanceSetParams(asset, withThreshold(7_800, 7_000));
+    const now = BigInt(await time.latest());
+    const atRunningPace = ((BigInt(RAMP) / 2n) * 300n) / 200n;
+    await expect(tx).to.emit(system.registry, "ThresholdRampStarted").withArgs(asset, 8_100, 7_800, now, now + atRunningPace);
+    await time.increaseTo(now + BigInt(RAMP) / 2n);
+    expect(await system.registry.effectiveLiquidationThresholdBps(asset)).to.be.at.most(7_900n);
+  });
+
+  it("issue 16 finding 3: hourly 1-bps cuts no longer stall a guardian cut of 8300 → 6300 over 2 days", async function () {
+    const system = await deploySystem(ethers, { quorum: 1, rampDuration: 2 * DAY });
+    const asset = system.assets[0]!.address;
+    await system.updater.connect(system.guardian).guardianTighten(asset, withThreshold(6_300, 6_000));
+    const start = BigInt(await time.latest());
+    const g = system.updater.connect(system.governance);
+    for (let hour = 1; hour <= 47; hour++) {
+      await time.increaseTo(start + BigInt(hour * 3_600));
+      const stored = await storedParams(system.registry, asset);
+      await g.governanceSetParams(asset, withThreshold(stored.liquidationThresholdBps - 1, 6_000));
+      // Never above the guardian's schedule, rounded down as the registry rounds it.
+      const elapsed = BigInt(await time.latest()) - start;
+      const schedule = 8_300n - (2_000n * elapsed + BigInt(2 * DAY) - 1n) / BigInt(2 * DAY);
+      expect(await system.registry.effectiveLiquidationThresholdBps(asset), `hour ${hour}`).to.be.at.most(schedule);
+    }
+    await time.increaseTo(start + BigInt(2 * DAY));
+    // Before the fix: 7026 after 48 h, and an account the cut should have exposed was not liquidatable.
+    expect(await system.registry.effectiveLiquidationThresholdBps(asset)).to.be.at.most(6_300n);
   });
 
   it("a cut during a ramp restarts from the current effective value", async function () {
@@ -114,10 +146,11 @@ describe("RiskParameterRegistry: threshold ramps", function () {
     await g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationThreshold: wide, liquidationBonus: wide, ltv: wide });
     await g.governanceSetParams(asset, withThreshold(9_000, 8_000));
     await g.governanceSetParams(asset, withThreshold(8_000, 7_000)); // ramps down from 9000
-    // 8000 x 1.12 < 1 on the target, but 9000 x 1.12 >= 1 on the effective value: refused.
+    // 8000 x 1.12 < 1 on the target, but 8999 x 1.12 >= 1 on the effective value one second into the
+    // ramp (the line rounded down: 1000 bps over 7 days has fallen 0.002 bps): refused.
     await expect(g.governanceSetParams(asset, { ...withThreshold(8_000, 7_000), liquidationBonusBps: 1_200 }))
       .to.be.revertedWithCustomError(system.registry, "ToxicLiquidationSpiral")
-      .withArgs(9_000, 1_200);
+      .withArgs(8_999, 1_200);
     await time.increase(RAMP);
     await g.governanceSetParams(asset, { ...withThreshold(8_000, 7_000), liquidationBonusBps: 1_200 });
   });

@@ -72,12 +72,26 @@ describe("rules: packing", function () {
 });
 
 describe("rules: ramps and invariants", function () {
-  it("interpolates the effective threshold, rounding the decrease down", function () {
+  it("interpolates the effective threshold, rounding the decrease up (the line rounded down)", function () {
     const ramp = { fromBps: 8_300, start: 1_000n, end: 1_700n };
     expect(effectiveThresholdBps(7_900, ramp, 1_000n)).to.equal(8_300);
     expect(effectiveThresholdBps(7_900, ramp, 1_350n)).to.equal(8_100);
-    expect(effectiveThresholdBps(7_900, ramp, 1_001n)).to.equal(8_300); // 0.57 bps: rounded away
+    expect(effectiveThresholdBps(7_900, ramp, 1_001n)).to.equal(8_299); // 0.57 bps: rounded up to 1
     expect(effectiveThresholdBps(7_900, ramp, 1_700n)).to.equal(7_900);
+  });
+
+  it("rampAfterWrite: a further cut keeps at least the running pace, and at most the ramp duration", function () {
+    const stored = { ltvBps: 7_000, liquidationThresholdBps: 7_900, liquidationBonusBps: 500, closeFactorBps: 5_000, liquidationCapPerWindow: 1n, liquidationWindow: 3_600 };
+    const ramp = { fromBps: 8_300, start: 0n, end: 700n };
+    const cut = (lt: number, now: bigint, duration = 700) => rampAfterWrite(stored, ramp, duration, { ...stored, liquidationThresholdBps: lt }, now).ramp;
+    // Half-way (effective 8100, 350 s left at 200 bps / 350 s): to 7800 takes 300 bps at that pace = 525 s.
+    expect(cut(7_800, 350n)).to.deep.equal({ fromBps: 8_100, start: 350n, end: 875n });
+    // A big cut at that pace would take 2,100 s: the 700-s duration is shorter, so it ends within it.
+    expect(cut(6_900, 350n)).to.deep.equal({ fromBps: 8_100, start: 350n, end: 1_050n });
+    // After the running ramp ended: a fresh ramp of the full duration.
+    expect(cut(7_800, 800n)).to.deep.equal({ fromBps: 7_900, start: 800n, end: 1_500n });
+    // A raise of the target above a still-falling effective value stops the ramp there at the same pace.
+    expect(cut(8_000, 350n)).to.deep.equal({ fromBps: 8_100, start: 350n, end: 525n });
   });
 
   it("starts, keeps and ends ramps like the registry", function () {

@@ -62,10 +62,14 @@ export function paramsEqual(a: RiskParams, b: RiskParams): boolean {
   );
 }
 
-/** The threshold in force at `now`: along the ramp, the decrease rounded down (as in the registry). */
+/**
+ * The threshold in force at `now`: along the ramp, the decrease rounded up, i.e. the straight line
+ * rounded down (as in the registry), so that a ramp restarted from it stays under the running line.
+ */
 export function effectiveThresholdBps(targetBps: number, ramp: ThresholdRamp, now: bigint): number {
   if (now >= ramp.end) return targetBps;
-  const drop = (BigInt(ramp.fromBps - targetBps) * (now - ramp.start)) / (ramp.end - ramp.start);
+  const span = ramp.end - ramp.start;
+  const drop = (BigInt(ramp.fromBps - targetBps) * (now - ramp.start) + span - 1n) / span;
   return ramp.fromBps - Number(drop);
 }
 
@@ -100,9 +104,17 @@ export function rampAfterWrite(
   if (next.liquidationThresholdBps === stored.liquidationThresholdBps) {
     return { ramp, maxEffectiveThresholdBps: effective, startsRamp: false };
   }
-  if (next.liquidationThresholdBps < effective && rampDuration !== 0) {
+  // A further cut never slows a running ramp: at least the running pace from the effective value,
+  // and at most the ramp duration (RiskParameterRegistry._nextSlot).
+  let duration = BigInt(rampDuration);
+  const oldTarget = stored.liquidationThresholdBps;
+  if (duration !== 0n && now < ramp.end && effective > oldTarget && next.liquidationThresholdBps < effective) {
+    const atRunningPace = ((ramp.end - now) * BigInt(effective - next.liquidationThresholdBps)) / BigInt(effective - oldTarget);
+    if (atRunningPace < duration) duration = atRunningPace;
+  }
+  if (next.liquidationThresholdBps < effective && duration !== 0n) {
     return {
-      ramp: { fromBps: effective, start: now, end: now + BigInt(rampDuration) },
+      ramp: { fromBps: effective, start: now, end: now + duration },
       maxEffectiveThresholdBps: effective,
       startsRamp: true,
     };

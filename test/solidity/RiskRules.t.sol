@@ -123,7 +123,8 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         updater.governanceSetParams(asset, p);
         uint256 a = _bound(t1, 0, RAMP + 1 days);
         uint256 b = _bound(t2, a, RAMP + 2 days);
-        uint256 start = block.timestamp;
+        // From the chain: a local copy of block.timestamp may be re-read after vm.warp under via-IR.
+        (,, uint256 start,) = updater.thresholdRamp(asset);
         vm.warp(start + a);
         uint16 ea = updater.effectiveLiquidationThresholdBps(asset);
         vm.warp(start + b);
@@ -132,6 +133,62 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         assertLe(ea, from);
         assertGe(eb, p.liquidationThresholdBps);
         if (b >= RAMP) assertEq(eb, p.liquidationThresholdBps);
+    }
+
+    /// @dev Issue 16 finding 3 (a ramp restart stalls a cut): with any sequence of further cuts, at any
+    ///      times, the effective threshold is never above what the first cut's schedule gives then, and
+    ///      it reaches at least the first cut's target by the first ramp's end.
+    function testFuzz_furtherCutsNeverSlowTheFirstRamp(uint16 firstCut, uint16[6] calldata cuts, uint32[6] calldata gaps) public {
+        RiskParams memory p = updater.storedParams(asset);
+        uint256 from = p.liquidationThresholdBps;
+        p.liquidationThresholdBps = uint16(_bound(firstCut, 6_100, from - 1));
+        p.ltvBps = 5_000;
+        vm.prank(governance);
+        updater.governanceSetParams(asset, p);
+        // The start comes from the chain, and time is tracked here: under via-IR a local copy of
+        // block.timestamp may be re-read after vm.warp (the optimiser treats it as constant in a call).
+        (,, uint256 start,) = updater.thresholdRamp(asset);
+        uint256 t = start;
+        uint256 target = p.liquidationThresholdBps;
+        for (uint256 i = 0; i < cuts.length; ++i) {
+            t += _bound(gaps[i], 1, RAMP / 3);
+            vm.warp(t);
+            _assertUnderFirstSchedule(from, target, t - start);
+            // A further cut: anywhere from 1 bps to the bound below the current target.
+            uint16 current = updater.storedParams(asset).liquidationThresholdBps;
+            if (current <= 6_001) break;
+            p.liquidationThresholdBps = uint16(_bound(cuts[i], 6_000, current - 1));
+            vm.prank(governance);
+            updater.governanceSetParams(asset, p);
+            _assertUnderFirstSchedule(from, target, t - start);
+        }
+        if (t < start + RAMP) vm.warp(start + RAMP); // never back in time
+        assertLe(updater.effectiveLiquidationThresholdBps(asset), target, "the first cut's target not reached by its end");
+    }
+
+    /// @dev The finding's own pattern, fixed: 1-bps cuts every 6 hours through a 7-day ramp of 8300 → 7000.
+    function test_oneBpsCutsEverySixHoursDoNotStallARamp() public {
+        RiskParams memory p = updater.storedParams(asset);
+        p.liquidationThresholdBps = 7_000;
+        p.ltvBps = 5_000;
+        vm.prank(governance);
+        updater.governanceSetParams(asset, p);
+        (,, uint256 start,) = updater.thresholdRamp(asset);
+        for (uint256 i = 1; i < 28; ++i) {
+            vm.warp(start + i * 6 hours);
+            _assertUnderFirstSchedule(8_300, 7_000, i * 6 hours);
+            p.liquidationThresholdBps -= 1;
+            vm.prank(governance);
+            updater.governanceSetParams(asset, p);
+        }
+        vm.warp(start + RAMP);
+        assertLe(updater.effectiveLiquidationThresholdBps(asset), 7_000);
+    }
+
+    /// @dev The first cut's schedule `elapsed` seconds in: the straight line from `from` to `target` over RAMP, rounded down.
+    function _assertUnderFirstSchedule(uint256 from, uint256 target, uint256 elapsed) private view {
+        uint256 schedule = elapsed >= RAMP ? target : from - ((from - target) * elapsed + RAMP - 1) / RAMP;
+        assertLe(updater.effectiveLiquidationThresholdBps(asset), schedule, "a further cut slowed the first ramp");
     }
 
     function _shift(uint16 v, int16 d, int256 range) private pure returns (uint16) {
