@@ -177,7 +177,7 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         for (uint256 i = 1; i < 28; ++i) {
             vm.warp(start + i * 6 hours);
             _assertUnderFirstSchedule(8_300, 7_000, i * 6 hours);
-            p.liquidationThresholdBps -= 1;
+            --p.liquidationThresholdBps;
             vm.prank(governance);
             updater.governanceSetParams(asset, p);
         }
