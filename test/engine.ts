@@ -12,6 +12,9 @@ import {
   units,
 } from "../scripts/lib/engine.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
+import { readFileSync } from "node:fs";
+import { deploymentSpecSchema } from "../calibrator/ops/deploymentSpec.js";
+import { ENGINE_LIMITS } from "../calibrator/rules/engineLimits.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -200,6 +203,46 @@ describe("MarginEngine: deployment and governance", function () {
       f.engine,
       "AccessControlUnauthorizedAccount",
     );
+  });
+
+  it("deployment schema limits = contract limits: at each limit both accept it, one past it both refuse (issue 15 item 3, issue 16)", async function () {
+    const f = await loadFixture(engineFixture);
+    const g = f.engine.connect(f.governance);
+    const spec = JSON.parse(readFileSync("deploy/local.json", "utf8")) as { engine: { rateModel: Record<string, number>; liquidationConfig: Record<string, number | string> } };
+    const schemaAccepts = (part: "rateModel" | "liquidationConfig", change: Record<string, number | bigint>) => {
+      const json = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]));
+      return deploymentSpecSchema.safeParse({ ...spec, engine: { ...spec.engine, [part]: { ...spec.engine[part], ...json } } }).success;
+    };
+    const L = ENGINE_LIMITS;
+    const rate: [string, number][] = [
+      ["baseRateBps", L.maxBaseRateBps], ["baseRateBps", L.maxBaseRateBps + 1],
+      ["slope1Bps", L.maxSlope1Bps], ["slope1Bps", L.maxSlope1Bps + 1],
+      ["slope2Bps", L.maxSlope2Bps], ["slope2Bps", L.maxSlope2Bps + 1],
+      ["optimalUtilizationBps", L.minOptimalUtilizationBps], ["optimalUtilizationBps", L.minOptimalUtilizationBps - 1],
+      ["optimalUtilizationBps", L.maxOptimalUtilizationBps], ["optimalUtilizationBps", L.maxOptimalUtilizationBps + 1],
+      ["reserveFactorBps", L.maxReserveFactorBps], ["reserveFactorBps", L.maxReserveFactorBps + 1],
+    ];
+    for (const [field, value] of rate) {
+      const model = { ...DEFAULT_RATE_MODEL, [field]: value };
+      const chain = await g.setRateModel(model).then(() => true, () => false);
+      expect(schemaAccepts("rateModel", { ...DEFAULT_RATE_MODEL, [field]: value }), `rateModel.${field} = ${value}`).to.equal(chain);
+    }
+    const liquidation: [string, number | bigint][] = [
+      ["fullCloseHealthBps", L.minFullCloseHealthBps], ["fullCloseHealthBps", L.minFullCloseHealthBps - 1],
+      ["fullCloseHealthBps", L.maxFullCloseHealthBps], ["fullCloseHealthBps", L.maxFullCloseHealthBps + 1],
+      ["protocolFeeBps", L.maxProtocolFeeBps], ["protocolFeeBps", L.maxProtocolFeeBps + 1],
+      ["minLeftoverValue", L.maxMinLeftoverValue], ["minLeftoverValue", L.maxMinLeftoverValue + 1n],
+      ["rateLimitBypassHealthBps", DEFAULT_LIQUIDATION_CONFIG.fullCloseHealthBps], ["rateLimitBypassHealthBps", DEFAULT_LIQUIDATION_CONFIG.fullCloseHealthBps + 1],
+    ];
+    for (const [field, value] of liquidation) {
+      const config = { ...DEFAULT_LIQUIDATION_CONFIG, [field]: value };
+      const chain = await g.setLiquidationConfig(config).then(() => true, () => false);
+      expect(schemaAccepts("liquidationConfig", config), `liquidationConfig.${field} = ${value}`).to.equal(chain);
+    }
+    // The public constants agree with the TypeScript copy too.
+    expect(await f.engine.MAX_PROTOCOL_FEE_BPS()).to.equal(BigInt(L.maxProtocolFeeBps));
+    expect(await f.engine.MIN_FULL_CLOSE_HEALTH_BPS()).to.equal(BigInt(L.minFullCloseHealthBps));
+    expect(await f.engine.MAX_MIN_LEFTOVER_VALUE()).to.equal(L.maxMinLeftoverValue);
   });
 
   it("lets the guardian pause borrowing and withdrawals, never repayments or liquidations; governance unpauses", async function () {

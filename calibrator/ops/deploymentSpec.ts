@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { DataError } from "../data/errors.js";
 import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
+import { ENGINE_LIMITS as L } from "../rules/engineLimits.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
@@ -37,8 +38,22 @@ export const deploymentSpecSchema = z
       debtDecimals: z.number().int().min(0).max(18),
       shareName: z.string().min(1),
       shareSymbol: z.string().min(1),
-      rateModel: z.object({ baseRateBps: bps, slope1Bps: bps, slope2Bps: z.number().int().min(0).max(100_000), optimalUtilizationBps: bps, reserveFactorBps: bps }),
-      liquidationConfig: z.object({ fullCloseHealthBps: bps, rateLimitBypassHealthBps: bps, protocolFeeBps: bps, minLeftoverValue: integer }),
+      // The engine's own limits (rules/engineLimits.ts): a file that validates also deploys.
+      rateModel: z.object({
+        baseRateBps: z.number().int().min(0).max(L.maxBaseRateBps),
+        slope1Bps: z.number().int().min(0).max(L.maxSlope1Bps),
+        slope2Bps: z.number().int().min(0).max(L.maxSlope2Bps),
+        optimalUtilizationBps: z.number().int().min(L.minOptimalUtilizationBps).max(L.maxOptimalUtilizationBps),
+        reserveFactorBps: z.number().int().min(0).max(L.maxReserveFactorBps),
+      }),
+      liquidationConfig: z
+        .object({
+          fullCloseHealthBps: z.number().int().min(L.minFullCloseHealthBps).max(L.maxFullCloseHealthBps),
+          rateLimitBypassHealthBps: bps,
+          protocolFeeBps: z.number().int().min(0).max(L.maxProtocolFeeBps),
+          minLeftoverValue: integer.refine((v) => v <= L.maxMinLeftoverValue, { message: `at most ${L.maxMinLeftoverValue} (MarginEngine.MAX_MIN_LEFTOVER_VALUE)` }),
+        })
+        .refine((c) => c.rateLimitBypassHealthBps <= c.fullCloseHealthBps, { message: "rateLimitBypassHealthBps must not exceed fullCloseHealthBps", path: ["rateLimitBypassHealthBps"] }),
     }),
     assets: z
       .array(
