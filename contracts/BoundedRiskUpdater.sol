@@ -365,11 +365,13 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         _checkBpsRule(Param.LiquidationThreshold, rules.liquidationThreshold);
         _checkBpsRule(Param.LiquidationBonus, rules.liquidationBonus);
         _checkBpsRule(Param.CloseFactor, rules.closeFactor);
-        if (rules.liquidationCap.min > rules.liquidationCap.max) revert InvalidBounds(Param.LiquidationCap);
-        if (rules.liquidationWindow.min > rules.liquidationWindow.max || rules.liquidationWindow.max > type(uint32).max)
-        {
-            revert InvalidBounds(Param.LiquidationWindow);
+        if (rules.liquidationCap.min == 0 || rules.liquidationCap.min > rules.liquidationCap.max) {
+            revert InvalidBounds(Param.LiquidationCap);
         }
+        if (
+            rules.liquidationWindow.min == 0 || rules.liquidationWindow.min > rules.liquidationWindow.max
+                || rules.liquidationWindow.max > type(uint32).max
+        ) revert InvalidBounds(Param.LiquidationWindow);
         if (rules.riskIncreasingCooldown > MAX_COOLDOWN) {
             revert CooldownTooLong(rules.riskIncreasingCooldown, MAX_COOLDOWN);
         }
@@ -572,7 +574,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     }
 
     function _checkBpsRule(Param param, BpsRule calldata rule) private pure {
-        if (rule.min > rule.max || rule.max > BPS) revert InvalidBounds(param);
+        // A zero lower bound is refused (IBoundedRiskUpdater.InvalidBounds): every parameter's static
+        // invariant needs it positive, so the bounds, not only the invariant, keep a report off zero.
+        if (rule.min == 0 || rule.min > rule.max || rule.max > BPS) revert InvalidBounds(param);
         if (rule.maxRiskReducingStep < rule.maxRiskIncreasingStep) revert RiskReducingStepTooSmall(param);
     }
 

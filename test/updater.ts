@@ -5,6 +5,8 @@ import { Param, type RiskParams } from "../calibrator/rules/types.js";
 import { mutableTypes, signReport } from "../scripts/lib/reportSigning.js";
 import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../scripts/lib/system.js";
 import { propose, refreshFeeds, submit, submitBatch } from "./helpers/reports.js";
+import { readFileSync } from "node:fs";
+import { deploymentSpecSchema } from "../calibrator/ops/deploymentSpec.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -359,7 +361,7 @@ describe("BoundedRiskUpdater: rejected reports", function () {
     const tooFar = packReport(await buildReport(system.updater, asset, raise(DEFAULT_PARAMS, 60)));
     await expect(system.updater.previewReport(tooFar)).to.be.revertedWithCustomError(system.updater, "StepTooLarge");
     // Wide steps so that only the static invariant can object: 90% x (1 + 12%) >= 1.
-    const wide = { min: 0, max: 10_000, maxRiskIncreasingStep: 2_000, maxRiskReducingStep: 2_000 };
+    const wide = { min: 1, max: 10_000, maxRiskIncreasingStep: 2_000, maxRiskReducingStep: 2_000 };
     await system.updater
       .connect(system.governance)
       .setAssetRules(asset, { ...DEFAULT_RULES, ltv: wide, liquidationThreshold: wide, liquidationBonus: wide });
@@ -413,6 +415,18 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
     );
   });
 
+  it("the deployment schema refuses a zero lower bound as setAssetRules does (issue 16 finding 6)", function () {
+    const spec = JSON.parse(readFileSync("deploy/local.json", "utf8")) as { assets: { rules: Record<string, { min: number | string }> }[] };
+    expect(deploymentSpecSchema.safeParse(spec).success).to.equal(true);
+    for (const field of ["ltv", "liquidationThreshold", "liquidationBonus", "closeFactor", "liquidationCap", "liquidationWindow"]) {
+      const copy = JSON.parse(JSON.stringify(spec)) as typeof spec;
+      copy.assets[0]!.rules[field]!.min = typeof copy.assets[0]!.rules[field]!.min === "string" ? "0" : 0;
+      const parsed = deploymentSpecSchema.safeParse(copy);
+      expect(parsed.success, field).to.equal(false);
+      expect(JSON.stringify(parsed.error?.issues), field).to.include("a lower bound must be positive");
+    }
+  });
+
   it("setAssetRules validates bounds, asymmetry and cooldowns", async function () {
     const system = await loadFixture(deployed);
     const g = system.updater.connect(system.governance);
@@ -430,6 +444,18 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
     await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationWindow: { ...DEFAULT_RULES.liquidationWindow, max: 2n ** 32n } }))
       .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
       .withArgs(Param.LiquidationWindow);
+    // Issue 16 finding 6: a zero lower bound is refused for every parameter, as the NatSpec says (a
+    // bonus bound of 0 used to be accepted).
+    for (const [field, param] of [["ltv", Param.Ltv], ["liquidationThreshold", Param.LiquidationThreshold], ["liquidationBonus", Param.LiquidationBonus], ["closeFactor", Param.CloseFactor]] as const) {
+      await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, [field]: { ...DEFAULT_RULES[field], min: 0 } }))
+        .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+        .withArgs(param);
+    }
+    for (const [field, param] of [["liquidationCap", Param.LiquidationCap], ["liquidationWindow", Param.LiquidationWindow]] as const) {
+      await expect(g.setAssetRules(asset, { ...DEFAULT_RULES, [field]: { ...DEFAULT_RULES[field], min: 0n } }))
+        .to.be.revertedWithCustomError(system.updater, "InvalidBounds")
+        .withArgs(param);
+    }
     await expect(
       g.setAssetRules(asset, { ...DEFAULT_RULES, liquidationBonus: { ...DEFAULT_RULES.liquidationBonus, maxRiskReducingStep: 10 } }),
     )

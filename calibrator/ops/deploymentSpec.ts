@@ -12,8 +12,9 @@ import { ENGINE_LIMITS as L } from "../rules/engineLimits.js";
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
 const bps = z.number().int().min(0).max(10_000);
-const bpsRule = z.object({ min: bps, max: bps, maxRiskIncreasingStep: bps, maxRiskReducingStep: bps });
-const amountRule = z.object({ min: integer, max: integer, maxStepBps: bps });
+// A zero lower bound is refused, as BoundedRiskUpdater.setAssetRules refuses it (InvalidBounds).
+const bpsRule = z.object({ min: bps.refine((v) => v > 0, "a lower bound must be positive"), max: bps, maxRiskIncreasingStep: bps, maxRiskReducingStep: bps });
+const amountRule = z.object({ min: integer.refine((v) => v > 0n, "a lower bound must be positive"), max: integer, maxStepBps: bps });
 
 export const deploymentSpecSchema = z
   .object({

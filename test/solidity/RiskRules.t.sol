@@ -49,6 +49,27 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         assertEq(ok, expectedOk);
     }
 
+    /// @dev The zero-value invariants, which bounds with positive minimums keep out of any write's reach,
+    ///      each with its own custom error on the library itself.
+    function test_zeroValuesRevertWithTheirOwnErrors() public {
+        RiskParams memory p = _initialParams();
+        p.ltvBps = 0;
+        vm.expectRevert(RiskParamsLib.ZeroLtv.selector);
+        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        p = _initialParams();
+        p.closeFactorBps = 0;
+        vm.expectRevert(abi.encodeWithSelector(RiskParamsLib.InvalidCloseFactor.selector, 0));
+        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        p = _initialParams();
+        p.liquidationCapPerWindow = 0;
+        vm.expectRevert(RiskParamsLib.ZeroLiquidationCap.selector);
+        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        p = _initialParams();
+        p.liquidationWindow = 0;
+        vm.expectRevert(RiskParamsLib.ZeroLiquidationWindow.selector);
+        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+    }
+
     /// @dev Any accepted report stays within bounds and steps; any rejected one leaves the state unchanged.
     ///      One or two fields move per run, by up to 1.3x their risk-reducing step, so both outcomes occur.
     function testFuzz_reportRespectsBoundsAndSteps(uint8 field, int16 delta, bool two, int16 delta2, uint32 wait) public {
