@@ -218,6 +218,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             );
             riskIncreasing = true;
         }
+        if (riskIncreasing && currentSlot & FROZEN_BIT != 0) revert AssetFrozenRiskIncreasing(asset);
 
         uint256 readyAt = uint256(stateWord.lastUpdateAt())
             + (riskIncreasing ? stateWord.riskIncreasingCooldown() : stateWord.riskReducingCooldown());

@@ -32,7 +32,7 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     uint256 private constant RAMP_FROM_SHIFT = 192;
     uint256 private constant RAMP_END_SHIFT = 208;
     uint256 private constant RAMP_MASK = ((1 << 56) - 1) << RAMP_FROM_SHIFT; // rampFrom (16) and rampEnd (40)
-    uint256 private constant FROZEN_BIT = 1 << 248;
+    uint256 internal constant FROZEN_BIT = 1 << 248;
 
     mapping(address asset => uint256) internal _paramSlots;
     /// @dev AssetStateWord layout; shared with the report path.

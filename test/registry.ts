@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { RiskParams } from "../calibrator/rules/types.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams, toRiskParams } from "../scripts/lib/system.js";
-import { propose, refreshFeeds } from "./helpers/reports.js";
+import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams, toRiskParams } from "../scripts/lib/system.js";
+import { propose, refreshFeeds, submit } from "./helpers/reports.js";
+import { readAssetChainState, readGlobals } from "../scripts/lib/chainState.js";
+import { validateReport } from "../calibrator/rules/riskRules.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -197,6 +199,29 @@ describe("RiskParameterRegistry: static invariants on every write", function () 
 });
 
 describe("RiskParameterRegistry: freeze, views and governance settings", function () {
+  it("issue 16 finding 4: a frozen asset accepts only risk-reducing reports, so unfreeze cannot restore a walked-up LTV", async function () {
+    const system = await loadFixture(deployed);
+    const asset = system.assets[0]!.address;
+    await system.registry.connect(system.guardian).freeze(asset);
+    await time.increase(3 * DAY + 1);
+    await refreshFeeds(system);
+    // +50 bps of LTV (risk-increasing): refused on the chain and by the rule copy alike.
+    const raise = { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps + 50 };
+    const report = await buildReport(system.updater, asset, raise);
+    const state = await readAssetChainState(system.updater, asset);
+    expect(state.frozen).to.equal(true);
+    const now = BigInt(await time.latest()) + 1n;
+    expect(validateReport(report, state, await readGlobals(system.updater), now)).to.deep.equal({ error: "AssetFrozenRiskIncreasing", args: [asset] });
+    await expect(submit(system, report)).to.be.revertedWithCustomError(system.updater, "AssetFrozenRiskIncreasing").withArgs(asset);
+    // A risk-reducing report (−100 bps of LTV) lands; the freeze holds.
+    const cut = { ...DEFAULT_PARAMS, ltvBps: DEFAULT_PARAMS.ltvBps - 100 };
+    await propose(system, asset, cut);
+    expect((await system.registry.effectiveParams(asset)).ltvBps).to.equal(0n);
+    // Unfreezing restores the reduced LTV, not one the quorum walked up during the freeze.
+    await system.registry.connect(system.governance).unfreeze(asset);
+    expect((await system.registry.effectiveParams(asset)).ltvBps).to.equal(BigInt(cut.ltvBps));
+  });
+
   it("the guardian freezes (effective LTV 0, stored LTV kept); governance unfreezes", async function () {
     const system = await loadFixture(deployed);
     const asset = system.assets[0]!.address;

@@ -22,17 +22,18 @@ export const toParams = (p: RiskParams): RiskParams => ({
 
 export async function readAssetState(client: PublicClient, updater: Address, asset: Address): Promise<AssetChainState> {
   const c = { address: updater, abi: boundedRiskUpdaterAbi } as const;
-  const [listed, ramp, rampDuration, state, rules] = await Promise.all([
+  const [listed, ramp, rampDuration, state, rules, frozen] = await Promise.all([
     client.readContract({ ...c, functionName: "isListed", args: [asset] }),
     client.readContract({ ...c, functionName: "thresholdRamp", args: [asset] }),
     client.readContract({ ...c, functionName: "rampDuration", args: [asset] }),
     client.readContract({ ...c, functionName: "assetState", args: [asset] }),
     client.readContract({ ...c, functionName: "assetRules", args: [asset] }),
+    client.readContract({ ...c, functionName: "isFrozen", args: [asset] }),
   ]);
   const stored = listed ? toParams(await client.readContract({ ...c, functionName: "storedParams", args: [asset] })) : undefined;
   // thresholdRamp returns (fromBps, toBps, start, end).
   const [fromBps, , start, end] = ramp;
-  return toAssetChainState({ stored, ramp: { fromBps, start, end }, rampDuration, state, rules });
+  return toAssetChainState({ stored, ramp: { fromBps, start, end }, rampDuration, state, rules, frozen });
 }
 
 export async function readGlobals(client: PublicClient, updater: Address): Promise<UpdaterGlobals & { quorum: number; oracle: Address }> {

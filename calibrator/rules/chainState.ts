@@ -25,6 +25,8 @@ export interface RawAssetView {
   rampDuration: Int;
   /** assetState(asset): configured, nonce, lastUpdateAt, lastObservedAt. */
   state: readonly [boolean, Int, Int, Int];
+  /** isFrozen(asset). */
+  frozen: boolean;
   rules: {
     ltv: RawBpsRule;
     liquidationThreshold: RawBpsRule;
@@ -63,6 +65,7 @@ export function toAssetChainState(raw: RawAssetView): AssetChainState {
     ramp: { fromBps: Number(raw.ramp.fromBps), start: BigInt(raw.ramp.start), end: BigInt(raw.ramp.end) },
     rampDuration: Number(raw.rampDuration),
     configured,
+    frozen: raw.frozen,
     rules,
     nonce: BigInt(nonce),
     lastUpdateAt: BigInt(lastUpdateAt),

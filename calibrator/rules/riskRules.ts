@@ -38,6 +38,8 @@ export interface AssetChainState {
   ramp: ThresholdRamp;
   rampDuration: number;
   configured: boolean;
+  /** The guardian froze the asset (registry isFrozen): only risk-reducing reports land. Absent: not frozen. */
+  frozen?: boolean;
   rules: AssetRules;
   nonce: bigint;
   lastUpdateAt: bigint;
@@ -240,6 +242,7 @@ export function validateReport(
   const steps = checkSteps(asset, state.rules, current, proposed);
   if (steps.violation) return steps.violation;
   const riskIncreasing = steps.riskIncreasing;
+  if (riskIncreasing && state.frozen === true) return violation("AssetFrozenRiskIncreasing", asset);
 
   const cooldown = riskIncreasing ? state.rules.riskIncreasingCooldown : state.rules.riskReducingCooldown;
   const readyAt = state.lastUpdateAt + BigInt(cooldown);

@@ -28,6 +28,9 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     error BatchTooLarge(uint256 length, uint256 max);
     /// @notice Governance has not set rules for the asset.
     error AssetNotConfigured(address asset);
+    /// @notice A risk-increasing report for a frozen asset: while frozen, only risk-reducing reports land,
+    ///         so `unfreeze` cannot restore an LTV the quorum walked up during the freeze.
+    error AssetFrozenRiskIncreasing(address asset);
     /// @notice The report's nonce is not the asset's next nonce.
     error InvalidNonce(address asset, uint64 expected, uint64 provided);
     /// @notice The report claims an observation time after the current block.

@@ -6,12 +6,13 @@ import { toRiskParams } from "./system.js";
 import type { BoundedRiskUpdater } from "../../types/ethers-contracts/index.js";
 
 export async function readAssetChainState(updater: BoundedRiskUpdater, asset: Address): Promise<AssetChainState> {
-  const [listed, ramp, rampDuration, state, rules] = await Promise.all([
+  const [listed, ramp, rampDuration, state, rules, frozen] = await Promise.all([
     updater.isListed(asset),
     updater.thresholdRamp(asset),
     updater.rampDuration(asset),
     updater.assetState(asset),
     updater.assetRules(asset),
+    updater.isFrozen(asset),
   ]);
   return toAssetChainState({
     stored: listed ? toRiskParams(await updater.storedParams(asset)) : undefined,
@@ -19,6 +20,7 @@ export async function readAssetChainState(updater: BoundedRiskUpdater, asset: Ad
     rampDuration,
     state: [state.configured, state.nonce, state.lastUpdateAt, state.lastObservedAt],
     rules,
+    frozen,
   });
 }
 
