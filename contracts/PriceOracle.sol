@@ -57,7 +57,7 @@ contract PriceOracle is IPriceOracle, AccessControl {
     }
 
     /// @inheritdoc IPriceOracle
-    function getPrice(address asset) external view returns (uint256) {
+    function getPrice(address asset) external view returns (uint256 price18) {
         if (address(_sequencerFeed) != address(0)) _checkSequencer();
         FeedConfig memory config = _feeds[asset];
         (int256 answer, uint256 updatedAt) = _latest(asset, config);
@@ -66,7 +66,10 @@ contract PriceOracle is IPriceOracle, AccessControl {
         if (block.timestamp - updatedAt > config.stalenessAllowance) {
             revert StalePrice(asset, updatedAt, config.stalenessAllowance);
         }
-        return _normalise(uint256(answer), config.decimals);
+        price18 = _normalise(uint256(answer), config.decimals);
+        // Above 18 decimals the division can round a positive answer to 0, and a zero price would make
+        // the engine divide by zero when it sizes a seizure: refuse it here, naming the raw answer.
+        if (price18 == 0) revert PriceRoundsToZero(asset, answer, config.decimals);
     }
 
     /// @inheritdoc IPriceOracle
@@ -76,7 +79,7 @@ contract PriceOracle is IPriceOracle, AccessControl {
         int256 answer;
         (answer, updatedAt) = _latest(asset, config);
         if (answer > 0) price18 = _normalise(uint256(answer), config.decimals);
-        healthy = answer > 0 && updatedAt <= block.timestamp
+        healthy = price18 > 0 && updatedAt <= block.timestamp
             && block.timestamp - updatedAt <= config.stalenessAllowance;
     }
 
@@ -122,7 +125,9 @@ contract PriceOracle is IPriceOracle, AccessControl {
         } catch {
             revert SequencerStatusInvalid();
         }
-        if (startedAt == 0) revert SequencerStatusInvalid();
+        // startedAt after the block would underflow the grace-period arithmetic below (a panic, not an
+        // error): an uptime feed reporting a future start is as invalid as one reporting none.
+        if (startedAt == 0 || startedAt > block.timestamp) revert SequencerStatusInvalid();
         if (status != 0) revert SequencerDown();
         if (block.timestamp - startedAt <= _sequencerGracePeriod) {
             revert SequencerGracePeriodNotOver(startedAt, _sequencerGracePeriod);

@@ -43,6 +43,16 @@ describe("PriceOracle", function () {
     expect(feed).to.be.properAddress;
   });
 
+  it("issue 16 item 8: PriceRoundsToZero for a positive answer of a 20-decimal feed below 1e-18 USD (it used to return 0)", async function () {
+    const { oracle, feed20, assets } = await loadFixture(deployed);
+    await feed20.updateAnswer(99n);
+    await expect(oracle.getPrice(assets[2]!)).to.be.revertedWithCustomError(oracle, "PriceRoundsToZero").withArgs(assets[2], 99n, 20);
+    const [price18, , healthy] = await oracle.peekPrice(assets[2]!);
+    expect([price18, healthy]).to.deep.equal([0n, false]);
+    await feed20.updateAnswer(100n);
+    expect(await oracle.getPrice(assets[2]!)).to.equal(1n);
+  });
+
   it("FeedNotConfigured for an asset without a feed", async function () {
     const { oracle, assets } = await loadFixture(deployed);
     await expect(oracle.getPrice(assets[3]!)).to.be.revertedWithCustomError(oracle, "FeedNotConfigured").withArgs(assets[3]);
@@ -170,6 +180,10 @@ describe("PriceOracle: L2 sequencer uptime", function () {
   it("SequencerStatusInvalid for an invalid round (startedAt 0) or a failing feed", async function () {
     const { oracle, sequencer, asset } = await loadFixture(withSequencer);
     await sequencer.updateRoundData(0, 0, 0);
+    await expect(oracle.getPrice(asset)).to.be.revertedWithCustomError(oracle, "SequencerStatusInvalid");
+    // Issue 16 item 8: a start in the future panicked (underflow in the grace-period check).
+    const future = BigInt(await time.latest()) + 3_600n;
+    await sequencer.updateRoundData(0, future, future);
     await expect(oracle.getPrice(asset)).to.be.revertedWithCustomError(oracle, "SequencerStatusInvalid");
     await sequencer.setFailing(true);
     await expect(oracle.getPrice(asset)).to.be.revertedWithCustomError(oracle, "SequencerStatusInvalid");

@@ -20,6 +20,8 @@ interface IPriceOracle {
     error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriod);
     /// @notice The sequencer-uptime feed returned an invalid round (startedAt == 0) or failed.
     error SequencerStatusInvalid();
+    /// @notice A positive answer of a feed with more than 18 decimals that normalises to 0.
+    error PriceRoundsToZero(address asset, int256 answer, uint8 decimals);
     /// @notice A staleness allowance of zero or above `MAX_STALENESS_ALLOWANCE`.
     error InvalidStalenessAllowance(uint32 stalenessAllowance);
     /// @notice A feed whose decimals exceed 36 (normalisation would overflow).
