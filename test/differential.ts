@@ -11,6 +11,8 @@ import {
   type AssetChainState,
   checkInvariants,
   describeViolation,
+  effectiveThresholdBps,
+  rampAfterWrite,
   type RuleViolation,
   validateReport,
 } from "../calibrator/rules/riskRules.js";
@@ -154,6 +156,8 @@ describe("Differential: TypeScript rules vs the contract", function () {
         if (cut.liquidationThresholdBps < params.liquidationThresholdBps) await g.governanceSetParams(asset, cut);
       }
       if (rng.chance(0.1)) await g.setMaxReportAge(rng.int(60, 7 * 86_400));
+      // A frozen asset takes only risk-reducing reports (AssetFrozenRiskIncreasing in both copies).
+      if (rng.chance(0.2)) await system.registry.connect(system.guardian).freeze(asset);
       await time.increase(rng.int(0, 4 * 86_400));
       await feed.updateAnswer(10n ** 8n);
       const paused = rng.chance(0.05);
@@ -194,12 +198,23 @@ describe("Differential: TypeScript rules vs the contract", function () {
           actual = decodeRevert(system, error);
         }
         expect(actual, `config ${c} submission ${i}`).to.deep.equal(expected);
+        if (expected === undefined) {
+          // The ramp the write leaves (a cut mid-ramp keeps at least the running pace) agrees too:
+          // the chain's ramp and effective threshold against rampAfterWrite's prediction.
+          const predicted = rampAfterWrite(state.stored, state.ramp, state.rampDuration, report.newParams, at).ramp;
+          const [fromBps, , start, end] = await system.updater.thresholdRamp(asset);
+          if (predicted.end > at) expect([Number(fromBps), start, end], `config ${c} submission ${i}: ramp`).to.deep.equal([predicted.fromBps, predicted.start, predicted.end]);
+          expect(Number(await system.updater.effectiveLiquidationThresholdBps(asset)), `config ${c} submission ${i}: effective`).to.equal(
+            effectiveThresholdBps(report.newParams.liquidationThresholdBps, predicted, at),
+          );
+          if (predicted.end > at && predicted.start < state.ramp.end && state.ramp.end > at) counts.set("submit:cutMidRamp", (counts.get("submit:cutMidRamp") ?? 0) + 1);
+        }
         counts.set(`submit:${expected?.error ?? "accepted"}`, (counts.get(`submit:${expected?.error ?? "accepted"}`) ?? 0) + 1);
         compared++;
       }
     }
     // The random cases must reach the interesting outcomes, or the comparison proves little.
-    for (const outcome of ["accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "submit:accepted"]) {
+    for (const outcome of ["accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "AssetFrozenRiskIncreasing", "submit:accepted"]) {
       expect(counts.get(outcome) ?? 0, `outcome ${outcome} never drawn`).to.be.greaterThan(0);
     }
     console.log(`      compared ${compared} cases; outcomes: ${[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
