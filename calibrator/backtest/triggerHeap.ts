@@ -41,9 +41,13 @@ export class TriggerHeap {
     this.versions[i] = version;
   }
 
-  /** Removes the top entry and returns its id and version (the caller checked it is not empty). */
-  pop(): { id: number; version: number } {
-    const top = { id: this.ids[0]!, version: this.versions[0]! };
+  /** The version of the entry the last pop() removed. */
+  poppedVersion = 0;
+
+  /** Removes the top entry and returns its id; its version is then `poppedVersion` (the caller checked it is not empty). */
+  pop(): number {
+    const top = this.ids[0]!;
+    this.poppedVersion = this.versions[0]!;
     const last = --this.count;
     if (last > 0) {
       const key = this.keys[last]!;

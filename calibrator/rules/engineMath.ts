@@ -99,18 +99,46 @@ export function writeOffBadDebt(
 export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
   (amount * price18) / pow10(decimals);
 
+/** MarginEngine.healthFactor's value for an account without debt: type(uint256).max. */
+export const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** Σ value × weight / BPS over an account's balances, floored per collateral, as MarginEngine._scan sums. */
+function weightedCollateralValue(
+  balances: readonly bigint[],
+  prices18: readonly bigint[],
+  decimals: readonly number[],
+  weightsBps: readonly (number | bigint)[],
+): bigint {
+  let sum = 0n;
+  for (let i = 0; i < balances.length; i++) {
+    const balance = balances[i] ?? 0n;
+    if (balance === 0n) continue;
+    sum += (collateralValue(balance, prices18[i]!, decimals[i]!) * BigInt(weightsBps[i]!)) / BPS;
+  }
+  return sum;
+}
+
 /**
  * MarginEngine._scan's borrow limit (18 decimals): Σ value × LTV / BPS, floored per collateral. The
  * backtest's borrows replayed on chain (test/backtest/differential.ts) fail if the two drift.
  */
 export function borrowLimit(balances: readonly bigint[], prices18: readonly bigint[], decimals: readonly number[], ltvBps: readonly number[]): bigint {
-  let limit = 0n;
-  for (let i = 0; i < balances.length; i++) {
-    const balance = balances[i] ?? 0n;
-    if (balance === 0n) continue;
-    limit += (collateralValue(balance, prices18[i]!, decimals[i]!) * BigInt(ltvBps[i]!)) / BPS;
-  }
-  return limit;
+  return weightedCollateralValue(balances, prices18, decimals, ltvBps);
+}
+
+/** MarginEngine._scan's liquidation value (18 decimals): Σ value × effective threshold / BPS, floored per collateral. */
+export function liquidationValue(
+  balances: readonly bigint[],
+  prices18: readonly bigint[],
+  decimals: readonly number[],
+  thresholdBps: readonly (number | bigint)[],
+): bigint {
+  return weightedCollateralValue(balances, prices18, decimals, thresholdBps);
+}
+
+/** MarginEngine.healthFactor (WAD): liquidation value / debt value, rounded down; max uint without debt. */
+export function healthFactor(liquidationValue: bigint, debt: bigint, debtScale: bigint): bigint {
+  return debt === 0n ? MAX_UINT256 : (liquidationValue * WAD) / (debt * debtScale);
 }
 
 export interface LiquidationInput {

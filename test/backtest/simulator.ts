@@ -10,6 +10,7 @@ import { drawPopulation, loadPopulation, type Position } from "../../calibrator/
 import { type LiquidationAction, simulate, type SimAsset, type SimInput } from "../../calibrator/backtest/simulator.js";
 import { CheckCalendar } from "../../calibrator/backtest/checkCalendar.js";
 import { TriggerHeap } from "../../calibrator/backtest/triggerHeap.js";
+import { AccountStore } from "../../calibrator/backtest/sim/accounts.js";
 import { backtestVar } from "../../calibrator/backtest/varBacktest.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
 import { DataError } from "../../calibrator/data/errors.js";
@@ -89,9 +90,27 @@ describe("backtest: building blocks", function () {
     const keys = Array.from({ length: 500 }, () => rng.next() * 1_000);
     keys.forEach((k, i) => heap.push(k, i, 0));
     const popped: number[] = [];
-    while (heap.size > 0) popped.push(keys[heap.pop().id]!);
+    while (heap.size > 0) popped.push(keys[heap.pop()]!);
     expect(popped).to.deep.equal([...keys].sort((a, b) => b - a));
     expect(() => heap.push(Number.NaN, 1, 0)).to.throw(RangeError, /NaN/);
+  });
+
+  it("AccountStore keeps every field through growth, and tokens and held follow each balance change", function () {
+    const store = new AccountStore(2, [1e18, 1e8], 2);
+    const ids = Array.from({ length: 40 }, (_, k) => store.add([BigInt(k + 1) * 10n ** 17n, k % 3 === 0 ? 0n : BigInt(k) * 10n ** 6n], BigInt(k), k / 100, k % 2 === 0));
+    expect(ids).to.deep.equal(Array.from({ length: 40 }, (_, k) => k));
+    for (const k of [0, 1, 17, 39]) {
+      expect(store.balances(k)).to.deep.equal([BigInt(k + 1) * 10n ** 17n, k % 3 === 0 ? 0n : BigInt(k) * 10n ** 6n]);
+      expect(store.tokens[k * 2]).to.equal((k + 1) / 10);
+      expect(store.held[k]).to.equal(k % 3 === 0 ? 1 : 2);
+      expect([store.scaled[k], store.limitUse[k], store.attentive[k], store.liquidatableSince[k]]).to.deep.equal([BigInt(k), k / 100, k % 2 === 0 ? 1 : 0, -1]);
+    }
+    store.setBalance(1, 0, 0n);
+    expect([store.held[1], store.tokens[2]]).to.deep.equal([1, 0]);
+    store.setBalance(3, 1, 5n * 10n ** 7n);
+    expect([store.held[3], store.tokens[7]]).to.deep.equal([2, 0.5]);
+    store.clear(2);
+    expect([store.held[2], ...store.balances(2), store.tokens[4], store.tokens[5]]).to.deep.equal([0, 0n, 0n, 0, 0]);
   });
 
   it("CheckCalendar visits each step's accounts in booking order, lets a visit re-book later, grows, and refuses steps outside the run", function () {
