@@ -162,7 +162,7 @@ export function simulate(input: SimInput): SimResult {
   const book = new LivingBook(state, watch, input.book, nSteps, population.length);
 
   // The opening: the lenders' deposit is cash; each opening borrow adds scaled debt at index 1 (rounded up).
-  const openingLtv = assets.map((_, i) => feed.storedLtv(i));
+  const openingLtv = assets.map((a) => a.chain.stored!.ltvBps);
   const pool = ledger.pool;
   population.forEach((p, id) => {
     const limit = borrowLimit(p.collateral, openingPrice18, decimals, openingLtv);

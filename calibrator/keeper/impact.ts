@@ -4,7 +4,7 @@
  * ramps on-chain, so the check uses the step's final threshold: the debt that becomes liquidatable
  * by the end of the ramp if prices stay where they are. Pure: accounts and prices come in as values.
  */
-import { collateralValue } from "../rules/engineMath.js";
+import { liquidationValue as engineLiquidationValue } from "../rules/engineMath.js";
 import type { Address } from "../rules/types.js";
 
 export interface AccountPosition {
@@ -28,9 +28,12 @@ export interface MarketView {
   debtScale: bigint;
 }
 
-/** Σ value × threshold / 10⁴, rounded per position as in MarginEngine._scan. */
+/** Σ value × threshold / 10⁴, rounded per position as in MarginEngine._scan (engineMath.liquidationValue). */
 export function liquidationValue(positions: readonly AccountPosition[], market: MarketView, thresholdBps: ReadonlyMap<Address, number>): bigint {
-  let total = 0n;
+  const balances: bigint[] = [];
+  const prices: bigint[] = [];
+  const decimalsOf: number[] = [];
+  const thresholds: number[] = [];
   for (const p of positions) {
     const key = p.asset.toLowerCase() as Address;
     const price = market.price18.get(key);
@@ -39,9 +42,12 @@ export function liquidationValue(positions: readonly AccountPosition[], market: 
     if (price === undefined || decimals === undefined || threshold === undefined) {
       throw new Error(`impact check: no price, decimals or threshold for collateral ${p.asset}`);
     }
-    total += (collateralValue(p.balance, price, decimals) * BigInt(threshold)) / 10_000n;
+    balances.push(p.balance);
+    prices.push(price);
+    decimalsOf.push(decimals);
+    thresholds.push(threshold);
   }
-  return total;
+  return engineLiquidationValue(balances, prices, decimalsOf, thresholds);
 }
 
 export interface ImpactResult {

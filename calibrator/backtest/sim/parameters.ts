@@ -51,11 +51,6 @@ export class ParameterFeed {
     return { ...stored, liquidationThresholdBps: effectiveThresholdBps(stored.liquidationThresholdBps, c.ramp, BigInt(now)) };
   }
 
-  /** The stored LTV of asset `i`. */
-  storedLtv(i: number): number {
-    return this.chain[i]!.stored!.ltvBps;
-  }
-
   /**
    * New targets from the schedule, then the keeper's bounded step for each asset where one is due.
    * The updater refuses reports while an asset's feed is stale, so that asset waits.
