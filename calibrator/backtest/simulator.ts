@@ -231,6 +231,21 @@ export function simulate(input: SimInput): SimResult {
         desk.unprofitableSkips++;
         continue;
       }
+      // A liquidatable account that must still wait (a stale feed, or the fastest bot's delay) needs no
+      // exact health when the float one is certainly below 1, nor for the worst health unless it could
+      // be a new low: most of the active set in a crash is waiting.
+      if (accounts.scaled[id] !== 0n && (state.stale || accounts.liquidatableSince[id]! < 0 || now - accounts.liquidatableSince[id]! < desk.minDelay)) {
+        const debtF = state.debtUsdF(id);
+        const healthF = state.liquidationValueF(id) / debtF;
+        const slack = state.healthSlack(debtF);
+        if (healthF * (1 + slack) < 1) {
+          if (accounts.liquidatableSince[id]! < 0) accounts.liquidatableSince[id] = now;
+          if (state.stale || now - accounts.liquidatableSince[id]! < desk.minDelay) {
+            if (healthF * (1 - slack) < worstHealth) worstHealth = Math.min(worstHealth, Number(state.healthOf(id)) / E18F);
+            continue;
+          }
+        }
+      }
       let health = state.healthOf(id);
       const debt = state.debtRead;
       if (accounts.scaled[id] !== 0n) worstHealth = Math.min(worstHealth, Number(health) / E18F);

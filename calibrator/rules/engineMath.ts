@@ -162,28 +162,83 @@ export type LiquidationSize =
   | { ok: true; repaid: bigint; seized: bigint; seizedValue: bigint; fee: bigint }
   | { ok: false; error: "LiquidationLeavesDust"; leftoverDebtValue: bigint; leftoverCollateralValue: bigint };
 
+/**
+ * The factors of MarginEngine._sizeLiquidation that depend only on the collateral, its price and the
+ * parameters, not on the account: a caller sizing many accounts at one price (the simulator, within a
+ * step) builds them once. The products are the contract's own, regrouped (integer multiplication is
+ * associative), so sizing with them gives the same wei.
+ */
+export interface LiquidationTerms {
+  debtScale: bigint;
+  unit: bigint;
+  price: bigint;
+  closeFactorBps: bigint;
+  bonusBps: bigint;
+  fullCloseHealthWad: bigint;
+  minLeftover: bigint;
+  twiceMinLeftover: bigint;
+  /** debtScale × (BPS + bonus) × unit: a repayment's seizure numerator. */
+  seizeFactor: bigint;
+  /** BPS × price: its denominator. */
+  seizeDivisor: bigint;
+  /** price × BPS and (BPS + bonus) × unit × debtScale: the repayment a whole balance covers. */
+  balanceRepayFactor: bigint;
+  balanceRepayDivisor: bigint;
+  /** bonus × protocol fee, and BPS²: the fee on a repayment. */
+  feeFactor: bigint;
+}
+
+export function liquidationTerms(
+  config: LiquidationConfig,
+  collateralDecimals: number,
+  price18: bigint,
+  closeFactorBps: number,
+  liquidationBonusBps: number,
+  debtScale: bigint,
+): LiquidationTerms {
+  const unit = pow10(collateralDecimals);
+  const bonusBps = BigInt(liquidationBonusBps);
+  const bonusFactor = BPS + bonusBps;
+  return {
+    debtScale,
+    unit,
+    price: price18,
+    closeFactorBps: BigInt(closeFactorBps),
+    bonusBps,
+    fullCloseHealthWad: BigInt(config.fullCloseHealthBps) * BPS_TO_WAD,
+    minLeftover: config.minLeftoverValue,
+    twiceMinLeftover: 2n * config.minLeftoverValue,
+    seizeFactor: debtScale * bonusFactor * unit,
+    seizeDivisor: BPS * price18,
+    balanceRepayFactor: price18 * BPS,
+    balanceRepayDivisor: bonusFactor * unit * debtScale,
+    feeFactor: bonusBps * BigInt(config.protocolFeeBps),
+  };
+}
+
+const BPS_SQUARED = BPS * BPS;
+
 /** MarginEngine._sizeLiquidation: what one liquidation repays, seizes and pays as fee. */
 export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
-  const { debt, debtScale, collateralBalance: balance, price18: price, config } = input;
-  const unit = pow10(input.collateralDecimals);
-  const minLeftover = config.minLeftoverValue;
+  const terms = liquidationTerms(input.config, input.collateralDecimals, input.price18, input.closeFactorBps, input.liquidationBonusBps, input.debtScale);
+  return sizeLiquidationWith(terms, input.debt, input.healthFactor, input.collateralBalance, input.maxRepay);
+}
+
+/** sizeLiquidation with the account-independent factors built once (liquidationTerms). */
+export function sizeLiquidationWith(terms: LiquidationTerms, debt: bigint, healthFactor: bigint, balance: bigint, maxRepay: bigint): LiquidationSize {
+  const { unit, price, debtScale, minLeftover } = terms;
   const debtValue = debt * debtScale;
   const targetValue = (balance * price) / unit;
   let allowed = debt;
-  if (
-    input.healthFactor >= BigInt(config.fullCloseHealthBps) * BPS_TO_WAD &&
-    debtValue >= 2n * minLeftover &&
-    targetValue >= 2n * minLeftover
-  ) {
-    allowed = (debt * BigInt(input.closeFactorBps)) / BPS;
+  if (healthFactor >= terms.fullCloseHealthWad && debtValue >= terms.twiceMinLeftover && targetValue >= terms.twiceMinLeftover) {
+    allowed = (debt * terms.closeFactorBps) / BPS;
   }
-  let repaid = input.maxRepay < allowed ? input.maxRepay : allowed;
-  const bonusFactor = BPS + BigInt(input.liquidationBonusBps);
-  let seized = (repaid * debtScale * bonusFactor * unit) / (BPS * price);
+  let repaid = maxRepay < allowed ? maxRepay : allowed;
+  let seized = (repaid * terms.seizeFactor) / terms.seizeDivisor;
   if (seized > balance) {
     seized = balance;
     // Never above the first repayment: the balance is worth less than its seizure.
-    repaid = ceilDiv(balance * price * BPS, bonusFactor * unit * debtScale);
+    repaid = ceilDiv(balance * terms.balanceRepayFactor, terms.balanceRepayDivisor);
   }
   const seizedValue = (seized * price) / unit;
   const leftoverDebt = debt - repaid;
@@ -195,7 +250,7 @@ export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
       return { ok: false, error: "LiquidationLeavesDust", leftoverDebtValue, leftoverCollateralValue };
     }
   }
-  const fee = ceilDiv(repaid * BigInt(input.liquidationBonusBps) * BigInt(config.protocolFeeBps), BPS * BPS);
+  const fee = ceilDiv(repaid * terms.feeFactor, BPS_SQUARED);
   return { ok: true, repaid, seized, seizedValue, fee };
 }
 

@@ -11,6 +11,8 @@ import { type LiquidationAction, simulate, type SimAsset, type SimInput } from "
 import { CheckCalendar } from "../../calibrator/backtest/checkCalendar.js";
 import { TriggerHeap } from "../../calibrator/backtest/triggerHeap.js";
 import { AccountStore } from "../../calibrator/backtest/sim/accounts.js";
+import { PoolLedger } from "../../calibrator/backtest/sim/ledger.js";
+import { SimState } from "../../calibrator/backtest/sim/state.js";
 import { backtestVar } from "../../calibrator/backtest/varBacktest.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
 import { DataError } from "../../calibrator/data/errors.js";
@@ -111,6 +113,33 @@ describe("backtest: building blocks", function () {
     expect([store.held[3], store.tokens[7]]).to.deep.equal([2, 0.5]);
     store.clear(2);
     expect([store.held[2], ...store.balances(2), store.tokens[4], store.tokens[5]]).to.deep.equal([0, 0n, 0n, 0, 0]);
+  });
+
+  it("SimState's float health stays within healthSlack of the exact health, so the simulator's float filters never decide a case the exact check would not", function () {
+    const rng = new Rng(11);
+    const ledger = new PoolLedger({ baseRateBps: 0, slope1Bps: 400, slope2Bps: 6_000, optimalUtilizationBps: 8_000, reserveFactorBps: 1_000 }, 10n ** 15n, T0);
+    const state = new SimState({ decimals: [18, 8, 6], debtDecimals: 6, openingTime: T0, openingPrice18: [0n, 0n, 0n], capacity: 4, ledger });
+    let worst = 0;
+    for (let k = 0; k < 2_000; k++) {
+      for (let i = 0; i < 3; i++) {
+        state.price18[i] = BigInt(Math.floor((0.01 + rng.next() * 90_000) * 1e8)) * 10n ** 10n;
+        state.priceF[i] = Number(state.price18[i]!) / 1e18;
+        state.setParams(i, { ltvBps: 5_000, liquidationThresholdBps: rng.int(1, 9_500), liquidationBonusBps: 500, closeFactorBps: 5_000, liquidationCapPerWindow: 0n, liquidationWindow: 3_600 });
+      }
+      ledger.beginStep(T0 + rng.int(0, 5 * 365 * 86_400)); // a view index up to five years on
+      state.refreshIndexLevels();
+      const held = [rng.next() < 0.7, rng.next() < 0.5, rng.next() < 0.5];
+      const collateral = [10n ** 15n, 10n ** 4n, 10n ** 3n].map((min, i) => (held[i] ? min + BigInt(Math.floor(rng.next() * 1e9)) * min : 0n));
+      if (collateral.every((c) => c === 0n)) collateral[0] = 10n ** 18n;
+      const id = state.accounts.add(collateral, BigInt(rng.int(1_000, 1_000_000)) * 10n ** BigInt(rng.int(0, 6)), 0.5, false);
+      const exact = Number(state.healthOf(id)) / 1e18;
+      const debtF = state.debtUsdF(id);
+      const float = state.liquidationValueF(id) / debtF;
+      const error = Math.abs(float - exact) / exact;
+      worst = Math.max(worst, error / state.healthSlack(debtF));
+      expect(error, `account ${id}: float ${float}, exact ${exact}`).to.be.below(state.healthSlack(debtF));
+    }
+    expect(worst, "the bound is not vacuous").to.be.above(0);
   });
 
   it("CheckCalendar visits each step's accounts in booking order, lets a visit re-book later, grows, and refuses steps outside the run", function () {

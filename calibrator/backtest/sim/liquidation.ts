@@ -13,8 +13,10 @@ import {
   collateralValue,
   type LiquidationConfig,
   type LiquidationSize,
+  type LiquidationTerms,
+  liquidationTerms,
   scaledDebtRepaid,
-  sizeLiquidation,
+  sizeLiquidationWith,
   WAD,
 } from "../../rules/engineMath.js";
 import { DEFAULT_IMPACT, ExecutionVenues, type ImpactConstants, type SaleQuote } from "../impact.js";
@@ -71,6 +73,9 @@ export class LiquidationDesk {
   private readonly bypassWad: bigint;
   private readonly heldValue: bigint[];
   private readonly heldAsset: Int32Array;
+  // Each asset's sizing factors at this step's price and parameters, built on first use in the step.
+  private readonly terms: LiquidationTerms[] = [];
+  private readonly termsStep: Int32Array;
 
   constructor(
     private readonly state: SimState,
@@ -91,6 +96,18 @@ export class LiquidationDesk {
     this.bypassWad = BigInt(config.rateLimitBypassHealthBps) * 10n ** 14n;
     this.heldValue = assets.map(() => 0n);
     this.heldAsset = new Int32Array(assets.length);
+    this.termsStep = new Int32Array(assets.length).fill(-1);
+  }
+
+  /** Asset `i`'s sizing factors at this step's oracle price and effective parameters. */
+  private termsOf(i: number): LiquidationTerms {
+    const state = this.state;
+    if (this.termsStep[i] !== state.step) {
+      const p = state.params[i]!;
+      this.terms[i] = liquidationTerms(this.config, this.assets[i]!.decimals, state.price18[i]!, p.closeFactorBps, p.liquidationBonusBps, state.debtScale);
+      this.termsStep[i] = state.step;
+    }
+    return this.terms[i]!;
   }
 
   /** A new hour: every bot's capital is back, the venues relax toward the market, premiums follow σ. */
@@ -151,18 +168,7 @@ export class LiquidationDesk {
     let health = healthNow;
     let debt = debtNow;
     const sizeFor = (target: number, maxRepay: bigint): LiquidationSize =>
-      sizeLiquidation({
-        debt,
-        debtScale,
-        healthFactor: health,
-        collateralBalance: accounts.balance(id, target),
-        price18: price18[target]!,
-        collateralDecimals: assets[target]!.decimals,
-        closeFactorBps: params[target]!.closeFactorBps,
-        liquidationBonusBps: params[target]!.liquidationBonusBps,
-        config,
-        maxRepay,
-      });
+      sizeLiquidationWith(this.termsOf(target), debt, health, accounts.balance(id, target), maxRepay);
     for (let call = 0; call < this.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
       // Seize the collateral worth most (lowest asset index on a tie); another when that one would
       // leave dust; none when selling into the asset's depth this step can no longer pay.

@@ -127,8 +127,9 @@ export class LivingBook {
     const { accounts, ledger, nAssets, debtScale, debtUnitF } = state;
     const band = this.spec?.releverBand ?? 0;
     const step = state.step;
-    if (direction === "borrow" && accounts.scaled[id] !== 0n) {
-      // Float pre-check (most checks find nothing to do): skip unless the top-up clears the band and the
+    if (direction === "borrow") {
+      // Float pre-check (most checks find nothing to do, among them accounts without debt whose
+      // collateral backs less than the minimum borrow): skip unless the top-up clears the band and the
       // minimum borrow with room. The exact `want` below is at most the float one plus 1e-6 of it (the
       // target use is truncated to 6 digits; float rounding is far smaller), so the margins never skip
       // a top-up the exact check would make.

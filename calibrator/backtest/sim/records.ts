@@ -67,15 +67,14 @@ export class StepRecorder {
     const s = state.step;
     series.liquidations[s] = step.liquidations;
     series.liquidatedValue[s] = step.liquidatedValue;
-    const indexF = Number(ledger.index) / E18F;
     // Scaled debt is in debt-asset units at index 1.
-    const totalDebtF = (Number(ledger.pool.totalScaledDebt) * indexF) / debtUnitF;
+    const totalDebtF = (Number(ledger.pool.totalScaledDebt) * state.indexF) / debtUnitF;
     let collateralF = 0;
     let insolventDebtF = 0;
     let insolventCollateralF = 0;
     for (const id of active) {
       if (accounts.scaled[id] === 0n) continue;
-      const d = (Number(accounts.scaled[id]!) * indexF) / debtUnitF;
+      const d = state.debtUsdF(id);
       let c = 0;
       for (let i = 0; i < nAssets; i++) c += accounts.tokens[id * nAssets + i]! * priceF[i]!;
       if (c < d) {
@@ -104,15 +103,10 @@ export class StepRecorder {
 
   /** The health of every account with debt at float precision (the histograms). */
   private snapshot(): void {
-    const { accounts, ledger, nAssets, priceF, params, debtUnitF } = this.state;
-    const indexF = Number(ledger.index) / E18F;
+    const state = this.state;
+    const { accounts } = state;
     const values: number[] = [];
-    for (let id = 0; id < accounts.count; id++) {
-      if (accounts.scaled[id] === 0n) continue;
-      let lv = 0;
-      for (let i = 0; i < nAssets; i++) lv += accounts.tokens[id * nAssets + i]! * priceF[i]! * (params[i]!.liquidationThresholdBps / 10_000);
-      values.push(lv / ((Number(accounts.scaled[id]!) * indexF) / debtUnitF));
-    }
+    for (let id = 0; id < accounts.count; id++) if (accounts.scaled[id] !== 0n) values.push(state.liquidationValueF(id) / state.debtUsdF(id));
     this.snapshots.push({ step: this.state.step, health: Float64Array.from(values) });
   }
 }

@@ -38,6 +38,8 @@ export class SimState {
   readonly thresholdBig: bigint[] = [];
   /** Oracle price × effective threshold / borrow index, per asset: the trigger heaps' levels. */
   readonly xIndex: Float64Array;
+  /** The view index as a float (refreshIndexLevels; the index is constant within a step). */
+  indexF = 1;
   /** Gas per liquidation this step, USD. */
   gasUsd = 0;
   /** Whole tokens of each asset held over all accounts. */
@@ -73,6 +75,7 @@ export class SimState {
   /** Recomputes the trigger levels from the prices, the thresholds and the view index. */
   refreshIndexLevels(): void {
     const indexF = Number(this.ledger.index) / E18F;
+    this.indexF = indexF;
     for (let i = 0; i < this.nAssets; i++) this.xIndex[i] = (this.priceF[i]! * this.params[i]!.liquidationThresholdBps) / indexF;
   }
 
@@ -89,8 +92,25 @@ export class SimState {
     return healthFactor(liquidationValue(this.balancesOf(id), this.price18, this.decimals, this.thresholdBig), debt, this.debtScale);
   }
 
+  /** The account's liquidation value in USD as a float (Σ tokens × oracle price × effective threshold). */
+  liquidationValueF(id: number): number {
+    const n = this.nAssets;
+    let value = 0;
+    for (let i = 0; i < n; i++) value += this.accounts.tokens[id * n + i]! * this.priceF[i]! * (this.params[i]!.liquidationThresholdBps / 10_000);
+    return value;
+  }
+
+  /**
+   * A bound on |float health − exact health| / exact health for an account owing `debtUsd`: float
+   * rounding (tens of ulps, about 1e-14) plus the exact formula's own rounding: one unit of debt (its
+   * ceiling) and a few wei of value (the floors), far under 1e-9 of any account the book can hold.
+   */
+  healthSlack(debtUsd: number): number {
+    return 1e-9 + 2 / (debtUsd * this.debtUnitF);
+  }
+
   /** The account's debt in USD as a float (for estimates only). */
   debtUsdF(id: number): number {
-    return (Number(this.accounts.scaled[id]!) * (Number(this.ledger.index) / E18F)) / this.debtUnitF;
+    return (Number(this.accounts.scaled[id]!) * this.indexF) / this.debtUnitF;
   }
 }
