@@ -130,7 +130,7 @@ describe("backtest: building blocks", function () {
       state.refreshIndexLevels();
       const held = [rng.next() < 0.7, rng.next() < 0.5, rng.next() < 0.5];
       const collateral: bigint[] = [10n ** 15n, 10n ** 4n, 10n ** 3n].map((min, i) => (held[i] ? min + BigInt(Math.floor(rng.next() * 1e9)) * min : 0n));
-      if (collateral.every((c) => c === 0n)) collateral[0] = 10n ** 18n;
+      if (!held.some(Boolean)) collateral[0] = 10n ** 18n;
       const id = state.accounts.add(collateral, BigInt(rng.int(1_000, 1_000_000)) * 10n ** BigInt(rng.int(0, 6)), 0.5, false);
       const exact = Number(state.healthOf(id)) / 1e18;
       const debtF = state.debtUsdF(id);
