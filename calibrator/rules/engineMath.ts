@@ -173,18 +173,14 @@ export interface LiquidationTerms {
   unit: bigint;
   price: bigint;
   closeFactorBps: bigint;
-  bonusBps: bigint;
   fullCloseHealthWad: bigint;
   minLeftover: bigint;
   twiceMinLeftover: bigint;
-  /** debtScale × (BPS + bonus) × unit: a repayment's seizure numerator. */
+  /** debtScale × (BPS + bonus) × unit: a repayment's seizure numerator (and a whole balance's repayment divisor). */
   seizeFactor: bigint;
-  /** BPS × price: its denominator. */
+  /** BPS × price: its denominator (and the balance's repayment numerator). */
   seizeDivisor: bigint;
-  /** price × BPS and (BPS + bonus) × unit × debtScale: the repayment a whole balance covers. */
-  balanceRepayFactor: bigint;
-  balanceRepayDivisor: bigint;
-  /** bonus × protocol fee, and BPS²: the fee on a repayment. */
+  /** bonus × protocol fee: the fee numerator on a repayment (over BPS²). */
   feeFactor: bigint;
 }
 
@@ -204,14 +200,11 @@ export function liquidationTerms(
     unit,
     price: price18,
     closeFactorBps: BigInt(closeFactorBps),
-    bonusBps,
     fullCloseHealthWad: BigInt(config.fullCloseHealthBps) * BPS_TO_WAD,
     minLeftover: config.minLeftoverValue,
     twiceMinLeftover: 2n * config.minLeftoverValue,
     seizeFactor: debtScale * bonusFactor * unit,
     seizeDivisor: BPS * price18,
-    balanceRepayFactor: price18 * BPS,
-    balanceRepayDivisor: bonusFactor * unit * debtScale,
     feeFactor: bonusBps * BigInt(config.protocolFeeBps),
   };
 }
@@ -238,7 +231,7 @@ export function sizeLiquidationWith(terms: LiquidationTerms, debt: bigint, healt
   if (seized > balance) {
     seized = balance;
     // Never above the first repayment: the balance is worth less than its seizure.
-    repaid = ceilDiv(balance * terms.balanceRepayFactor, terms.balanceRepayDivisor);
+    repaid = ceilDiv(balance * terms.seizeDivisor, terms.seizeFactor);
   }
   const seizedValue = (seized * price) / unit;
   const leftoverDebt = debt - repaid;

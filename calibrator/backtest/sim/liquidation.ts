@@ -162,7 +162,7 @@ export class LiquidationDesk {
   pass(id: number, healthNow: bigint, debtNow: bigint): bigint {
     const state = this.state;
     const { accounts, params, price18, debtScale, debtUnitF, unitsF, ledger } = state;
-    const { config, assets, bots } = this;
+    const { assets, bots } = this;
     const step = state.step;
     const now = state.now;
     let health = healthNow;
