@@ -50,6 +50,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     uint256 private constant U96 = (1 << 96) - 1;
     uint256 private constant U128 = (1 << 128) - 1;
     uint256 private constant NOT_HELD = type(uint256).max;
+    /// @dev A target id no collateral has (ids are 8 bits): a scan that looks for none.
+    uint256 private constant NO_TARGET = 256;
 
     uint256 private constant U104 = (1 << 104) - 1;
     // Pool word, written by every accrual: borrowIndex (WAD) 0..111, lastAccrual 112..151, reserve 152..255.
@@ -249,6 +251,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 seizedValue;
         uint256 fee;
         uint256 balancesWord;
+        uint256 targetValue;
     }
 
     /// @inheritdoc IMarginEngine
@@ -284,9 +287,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 totalScaled = (job.balancesWord >> 128) - scaledRemoved;
         uint256 reserve = (poolWord >> RESERVE_SHIFT) + job.fee;
         scaled -= scaledRemoved;
-        if (scaled != 0 && job.header.count() == 0) {
-            (totalScaled, reserve) = _writeOffBadDebt(borrower, scaled, totalScaled, reserve, job.index);
-            scaled = 0;
+        if (scaled != 0) {
+            (scaled, totalScaled, reserve) = _settleShortfall(borrower, job, s, scaled, totalScaled, reserve, configWord);
         }
         _accounts[borrower] = job.header.withScaledDebt(scaled);
         _balancesWord = _packBalances((job.balancesWord & U128) + job.repaid + job.fee, totalScaled);
@@ -309,6 +311,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 minLeftover = (configWord >> MIN_LEFTOVER_SHIFT) & U96;
         uint256 debtValue = job.debt * _debtScale;
         uint256 targetValue = (s.targetBalance * s.targetPrice) / s.targetUnit;
+        job.targetValue = targetValue;
         uint256 allowed = job.debt;
         if (
             job.healthFactor >= ((configWord >> FULL_CLOSE_SHIFT) & 0xFFFF) * BPS_TO_WAD && debtValue >= 2 * minLeftover
@@ -319,7 +322,12 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         job.repaid = maxRepay < allowed ? maxRepay : allowed;
         uint256 bonusFactor = BPS + s.targetParams.liquidationBonusBps();
         job.seized = Math.mulDiv(job.repaid * _debtScale * bonusFactor, s.targetUnit, BPS * s.targetPrice);
-        if (job.seized > s.targetBalance) {
+        bool equityCapped = job.seized >= s.targetBalance && job.header.count() == 1 && targetValue >= debtValue;
+        if (equityCapped) {
+            // All of the only collateral would go, yet it covers the debt: the bonus is capped at the equity
+            // (issue 16, finding 7). Keeping collateral/debt, the whole debt buys the whole balance.
+            job.seized = Math.mulDiv(job.repaid, s.targetBalance, job.debt);
+        } else if (job.seized > s.targetBalance) {
             job.seized = s.targetBalance;
             job.repaid = Math.mulDiv(
                 s.targetBalance * s.targetPrice, BPS, bonusFactor * s.targetUnit * _debtScale, Math.Rounding.Ceil
@@ -337,7 +345,15 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             }
         }
         uint256 feeBps = (configWord >> FEE_SHIFT) & 0xFFFF;
-        job.fee = Math.mulDiv(job.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
+        if (equityCapped) {
+            // The fee is the protocol's share of the bonus actually paid, not of the nominal one.
+            uint256 repaidValue = job.repaid * _debtScale;
+            uint256 bonusValue = job.seizedValue > repaidValue ? job.seizedValue - repaidValue : 0;
+            job.fee = Math.mulDiv(bonusValue, feeBps, BPS * _debtScale, Math.Rounding.Ceil);
+        } else {
+            job.fee =
+                Math.mulDiv(job.repaid, s.targetParams.liquidationBonusBps() * feeBps, BPS * BPS, Math.Rounding.Ceil);
+        }
     }
 
     /// @dev Charges the seized value to the asset's bucket; deeply underwater accounts bypass the cap
@@ -358,14 +374,75 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         _rateLimits[id] = LiquidationRateLimit.pack(used + job.seizedValue, block.timestamp);
     }
 
-    /// @dev Cancels the remaining debt of an account without collateral: the reserve absorbs it first,
-    ///      lenders the rest (total borrows fall, so the share price does).
+    /// @inheritdoc IMarginEngine
+    function writeOffBadDebt(address account) external nonReentrant returns (uint256 loss) {
+        (uint256 poolWord, uint256 configWord, uint256 balancesWord) = _accrue();
+        uint256 header = _accounts[account];
+        uint256 scaled = header.scaledDebt();
+        if (scaled == 0) revert NoDebt(account);
+        uint256 index = poolWord & U112;
+        // No target: id 256 matches no collateral. A failing feed reverts here, so an account is never
+        // written down on a price the oracle would not give.
+        Scan memory s = _scan(account, header, NO_TARGET);
+        uint256 keptScaled = _backedScaledDebt(scaled, index, s.collateralValue, configWord);
+        if (keptScaled == scaled) revert AccountNotInsolvent(s.collateralValue, _debtOf(scaled, index) * _debtScale);
+        uint256 totalScaled = balancesWord >> 128;
+        uint256 reserve = poolWord >> RESERVE_SHIFT;
+        (totalScaled, reserve, loss) = _writeOffBadDebt(account, scaled - keptScaled, totalScaled, reserve, index);
+        _accounts[account] = header.withScaledDebt(keptScaled);
+        _balancesWord = _packBalances(balancesWord & U128, totalScaled);
+        _poolWord = _withReserve(poolWord, reserve);
+    }
+
+    /// @dev The write-off right after a liquidation, on the collateral left at the prices it used.
+    function _settleShortfall(
+        address borrower,
+        Liquidation memory job,
+        Scan memory s,
+        uint256 scaled,
+        uint256 totalScaled,
+        uint256 reserve,
+        uint256 configWord
+    ) private returns (uint256, uint256, uint256) {
+        // Cheap bound first: the debt left is at most debt − repaid + ⌈index⌉ (rounding), the collateral
+        // left worth at least its value before less the seizure's and 1 wei.
+        unchecked {
+            if (s.collateralValue - job.seizedValue > (job.debt - job.repaid + 1 + job.index / WAD) * _debtScale) {
+                return (scaled, totalScaled, reserve);
+            }
+        }
+        uint256 valueAfter =
+            s.collateralValue - job.targetValue + ((s.targetBalance - job.seized) * s.targetPrice) / s.targetUnit;
+        uint256 keptScaled = _backedScaledDebt(scaled, job.index, valueAfter, configWord);
+        if (keptScaled != scaled) {
+            (totalScaled, reserve,) = _writeOffBadDebt(borrower, scaled - keptScaled, totalScaled, reserve, job.index);
+        }
+        return (keptScaled, totalScaled, reserve);
+    }
+
+    /// @dev The scaled debt an account keeps when its collateral is worth `value` (18 decimals, at
+    ///      market prices, no threshold): all of it while the collateral covers the debt; else the part
+    ///      the collateral backs, rounded down so the debt kept never exceeds it; nothing once the
+    ///      collateral is worth less than the minimum leftover, which no liquidator would pay gas to take
+    ///      (finding 2 of issue 16: a dust position must not keep unbacked debt in totalAssets).
+    function _backedScaledDebt(uint256 scaled, uint256 index, uint256 value, uint256 configWord)
+        private
+        view
+        returns (uint256)
+    {
+        if (_debtOf(scaled, index) * _debtScale <= value) return scaled;
+        if (value < ((configWord >> MIN_LEFTOVER_SHIFT) & U96)) return 0;
+        return ((value / _debtScale) * WAD) / index;
+    }
+
+    /// @dev Cancels `scaled` of an account's debt that its collateral no longer backs: the reserve
+    ///      absorbs it first, lenders the rest (total borrows fall, so the share price does).
     function _writeOffBadDebt(address account, uint256 scaled, uint256 totalScaled, uint256 reserve, uint256 index)
         private
-        returns (uint256 totalScaledAfter, uint256 reserveAfter)
+        returns (uint256 totalScaledAfter, uint256 reserveAfter, uint256 loss)
     {
         totalScaledAfter = totalScaled - scaled;
-        uint256 loss = (totalScaled * index) / WAD - (totalScaledAfter * index) / WAD;
+        loss = (totalScaled * index) / WAD - (totalScaledAfter * index) / WAD;
         uint256 coveredByReserve = loss < reserve ? loss : reserve;
         reserveAfter = reserve - coveredByReserve;
         _badDebtWrittenOff += loss;
@@ -746,8 +823,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         return amount;
     }
 
+    /// @dev Rounded up. Scaled debts and the index both fit 112 bits, so the product cannot overflow.
     function _debtOf(uint256 scaled, uint256 index) private pure returns (uint256) {
-        return Math.mulDiv(scaled, index, WAD, Math.Rounding.Ceil);
+        return (scaled * index + (WAD - 1)) / WAD;
     }
 
     function _listedCollateral(address asset) private view returns (uint256 config) {

@@ -601,6 +601,7 @@ describe("MarginEngine: liquidations", function () {
       liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps,
       config: DEFAULT_LIQUIDATION_CONFIG,
       maxRepay: units(10_000, USDC),
+      soleCollateral: true,
     });
     if (!expected.ok) throw new Error("expected a valid liquidation");
     // Close factor 50%: 8,000 repaid for 8,400 of WETH at 1,900; fee 10% of the 400 bonus.
@@ -682,6 +683,7 @@ describe("MarginEngine: liquidations", function () {
       liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps,
       config: DEFAULT_LIQUIDATION_CONFIG,
       maxRepay: units(1_000, USDC),
+      soleCollateral: true,
     });
     if (dust.ok) throw new Error("expected the dust rule to refuse");
     expect(dust.leftoverDebtValue).to.equal(600n * E18);
@@ -748,6 +750,7 @@ describe("MarginEngine: liquidations", function () {
         liquidationBonusBps: DEFAULT_PARAMS.liquidationBonusBps,
         config: DEFAULT_LIQUIDATION_CONFIG,
         maxRepay,
+        soleCollateral: true,
       });
       if (!r.ok) throw new Error("unexpected dust");
       return r;
@@ -832,26 +835,142 @@ describe("MarginEngine: liquidations", function () {
   it("lets the reserve absorb a small bad debt entirely, leaving lenders whole", async function () {
     const f = await aliceBorrowed();
     await fund(f.usdc, f.engine, f.liquidator, units(50_000, USDC));
-    const l = f.engine.connect(f.liquidator);
     // Reserve of 40 USDC from a first liquidation of Alice herself at 1,900.
     await setPrice(f, 0, 1_900n * 10n ** 8n);
-    await l.liquidate(f.alice.address, weth(f).address, units(8_000, USDC), 0n);
-    // Price at which the rest of her collateral covers her debt but for about 10 USDC.
+    await f.engine.connect(f.liquidator).liquidate(f.alice.address, weth(f).address, units(8_000, USDC), 0n);
+    // A price at which the rest of her collateral is worth about 10 USDC less than her debt.
     const balance = await f.engine.collateralBalance(f.alice.address, weth(f).address);
     const debt = await f.engine.debtOf(f.alice.address);
-    const price8 = ((debt - units(10, USDC)) * 10_500n * 10n ** 20n) / 10_000n / balance; // 8-decimal price
+    const price8 = ((debt - units(10, USDC)) * 10n ** 20n) / balance; // 8-decimal price
     await setPrice(f, 0, price8);
+    const value = (balance * price18(price8)) / E18;
     const assetsBefore = await f.engine.totalAssets();
-    const tx = await l.liquidate(f.alice.address, weth(f).address, ethers.MaxUint256, 0n);
-    const receipt = await tx.wait();
-    const event = receipt!.logs
-      .map((log) => f.engine.interface.parseLog(log))
-      .find((e) => e?.name === "BadDebtWrittenOff");
-    expect(event).to.not.equal(undefined);
-    const [, lost, covered, socialised] = event!.args as unknown as [string, bigint, bigint, bigint];
-    expect(socialised).to.equal(0n);
-    expect(covered).to.equal(lost);
+    const lost = debt - value / 10n ** 12n;
+    expect(lost).to.be.greaterThan(units(9, USDC));
+    await expect(f.engine.connect(f.bob).writeOffBadDebt(f.alice.address))
+      .to.emit(f.engine, "BadDebtWrittenOff")
+      .withArgs(f.alice.address, lost, lost, 0n);
     expect(await f.engine.totalAssets()).to.equal(assetsBefore);
+    expect((await f.engine.poolState()).reserve).to.equal(units(40, USDC) - lost);
+  });
+
+  it("issue 16 finding 2: bad debt no longer hides behind a dust position; the loss reaches every lender at once", async function () {
+    const f = await aliceBorrowed();
+    const [, , , , , , , , , lender2] = await ethers.getSigners();
+    await fund(f.usdc, f.engine, lender2!, units(100_000, USDC));
+    await f.engine.connect(lender2!).deposit(units(100_000, USDC), lender2!.address);
+    // Bob keeps one satoshi of WBTC in Alice's account, so the WETH liquidation never takes her last collateral.
+    await fund(wbtc(f).token, f.engine, f.bob, 1n);
+    await f.engine.connect(f.bob).depositCollateral(wbtc(f).address, 1n, f.alice.address);
+    await setPrice(f, 0, 1_000n * 10n ** 8n);
+    await fund(f.usdc, f.engine, f.liquidator, units(20_000, USDC));
+    const assetsBefore = await f.engine.totalAssets();
+    // All 10 WETH go for 10,000 / 1.05; the 6,476.19 left is backed by a satoshi: written off in the same call.
+    const repaid = (units(10_000, USDC) * 10_000n + 10_499n) / 10_500n;
+    const fee = (repaid * 500n * 1_000n + 10n ** 8n - 1n) / 10n ** 8n;
+    const loss = units(16_000, USDC) - repaid;
+    await expect(f.engine.connect(f.liquidator).liquidate(f.alice.address, weth(f).address, ethers.MaxUint256, 0n))
+      .to.emit(f.engine, "BadDebtWrittenOff")
+      .withArgs(f.alice.address, loss, fee, loss - fee);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(0n);
+    expect(await f.engine.collateralAssetsOf(f.alice.address)).to.deep.equal([wbtc(f).address]);
+    // totalAssets fell by the lenders' part of the loss now, not when the dust is gone.
+    expect(assetsBefore - (await f.engine.totalAssets())).to.equal(loss - fee);
+    // The first lender out takes its share of the loss: it redeems at the written-down price, and
+    // those who stay are left no worse per share (rounding favours them).
+    const sharePrice = await f.engine.convertToAssets(10n ** 18n);
+    const shares = await f.engine.balanceOf(lender2!.address);
+    const out = await f.engine.previewRedeem(shares);
+    const lendersLoss = loss - fee;
+    const total = units(1_100_000, USDC);
+    expect(out).to.be.at.most(units(100_000, USDC) - (lendersLoss * units(100_000, USDC)) / total + 1n);
+    await f.engine.connect(lender2!).redeem(shares, lender2!.address, lender2!.address);
+    expect(await f.usdc.balanceOf(lender2!.address)).to.equal(out);
+    expect(await f.engine.convertToAssets(10n ** 18n)).to.be.at.least(sharePrice);
+  });
+
+  it("issue 16 finding 2: writeOffBadDebt lets anyone write an insolvent account down to its collateral's value", async function () {
+    const f = await aliceBorrowed();
+    // 10 WETH at 1,500: 15,000 of collateral against 16,000 of debt, and no liquidator has come.
+    await setPrice(f, 0, 1_500n * 10n ** 8n);
+    const assetsBefore = await f.engine.totalAssets();
+    await expect(f.engine.connect(f.bob).writeOffBadDebt(f.alice.address))
+      .to.emit(f.engine, "BadDebtWrittenOff")
+      .withArgs(f.alice.address, units(1_000, USDC), 0n, units(1_000, USDC));
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(units(15_000, USDC));
+    expect(assetsBefore - (await f.engine.totalAssets())).to.equal(units(1_000, USDC));
+    // Written down, not forgiven: the account stays liquidatable, and a second write-off finds nothing to cancel.
+    expect(await f.engine.healthFactor(f.alice.address)).to.be.lessThan(WAD);
+    await expect(f.engine.writeOffBadDebt(f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "AccountNotInsolvent")
+      .withArgs(15_000n * E18, 15_000n * E18);
+    // Below the minimum leftover value (1,000) the whole debt goes: nobody would pay gas to take the rest.
+    await setPrice(f, 0, 90n * 10n ** 8n);
+    await expect(f.engine.writeOffBadDebt(f.alice.address))
+      .to.emit(f.engine, "BadDebtWrittenOff")
+      .withArgs(f.alice.address, units(15_000, USDC), 0n, units(15_000, USDC));
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(0n);
+    await expect(f.engine.writeOffBadDebt(f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "NoDebt")
+      .withArgs(f.alice.address);
+  });
+
+  it("issue 16 finding 2: writeOffBadDebt refuses a solvent account and an unpriceable one, changing nothing", async function () {
+    const f = await aliceBorrowed();
+    await setPrice(f, 0, 1_700n * 10n ** 8n); // liquidatable (HF 0.88) but 17,000 covers 16,000
+    await expect(f.engine.writeOffBadDebt(f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "AccountNotInsolvent")
+      .withArgs(17_000n * E18, 16_000n * E18);
+    await setPrice(f, 0, 1_000n * 10n ** 8n);
+    await time.increase(2 * HOUR); // the feed goes stale: no write-down on a price the oracle refuses
+    await expect(f.engine.writeOffBadDebt(f.alice.address)).to.be.revertedWithCustomError(f.oracle, "StalePrice");
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(units(16_000, USDC));
+  });
+
+  it("issue 16 finding 7: when a seizure takes everything, the bonus is capped at the account's equity", async function () {
+    const f = await aliceBorrowed();
+    // 10 WETH at 1,648: 16,480 of collateral against 16,000 of debt (HF 0.855: full close allowed).
+    await setPrice(f, 0, 1_648n * 10n ** 8n);
+    await fund(f.usdc, f.engine, f.liquidator, units(40_000, USDC));
+    const l = f.engine.connect(f.liquidator);
+    const hf = await f.engine.healthFactor(f.alice.address);
+    // The whole debt buys the whole balance: a bonus of 480 (3%), not 784.76 (5%) with 304.76 written off.
+    const call = l.liquidate(f.alice.address, weth(f).address, ethers.MaxUint256, 0n);
+    await expect(call)
+      .to.emit(f.engine, "Liquidated")
+      .withArgs(f.liquidator.address, f.alice.address, weth(f).address, units(16_000, USDC), units(10, 18), units(48, USDC), hf);
+    await expect(call).to.not.emit(f.engine, "BadDebtWrittenOff");
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(0n);
+    expect((await f.engine.poolState()).badDebtWrittenOff).to.equal(0n);
+  });
+
+  it("issue 16 finding 7: a smaller repayment that would take everything keeps the collateral-to-debt ratio", async function () {
+    const f = await aliceBorrowed();
+    await setPrice(f, 0, 1_648n * 10n ** 8n);
+    await fund(f.usdc, f.engine, f.liquidator, units(40_000, USDC));
+    const l = f.engine.connect(f.liquidator);
+    // 15,800 at the full bonus would take 10.07 WETH, more than she has: it takes 15,800 / 16,000 of her
+    // 10 WETH instead, which would leave 200 of debt against 206 of WETH, under the 1,000 dust floor.
+    const seized = (units(15_800, USDC) * units(10, 18)) / units(16_000, USDC);
+    const leftoverCollateralValue = ((units(10, 18) - seized) * price18(1_648n * 10n ** 8n)) / E18;
+    await expect(l.liquidate(f.alice.address, weth(f).address, units(15_800, USDC), 0n))
+      .to.be.revertedWithCustomError(f.engine, "LiquidationLeavesDust")
+      .withArgs(200n * E18, leftoverCollateralValue);
+    // A first partial at the full bonus leaves 8,000 of debt against 8,080 of WETH; the rest then goes
+    // whole for whole, with the 80 of equity left as its bonus, and nothing is written off.
+    await l.liquidate(f.alice.address, weth(f).address, units(8_000, USDC), 0n);
+    const left = await f.engine.collateralBalance(f.alice.address, weth(f).address);
+    const valueLeft = (left * price18(1_648n * 10n ** 8n)) / E18;
+    const bonus = valueLeft - 8_000n * E18;
+    expect(bonus).to.be.greaterThan(0n);
+    expect(bonus).to.be.lessThan(81n * E18);
+    const hf = await f.engine.healthFactor(f.alice.address);
+    const call = l.liquidate(f.alice.address, weth(f).address, ethers.MaxUint256, 0n);
+    await expect(call)
+      .to.emit(f.engine, "Liquidated")
+      .withArgs(f.liquidator.address, f.alice.address, weth(f).address, units(8_000, USDC), left, (bonus / 10n + 10n ** 12n - 1n) / 10n ** 12n, hf);
+    await expect(call).to.not.emit(f.engine, "BadDebtWrittenOff");
+    expect((await f.engine.poolState()).badDebtWrittenOff).to.equal(0n);
   });
 
   it("caps a seizure at the collateral held and charges only the matching repayment", async function () {

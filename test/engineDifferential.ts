@@ -1,14 +1,22 @@
 /**
  * Differential test: calibrator/rules/engineMath.ts (the TypeScript copy of MarginEngine's liquidation
  * sizing, used by the backtest simulator) must repay, seize and charge exactly what the contract does,
- * and refuse with the same dust error and arguments. Random collateral (6, 8 and 18 decimals), sizes,
+ * refuse with the same dust error and arguments, cap the bonus at the equity where it does, and write
+ * off exactly the debt the collateral left no longer backs. Random collateral (6, 8 and 18 decimals), sizes,
  * price drops, bonuses, close factors, minimum leftovers and repay amounts from a seeded PRNG
  * (BULWARK_SEED overrides the seed).
  */
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { network } from "hardhat";
-import { sizeLiquidation } from "../calibrator/rules/engineMath.js";
+import {
+  backedScaledDebt,
+  collateralValue,
+  debtOf,
+  scaledDebtRepaid,
+  sizeLiquidation,
+  WAD,
+} from "../calibrator/rules/engineMath.js";
 import {
   DEFAULT_LIQUIDATION_CONFIG,
   DEFAULT_RATE_MODEL,
@@ -40,7 +48,7 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
     await s.usdc.mint(liquidator!.address, units(10n ** 10n, 6));
     await s.usdc.connect(liquidator!).approve(await s.engine.getAddress(), ethers.MaxUint256);
     const candidates = [0, 1, 3]; // WETH (18), WBTC (8), EURC (6)
-    const outcomes = { liquidated: 0, dust: 0, nothingToSeize: 0 };
+    const outcomes = { liquidated: 0, dust: 0, nothingToSeize: 0, writtenOff: 0, equityCapped: 0 };
 
     for (let c = 0; c < CASES; c++) {
       const asset = s.assets[candidates[rng.int(0, 2)]!]!;
@@ -69,16 +77,21 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
       if (debt === 0n) continue;
       await s.engine.connect(borrower).borrow(debt, borrower.address);
 
-      // The price falls until the health factor is somewhere in [0.3, 1).
+      // The price falls until the health factor is somewhere in [0.3, 1); one case in five lands where
+      // the collateral covers the debt but not the full bonus (threshold 83%, bonus 2–15%), so the
+      // equity cap is exercised.
       const health = (await s.engine.accountSnapshot(borrower.address)).healthFactor;
-      const target = BigInt(Math.round((0.3 + rng.next() * 0.699) * 1e6));
+      const unit = rng.next();
+      const target = BigInt(Math.round((c % 5 === 0 ? 0.831 + unit * 0.04 : 0.3 + unit * 0.699) * 1e6));
       const price8 = (asset.spec.price8 * target * E18) / (health * 1_000_000n);
       await asset.feed.updateAnswer(price8);
-      const maxRepay = rng.chance(0.25) ? ethers.MaxUint256 : (debt * BigInt(rng.int(100, 12_000))) / 10_000n + 1n;
+      const maxRepay = c % 5 === 0 || rng.chance(0.25) ? ethers.MaxUint256 : (debt * BigInt(rng.int(100, 12_000))) / 10_000n + 1n;
 
       const healthFactor = await s.engine.healthFactor(borrower.address);
+      const debtBefore = await s.engine.debtOf(borrower.address);
+      const scaledBefore = (debtBefore * WAD) / (await s.engine.poolState()).borrowIndex; // index 1: exact
       const expected = sizeLiquidation({
-        debt: await s.engine.debtOf(borrower.address),
+        debt: debtBefore,
         debtScale: 10n ** 12n,
         healthFactor,
         collateralBalance: amount,
@@ -88,6 +101,7 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
         liquidationBonusBps: params.liquidationBonusBps,
         config,
         maxRepay,
+        soleCollateral: true,
       });
       const call = s.engine.connect(liquidator!).liquidate(borrower.address, asset.address, maxRepay, 0n);
       const where = `case ${c}: ${asset.spec.symbol} debt ${debt} price ${price8} maxRepay ${maxRepay}`;
@@ -100,7 +114,12 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
         await expect(call, where).to.be.revertedWithCustomError(s.engine, "SeizedBelowMinimum").withArgs(0n, 0n);
         outcomes.nothingToSeize++;
       } else {
-        await expect(call, where)
+        // What the collateral left backs stays; the rest is written off at once (issue 16, finding 2).
+        const index = (await s.engine.poolState()).borrowIndex;
+        const scaledLeft = scaledBefore - scaledDebtRepaid(expected.repaid, debtBefore, scaledBefore, index);
+        const valueLeft = collateralValue(amount - expected.seized, price8 * 10n ** 10n, asset.spec.decimals);
+        const kept = backedScaledDebt(scaledLeft, index, valueLeft, 10n ** 12n, config.minLeftoverValue);
+        const tx = expect(call, where)
           .to.emit(s.engine, "Liquidated")
           .withArgs(
             liquidator!.address,
@@ -111,11 +130,23 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
             expected.fee,
             healthFactor,
           );
+        if (kept === scaledLeft) {
+          await tx;
+          await expect(call, where).to.not.emit(s.engine, "BadDebtWrittenOff");
+        } else {
+          await tx.and.to.emit(s.engine, "BadDebtWrittenOff");
+          outcomes.writtenOff++;
+        }
+        expect(await s.engine.debtOf(borrower.address), where).to.equal(debtOf(kept, index));
+        // Only the equity cap repays the whole debt for exactly the whole balance.
+        if (expected.seized === amount && expected.repaid === debtBefore) outcomes.equityCapped++;
         outcomes.liquidated++;
       }
     }
     // Both branches are exercised, so agreement is not vacuous.
     expect(outcomes.liquidated).to.be.greaterThan(CASES / 3);
     expect(outcomes.dust).to.be.greaterThan(0);
+    expect(outcomes.writtenOff, "write-offs").to.be.greaterThan(5);
+    expect(outcomes.equityCapped, "equity-capped liquidations").to.be.greaterThan(5);
   });
 });

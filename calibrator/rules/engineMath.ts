@@ -1,8 +1,8 @@
 /**
  * The TypeScript copy of MarginEngine's arithmetic, in bigint and with the contract's rounding:
- * interest accrual, collateral values, liquidation sizing (close factor, bonus, balance cap, dust rule,
- * protocol fee), the liquidation rate-limit bucket, and the freshness rule of the PriceOracle the
- * engine reads its prices through. The engine tests compare the chain against it,
+ * interest accrual, collateral values, liquidation sizing (close factor, bonus, equity cap, balance cap,
+ * dust rule, protocol fee), the write-off of unbacked debt, the liquidation rate-limit bucket, and the
+ * freshness rule of the PriceOracle the engine reads its prices through. The engine tests compare the chain against it,
  * and the backtest simulator uses it so that simulated liquidations match the contract to the wei.
  * Pure: no I/O, no clock.
  */
@@ -80,8 +80,8 @@ export const scaledDebtRepaid = (repaid: bigint, debt: bigint, scaled: bigint, i
   repaid === debt ? scaled : (repaid * WAD) / index;
 
 /**
- * MarginEngine._writeOffBadDebt: cancels the `scaled` debt of an account without collateral. The loss
- * is the fall of the pool's borrows; the reserve absorbs it first, the lenders the rest.
+ * MarginEngine._writeOffBadDebt: cancels `scaled` of an account's debt that its collateral no longer
+ * backs. The loss is the fall of the pool's borrows; the reserve absorbs it first, the lenders the rest.
  */
 export function writeOffBadDebt(
   totalScaled: bigint,
@@ -93,6 +93,19 @@ export function writeOffBadDebt(
   const loss = (totalScaled * index) / WAD - (after * index) / WAD;
   const coveredByReserve = loss < reserve ? loss : reserve;
   return { totalScaled: after, reserve: reserve - coveredByReserve, loss, coveredByReserve };
+}
+
+/**
+ * MarginEngine._backedScaledDebt: the scaled debt an account keeps when its collateral is worth
+ * `value` (18 decimals, market prices): all of it while the collateral covers the debt; else the part
+ * it backs, rounded down; nothing once the collateral is worth less than the minimum leftover value.
+ * Whatever it does not keep, a liquidation or MarginEngine.writeOffBadDebt writes off (issue 16,
+ * finding 2).
+ */
+export function backedScaledDebt(scaled: bigint, index: bigint, value: bigint, debtScale: bigint, minLeftover: bigint): bigint {
+  if (debtOf(scaled, index) * debtScale <= value) return scaled;
+  if (value < minLeftover) return 0n;
+  return ((value / debtScale) * WAD) / index;
 }
 
 /** 18-decimal value of `amount` token units at an 18-decimal price, rounded down. */
@@ -156,6 +169,8 @@ export interface LiquidationInput {
   liquidationBonusBps: number;
   config: LiquidationConfig;
   maxRepay: bigint;
+  /** The seized collateral is the account's only one (the equity cap of finding 7 applies). */
+  soleCollateral: boolean;
 }
 
 export type LiquidationSize =
@@ -182,6 +197,8 @@ export interface LiquidationTerms {
   seizeDivisor: bigint;
   /** bonus × protocol fee: the fee numerator on a repayment (over BPS²). */
   feeFactor: bigint;
+  /** The protocol fee: the fee on an equity-capped bonus is this share of the bonus paid. */
+  protocolFeeBps: bigint;
 }
 
 export function liquidationTerms(
@@ -206,6 +223,7 @@ export function liquidationTerms(
     seizeFactor: debtScale * bonusFactor * unit,
     seizeDivisor: BPS * price18,
     feeFactor: bonusBps * BigInt(config.protocolFeeBps),
+    protocolFeeBps: BigInt(config.protocolFeeBps),
   };
 }
 
@@ -214,11 +232,18 @@ const BPS_SQUARED = BPS * BPS;
 /** MarginEngine._sizeLiquidation: what one liquidation repays, seizes and pays as fee. */
 export function sizeLiquidation(input: LiquidationInput): LiquidationSize {
   const terms = liquidationTerms(input.config, input.collateralDecimals, input.price18, input.closeFactorBps, input.liquidationBonusBps, input.debtScale);
-  return sizeLiquidationWith(terms, input.debt, input.healthFactor, input.collateralBalance, input.maxRepay);
+  return sizeLiquidationWith(terms, input.debt, input.healthFactor, input.collateralBalance, input.maxRepay, input.soleCollateral);
 }
 
 /** sizeLiquidation with the account-independent factors built once (liquidationTerms). */
-export function sizeLiquidationWith(terms: LiquidationTerms, debt: bigint, healthFactor: bigint, balance: bigint, maxRepay: bigint): LiquidationSize {
+export function sizeLiquidationWith(
+  terms: LiquidationTerms,
+  debt: bigint,
+  healthFactor: bigint,
+  balance: bigint,
+  maxRepay: bigint,
+  soleCollateral: boolean,
+): LiquidationSize {
   const { unit, price, debtScale, minLeftover } = terms;
   const debtValue = debt * debtScale;
   const targetValue = (balance * price) / unit;
@@ -228,7 +253,12 @@ export function sizeLiquidationWith(terms: LiquidationTerms, debt: bigint, healt
   }
   let repaid = maxRepay < allowed ? maxRepay : allowed;
   let seized = (repaid * terms.seizeFactor) / terms.seizeDivisor;
-  if (seized > balance) {
+  // The account's only collateral would all go at the full bonus, yet it covers the debt: the bonus is
+  // capped at the equity, and the seizure keeps the collateral-to-debt ratio (issue 16, finding 7).
+  const equityCapped = seized >= balance && soleCollateral && targetValue >= debtValue;
+  if (equityCapped) {
+    seized = (repaid * balance) / debt;
+  } else if (seized > balance) {
     seized = balance;
     // Never above the first repayment: the balance is worth less than its seizure.
     repaid = ceilDiv(balance * terms.seizeDivisor, terms.seizeFactor);
@@ -243,7 +273,15 @@ export function sizeLiquidationWith(terms: LiquidationTerms, debt: bigint, healt
       return { ok: false, error: "LiquidationLeavesDust", leftoverDebtValue, leftoverCollateralValue };
     }
   }
-  const fee = ceilDiv(repaid * terms.feeFactor, BPS_SQUARED);
+  let fee: bigint;
+  if (equityCapped) {
+    // The protocol's share of the bonus actually paid.
+    const repaidValue = repaid * debtScale;
+    const bonusValue = seizedValue > repaidValue ? seizedValue - repaidValue : 0n;
+    fee = ceilDiv(bonusValue * terms.protocolFeeBps, BPS * debtScale);
+  } else {
+    fee = ceilDiv(repaid * terms.feeFactor, BPS_SQUARED);
+  }
   return { ok: true, repaid, seized, seizedValue, fee };
 }
 

@@ -63,6 +63,9 @@ interface IMarginEngine {
     error NoDebt(address account);
     /// @notice The account's health factor (WAD) is at or above 1: it cannot be liquidated.
     error AccountHealthy(uint256 healthFactor);
+    /// @notice A write-off of an account whose collateral (market value, 18 decimals) still backs its
+    ///         debt (18 decimals), or backs it with more than the minimum leftover value.
+    error AccountNotInsolvent(uint256 collateralValue, uint256 debtValue);
     /// @notice The borrower holds none of the asset the liquidator asked for.
     error CollateralNotHeld(address account, address asset);
     /// @notice A borrower cannot liquidate itself.
@@ -130,9 +133,10 @@ interface IMarginEngine {
         uint256 protocolFee,
         uint256 healthFactorBefore
     );
-    /// @notice Debt left on an account without collateral was written off.
+    /// @notice Debt that an account's collateral no longer backs was written off.
     /// @param account The account.
-    /// @param debt The account's debt that was cancelled.
+    /// @param debt The debt cancelled (debt-asset units): all of it when the collateral left is worth less
+    ///        than the minimum leftover value, else the part above the collateral's market value.
     /// @param coveredByReserve The part absorbed by the reserve.
     /// @param socialised The part lenders lost through the share price.
     event BadDebtWrittenOff(address indexed account, uint256 debt, uint256 coveredByReserve, uint256 socialised);
@@ -187,6 +191,10 @@ interface IMarginEngine {
 
     /// @notice Liquidates an account with health factor below 1: repays part of its debt and receives
     ///         collateral worth repaid × (1 + bonus) at oracle prices; pays the protocol fee on top.
+    ///         When that would take all of the account's only collateral while it covers the debt, the
+    ///         bonus is capped at the account's equity (the seizure keeps collateral/debt, the fee is on
+    ///         the bonus paid). Debt the collateral left no longer backs is written off at once
+    ///         (writeOffBadDebt's rule).
     /// @param borrower The account.
     /// @param asset The collateral to seize.
     /// @param maxRepay Most debt to repay (debt-asset units); clipped by the close factor and the balance.
@@ -196,6 +204,16 @@ interface IMarginEngine {
     function liquidate(address borrower, address asset, uint256 maxRepay, uint256 minSeized)
         external
         returns (uint256 repaid, uint256 seized);
+
+    /// @notice Anyone: writes off the debt an account's collateral no longer backs, so that no unbacked
+    ///         debt stays in totalAssets and earns the reserve interest. The debt falls to the collateral's
+    ///         market value (the account stays liquidatable), or to zero when that value is below the
+    ///         minimum leftover value. The reserve absorbs the loss first, then lenders.
+    /// @dev Reverts with AccountNotInsolvent while the collateral covers the debt, with NoDebt on an
+    ///      account without debt, and with the oracle's error when a held collateral cannot be priced.
+    /// @param account The account.
+    /// @return loss The debt cancelled (debt-asset units).
+    function writeOffBadDebt(address account) external returns (uint256 loss);
 
     /// @notice Governance: lists a collateral already in the registry and the oracle.
     /// @param asset The token.

@@ -45,11 +45,14 @@ contract EngineHandler is Test {
     uint256 public solventHealthFell;
     uint256 public sharePriceFellWithoutBadDebt;
     uint256 public borrowedBeyondLimit;
+    uint256 public insolventAfterLiquidation;
 
     // Coverage counters.
     uint256 public liquidations;
     uint256 public badDebtEvents;
     uint256 public acceptedReports;
+    uint256 public writeOffs;
+    uint256 public dustDeposits;
 
     uint256 internal lastSharePrice;
 
@@ -206,8 +209,45 @@ contract EngineHandler is Test {
             // seized <= repaid × (1 + bonus) / price, in token units.
             if (seized * 10_000 * b.price > debtRepaid * 1e12 * (10_000 + b.bonusBps) * b.unit) ++overSeized;
             _checkHealthRose(borrower, b, debtRepaid);
+            _checkBacked(borrower);
         } catch {}
         _end();
+    }
+
+    /// @notice Anyone writes off what an account's collateral no longer backs.
+    function writeOff(uint8 who) external {
+        address borrower = borrowers[who % 4];
+        _begin();
+        try engine.writeOffBadDebt(borrower) {
+            ++writeOffs;
+            _checkBacked(borrower);
+        } catch {}
+        _end();
+    }
+
+    /// @notice A stranger tops an account up with a dust amount of collateral (finding 2 of issue 16:
+    ///         dust must not keep unbacked debt alive).
+    function dustDeposit(uint8 who, uint8 which, uint16 amount) external {
+        address borrower = borrowers[who % 4];
+        uint256 i = which % 2;
+        uint256 units = bound(amount, 1, 1_000);
+        address stranger = liquidators[0];
+        tokens[i].mint(stranger, units);
+        _begin();
+        vm.startPrank(stranger);
+        tokens[i].approve(address(engine), units);
+        try engine.depositCollateral(address(tokens[i]), units, borrower) {
+            ++dustDeposits;
+        } catch {}
+        vm.stopPrank();
+        _end();
+    }
+
+    /// @dev After a liquidation or a write-off the account's debt is covered by its collateral at market
+    ///      value, or gone: no unbacked debt stays in totalAssets.
+    function _checkBacked(address borrower) private {
+        AccountSnapshot memory s = engine.accountSnapshot(borrower);
+        if (s.debt != 0 && s.debtValue > s.collateralValue) ++insolventAfterLiquidation;
     }
 
     /// @dev HF' > HF iff HF > (1 + bonus) × threshold of the seized asset (docs/engine.md); with a
@@ -355,6 +395,12 @@ contract EngineInvariantsTest is EngineSetup {
         assertEq(handler.borrowedBeyondLimit(), 0, "borrowed beyond the limit");
     }
 
+    /// @notice No account is insolvent with debt counted in totalAssets after any liquidation or
+    ///         write-off (finding 2 of issue 16).
+    function invariant_noUnbackedDebtAfterLiquidation() public view {
+        assertEq(handler.insolventAfterLiquidation(), 0, "insolvent account kept its debt");
+    }
+
     /// @notice A liquidation of a solvent position raises its health factor.
     function invariant_liquidationRaisesSolventHealth() public view {
         assertEq(handler.solventHealthFell(), 0);
@@ -372,7 +418,10 @@ contract EngineInvariantsTest is EngineSetup {
         handler.depositCollateral(0, 0, 100e18);
         handler.depositCollateral(1, 0, 10e18);
         handler.depositCollateral(1, 1, 1e8);
+        handler.depositCollateral(2, 0, 10e18);
+        handler.dustDeposit(2, 1, 1); // one satoshi a stranger leaves in borrower 2's account
         handler.borrow(0, 10_000);
+        handler.borrow(2, 10_000);
         handler.borrow(1, 10_000);
         handler.warp(1 days);
         handler.report(0, true);
@@ -380,13 +429,19 @@ contract EngineInvariantsTest is EngineSetup {
         handler.liquidate(0, 0, 0, 4_000);
         handler.movePrice(0, -3_000);
         handler.movePrice(0, -3_000);
+        handler.writeOff(0);
         handler.liquidate(1, 0, 0, 0);
         handler.liquidate(1, 1, 0, 0);
         handler.liquidate(1, 1, 1, 0);
+        handler.liquidate(0, 2, 0, 0); // takes all the WETH; the satoshi backs almost nothing
+        assertEq(engine.debtOf(handler.borrowers(2)), 0, "debt kept alive by dust");
         assertGt(handler.liquidations(), 1, "no liquidations");
         assertGt(handler.badDebtEvents(), 0, "no bad debt");
         assertGt(handler.acceptedReports(), 0, "no report");
+        assertGt(handler.dustDeposits(), 0, "no dust deposit");
+        assertGt(handler.writeOffs(), 0, "no standalone write-off");
         invariant_cashIsTheTokenBalanceAndTheFlows();
+        invariant_noUnbackedDebtAfterLiquidation();
         invariant_poolAssetsMatchTheLedger();
         invariant_debtsCoverBorrows();
         invariant_liquidationsObeyTheRules();

@@ -8,6 +8,7 @@
  * engine's order; sizing, rounding, fees, write-offs and the bucket are engineMath.ts.
  */
 import {
+  backedScaledDebt,
   BPS,
   bucketUsedAt,
   collateralValue,
@@ -36,7 +37,7 @@ export interface LiquidationAction {
   /** 18-decimal value of the seizure at the oracle price. */
   seizedValue: bigint;
   healthBefore: bigint;
-  /** Debt written off right after this liquidation (0 when the account kept collateral). */
+  /** Debt written off right after this liquidation (0 while the collateral left backs the rest). */
   writtenOff: bigint;
   coveredByReserve: bigint;
 }
@@ -158,6 +159,17 @@ export class LiquidationDesk {
     return best;
   }
 
+  /** The account's collateral at this step's oracle prices, summed as MarginEngine._scan sums it. */
+  private collateralValueOf(id: number): bigint {
+    const { accounts, price18 } = this.state;
+    let value = 0n;
+    for (let i = 0; i < this.assets.length; i++) {
+      const balance = accounts.balance(id, i);
+      if (balance !== 0n) value += collateralValue(balance, price18[i]!, this.assets[i]!.decimals);
+    }
+    return value;
+  }
+
   /** One account's liquidation calls this step (up to the bots' loop bound); returns its health afterwards. */
   pass(id: number, healthNow: bigint, debtNow: bigint): bigint {
     const state = this.state;
@@ -168,7 +180,7 @@ export class LiquidationDesk {
     let health = healthNow;
     let debt = debtNow;
     const sizeFor = (target: number, maxRepay: bigint): LiquidationSize =>
-      sizeLiquidationWith(this.termsOf(target), debt, health, accounts.balance(id, target), maxRepay);
+      sizeLiquidationWith(this.termsOf(target), debt, health, accounts.balance(id, target), maxRepay, accounts.held[id] === 1);
     for (let call = 0; call < this.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
       // Seize the collateral worth most (lowest asset index on a tie); another when that one would
       // leave dust; none when selling into the asset's depth this step can no longer pay.
@@ -243,9 +255,14 @@ export class LiquidationDesk {
       accounts.scaled[id] = accounts.scaled[id]! - scaledRemoved;
       let writtenOff = 0n;
       let covered = 0n;
-      if (accounts.scaled[id] !== 0n && accounts.held[id] === 0) {
-        ({ loss: writtenOff, coveredByReserve: covered } = ledger.writeOff(accounts.scaled[id]!));
-        accounts.scaled[id] = 0n;
+      if (accounts.scaled[id] !== 0n) {
+        // The engine writes off at once whatever the collateral left no longer backs (issue 16, finding 2).
+        const scaledLeft = accounts.scaled[id]!;
+        const kept = backedScaledDebt(scaledLeft, ledger.index, this.collateralValueOf(id), debtScale, this.config.minLeftoverValue);
+        if (kept !== scaledLeft) {
+          ({ loss: writtenOff, coveredByReserve: covered } = ledger.writeOff(scaledLeft - kept));
+          accounts.scaled[id] = kept;
+        }
       }
       pool.cash += ok.repaid + ok.fee;
       bucket.used = used + ok.seizedValue;
