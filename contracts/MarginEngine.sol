@@ -151,6 +151,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 position = header.positionOf(id);
         // Balances never exceed the asset's total, which the cap keeps below 2^96.
         if (position == header.count()) {
+            // Only the owner opens a position: a stranger's dust in a collateral whose feed later fails
+            // must not be able to touch the account (issue 16, finding 1). Top-ups stay open to anyone.
+            if (msg.sender != account) revert NewPositionByThirdParty(account, asset);
             if (position == AccountWord.MAX_COLLATERALS) revert TooManyCollateralAssets(AccountWord.MAX_COLLATERALS);
             _accounts[account] = header.push(id, (config >> 8) & 0xFF);
             _positions[account][position] = uint256(uint160(asset)) | (amount << BALANCE_SHIFT);
@@ -184,7 +187,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             // The check reads the balances just written: the account must stay within its borrow limit.
             (uint256 poolWord,,) = _accrue();
             uint256 debtValue = _debtOf(scaled, poolWord & U112) * _debtScale;
-            Scan memory s = _scan(msg.sender, header, 0);
+            Scan memory s = _scan(msg.sender, header, 0, false);
             if (debtValue > s.borrowLimit) revert BorrowLimitExceeded(debtValue, s.borrowLimit);
         }
         IERC20(asset).safeTransfer(to, withdrawn);
@@ -205,7 +208,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 scaledAdded = Math.mulDiv(amount, WAD, index, Math.Rounding.Ceil);
         uint256 scaledAfter = header.scaledDebt() + scaledAdded;
         uint256 debtAfter = _debtOf(scaledAfter, index);
-        Scan memory s = _scan(msg.sender, header, 0);
+        Scan memory s = _scan(msg.sender, header, 0, false);
         if (debtAfter * _debtScale > s.borrowLimit) revert BorrowLimitExceeded(debtAfter * _debtScale, s.borrowLimit);
 
         if (scaledAfter > AccountWord.MAX_SCALED_DEBT) revert AmountTooLarge(scaledAfter);
@@ -270,7 +273,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         job.header = _accounts[borrower];
         job.debt = _debtOf(job.header.scaledDebt(), job.index);
         if (job.debt == 0) revert AccountHealthy(type(uint256).max);
-        Scan memory s = _scan(borrower, job.header, config & 0xFF);
+        Scan memory s = _scan(borrower, job.header, config & 0xFF, true);
         job.healthFactor = (s.liquidationValue * WAD) / (job.debt * _debtScale);
         if (job.healthFactor >= WAD) revert AccountHealthy(job.healthFactor);
         if (s.targetPosition == NOT_HELD) revert CollateralNotHeld(borrower, asset);
@@ -287,7 +290,8 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 totalScaled = (job.balancesWord >> 128) - scaledRemoved;
         uint256 reserve = (poolWord >> RESERVE_SHIFT) + job.fee;
         scaled -= scaledRemoved;
-        if (scaled != 0) {
+        // Never on a collateral valued at 0 for a failing feed: that would write off debt it may back.
+        if (scaled != 0 && !s.unpriced) {
             (scaled, totalScaled, reserve) = _settleShortfall(borrower, job, s, scaled, totalScaled, reserve, configWord);
         }
         _accounts[borrower] = job.header.withScaledDebt(scaled);
@@ -383,7 +387,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 index = poolWord & U112;
         // No target: id 256 matches no collateral. A failing feed reverts here, so an account is never
         // written down on a price the oracle would not give.
-        Scan memory s = _scan(account, header, NO_TARGET);
+        Scan memory s = _scan(account, header, NO_TARGET, false);
         uint256 keptScaled = _backedScaledDebt(scaled, index, s.collateralValue, configWord);
         if (keptScaled == scaled) revert AccountNotInsolvent(s.collateralValue, _debtOf(scaled, index) * _debtScale);
         uint256 totalScaled = balancesWord >> 128;
@@ -624,7 +628,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 scaled = header.scaledDebt();
         if (scaled == 0) return type(uint256).max;
         uint256 index = _currentIndex();
-        Scan memory s = _scan(account, header, 0);
+        Scan memory s = _scan(account, header, 0, false);
         return (s.liquidationValue * WAD) / (_debtOf(scaled, index) * _debtScale);
     }
 
@@ -632,7 +636,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     function accountSnapshot(address account) external view returns (AccountSnapshot memory snapshot) {
         uint256 header = _accounts[account];
         uint256 index = _currentIndex();
-        Scan memory s = _scan(account, header, 0);
+        Scan memory s = _scan(account, header, 0, false);
         snapshot.collateralValue = s.collateralValue;
         snapshot.borrowLimit = s.borrowLimit;
         snapshot.liquidationValue = s.liquidationValue;
@@ -736,9 +740,20 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 targetPrice;
         uint256 targetParams;
         uint256 targetUnit;
+        /// @dev A collateral other than the target had no price and was valued at 0 (lenient scans only).
+        bool unpriced;
     }
 
-    function _scan(address account, uint256 header, uint256 targetId) private view returns (Scan memory s) {
+    /// @dev A lenient scan (liquidations) values a collateral other than the target at 0 when its price
+    ///      read fails: that only lowers the account's health, so a broken feed of one asset never blocks
+    ///      the liquidation of another (issue 16, finding 1). Every other scan reverts with the oracle's
+    ///      error, since there a missing value could only be read in the account's favour or the lenders'
+    ///      disfavour (a borrow limit, a write-off).
+    function _scan(address account, uint256 header, uint256 targetId, bool lenient)
+        private
+        view
+        returns (Scan memory s)
+    {
         s.targetPosition = NOT_HELD;
         uint256 n = header.count(); // at most MAX_COLLATERALS_PER_ACCOUNT
         for (uint256 p = 0; p < n; ++p) {
@@ -747,7 +762,16 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             address token = address(uint160(entry));
             uint256 id = header.idAt(p);
             uint256 unit = 10 ** header.decimalsAt(p);
-            uint256 price = oracle.getPrice(token);
+            uint256 price;
+            if (lenient && id != targetId) {
+                try oracle.getPrice(token) returns (uint256 p18) {
+                    price = p18;
+                } catch {
+                    s.unpriced = true;
+                }
+            } else {
+                price = oracle.getPrice(token);
+            }
             uint256 params = registry.effectiveParamsPacked(token);
             uint256 value = (balance * price) / unit;
             s.collateralValue += value;

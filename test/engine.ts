@@ -376,7 +376,10 @@ describe("MarginEngine: collateral and borrowing", function () {
     const g = f.engine.connect(f.governance);
     await g.setSupplyCap(weth(f).address, units(5, 18));
     await fund(weth(f).token, f.engine, f.alice, units(6, 18));
-    await f.engine.connect(f.alice).depositCollateral(weth(f).address, units(4, 18), f.bob.address);
+    await fund(weth(f).token, f.engine, f.bob, 1n);
+    await f.engine.connect(f.bob).depositCollateral(weth(f).address, 1n, f.bob.address);
+    // A top-up of Bob's position by Alice is fine.
+    await f.engine.connect(f.alice).depositCollateral(weth(f).address, units(4, 18) - 1n, f.bob.address);
     await expect(f.engine.connect(f.alice).depositCollateral(weth(f).address, units(2, 18), f.alice.address))
       .to.be.revertedWithCustomError(f.engine, "SupplyCapExceeded")
       .withArgs(weth(f).address, units(6, 18), units(5, 18));
@@ -859,7 +862,10 @@ describe("MarginEngine: liquidations", function () {
     const [, , , , , , , , , lender2] = await ethers.getSigners();
     await fund(f.usdc, f.engine, lender2!, units(100_000, USDC));
     await f.engine.connect(lender2!).deposit(units(100_000, USDC), lender2!.address);
-    // Bob keeps one satoshi of WBTC in Alice's account, so the WETH liquidation never takes her last collateral.
+    // A satoshi of WBTC stays in Alice's account (a stranger may top it up, never remove it), so the WETH
+    // liquidation never takes her last collateral.
+    await fund(wbtc(f).token, f.engine, f.alice, 1n);
+    await f.engine.connect(f.alice).depositCollateral(wbtc(f).address, 1n, f.alice.address);
     await fund(wbtc(f).token, f.engine, f.bob, 1n);
     await f.engine.connect(f.bob).depositCollateral(wbtc(f).address, 1n, f.alice.address);
     await setPrice(f, 0, 1_000n * 10n ** 8n);
@@ -925,6 +931,61 @@ describe("MarginEngine: liquidations", function () {
     await time.increase(2 * HOUR); // the feed goes stale: no write-down on a price the oracle refuses
     await expect(f.engine.writeOffBadDebt(f.alice.address)).to.be.revertedWithCustomError(f.oracle, "StalePrice");
     expect(await f.engine.debtOf(f.alice.address)).to.equal(units(16_000, USDC));
+  });
+
+  it("issue 16 finding 1: nobody opens a position in someone else's account; top-ups stay open", async function () {
+    const f = await aliceBorrowed();
+    await fund(wbtc(f).token, f.engine, f.bob, 2n);
+    const before = await f.engine.collateralAssetsOf(f.alice.address);
+    await expect(f.engine.connect(f.bob).depositCollateral(wbtc(f).address, 1n, f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "NewPositionByThirdParty")
+      .withArgs(f.alice.address, wbtc(f).address);
+    expect(await f.engine.collateralAssetsOf(f.alice.address)).to.deep.equal(before);
+    expect(await wbtc(f).token.balanceOf(f.bob.address)).to.equal(2n);
+    await fund(weth(f).token, f.engine, f.bob, 1n);
+    await expect(f.engine.connect(f.bob).depositCollateral(weth(f).address, 1n, f.alice.address))
+      .to.emit(f.engine, "CollateralDeposited")
+      .withArgs(f.bob.address, f.alice.address, weth(f).address, 1n);
+    expect(await f.engine.collateralBalance(f.alice.address, weth(f).address)).to.equal(units(10, 18) + 1n);
+  });
+
+  it("issue 16 finding 1: a failing feed of one collateral never blocks the liquidation of another", async function () {
+    const f = await aliceBorrowed();
+    // Alice also holds a little WBTC; its feed then goes stale while WETH falls.
+    await fund(wbtc(f).token, f.engine, f.alice, units("0.01", 8));
+    await f.engine.connect(f.alice).depositCollateral(wbtc(f).address, units("0.01", 8), f.alice.address);
+    await time.increase(2 * HOUR);
+    await setPrice(f, 0, 1_800n * 10n ** 8n);
+    // The views still refuse to guess: they give the oracle's error.
+    await expect(f.engine.healthFactor(f.alice.address)).to.be.revertedWithCustomError(f.oracle, "StalePrice");
+    // The liquidation values the WBTC at 0, which only lowers her health (18,000 × 0.83 / 16,000 = 0.934).
+    await fund(f.usdc, f.engine, f.liquidator, units(20_000, USDC));
+    const hf = (18_000n * 8_300n * E18 * WAD) / 10_000n / (16_000n * E18);
+    const call = f.engine.connect(f.liquidator).liquidate(f.alice.address, weth(f).address, units(4_000, USDC), 0n);
+    await expect(call)
+      .to.emit(f.engine, "Liquidated")
+      .withArgs(f.liquidator.address, f.alice.address, weth(f).address, units(4_000, USDC), (4_200n * E18) / 1_800n, units(20, USDC), hf);
+    // The seized collateral's own feed must work: no seizure at a price the oracle refuses.
+    await expect(
+      f.engine.connect(f.liquidator).liquidate(f.alice.address, wbtc(f).address, units(100, USDC), 0n),
+    ).to.be.revertedWithCustomError(f.oracle, "StalePrice");
+  });
+
+  it("issue 16 finding 1: nothing is written off on a collateral valued at 0 for a failing feed", async function () {
+    const f = await aliceBorrowed();
+    // 3 WBTC, worth far more than the debt, behind a feed that goes stale; then WETH crashes.
+    await fund(wbtc(f).token, f.engine, f.alice, units(3, 8));
+    await f.engine.connect(f.alice).depositCollateral(wbtc(f).address, units(3, 8), f.alice.address);
+    await time.increase(2 * HOUR);
+    await setPrice(f, 0, 1_000n * 10n ** 8n);
+    await fund(f.usdc, f.engine, f.liquidator, units(20_000, USDC));
+    // All 10 WETH go; the debt left is backed by the WBTC the oracle cannot price: it stays, unwritten.
+    const call = f.engine.connect(f.liquidator).liquidate(f.alice.address, weth(f).address, ethers.MaxUint256, 0n);
+    await expect(call).to.emit(f.engine, "Liquidated");
+    await expect(call).to.not.emit(f.engine, "BadDebtWrittenOff");
+    const repaid = (units(10_000, USDC) * 10_000n + 10_499n) / 10_500n;
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(units(16_000, USDC) - repaid);
+    await expect(f.engine.writeOffBadDebt(f.alice.address)).to.be.revertedWithCustomError(f.oracle, "StalePrice");
   });
 
   it("issue 16 finding 7: when a seizure takes everything, the bonus is capped at the account's equity", async function () {

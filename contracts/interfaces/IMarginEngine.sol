@@ -59,6 +59,9 @@ interface IMarginEngine {
     error BorrowLimitExceeded(uint256 debtValue, uint256 borrowLimit);
     /// @notice The pool lacks idle cash for the borrow or withdrawal.
     error InsufficientCash(uint256 requested, uint256 available);
+    /// @notice Someone other than the account tried to open a new collateral position in it (top-ups of
+    ///         an existing position are open to anyone).
+    error NewPositionByThirdParty(address account, address asset);
     /// @notice Repaying an account without debt.
     error NoDebt(address account);
     /// @notice The account's health factor (WAD) is at or above 1: it cannot be liquidated.
@@ -165,7 +168,8 @@ interface IMarginEngine {
     /// @param amount Debt-asset units.
     event ReserveWithdrawn(address indexed to, uint256 amount);
 
-    /// @notice Deposits collateral for `account` (anyone may top up any account).
+    /// @notice Deposits collateral for `account`. Anyone may top up a position the account holds; only the
+    ///         account itself opens a new one (NewPositionByThirdParty otherwise).
     /// @param asset A listed collateral.
     /// @param amount Token units.
     /// @param account The credited account.
@@ -191,6 +195,8 @@ interface IMarginEngine {
 
     /// @notice Liquidates an account with health factor below 1: repays part of its debt and receives
     ///         collateral worth repaid × (1 + bonus) at oracle prices; pays the protocol fee on top.
+    ///         A collateral other than `asset` whose price cannot be read counts as worth 0 (it only lowers
+    ///         the health), and then nothing is written off in this call.
     ///         When that would take all of the account's only collateral while it covers the debt, the
     ///         bonus is capped at the account's equity (the seizure keeps collateral/debt, the fee is on
     ///         the bonus paid). Debt the collateral left no longer backs is written off at once

@@ -46,6 +46,7 @@ contract EngineHandler is Test {
     uint256 public sharePriceFellWithoutBadDebt;
     uint256 public borrowedBeyondLimit;
     uint256 public insolventAfterLiquidation;
+    uint256 public strangerOpenedPosition;
 
     // Coverage counters.
     uint256 public liquidations;
@@ -225,16 +226,28 @@ contract EngineHandler is Test {
         _end();
     }
 
-    /// @notice A stranger tops an account up with a dust amount of collateral (finding 2 of issue 16:
-    ///         dust must not keep unbacked debt alive).
+    /// @notice A dust amount of collateral lands in an account: a stranger's top-up of a position it
+    ///         holds, or else the owner's own (finding 2 of issue 16: dust must not keep unbacked debt
+    ///         alive). A stranger's attempt to open a position must fail (finding 1).
     function dustDeposit(uint8 who, uint8 which, uint16 amount) external {
         address borrower = borrowers[who % 4];
         uint256 i = which % 2;
         uint256 units = bound(amount, 1, 1_000);
         address stranger = liquidators[0];
+        bool held = engine.collateralBalance(borrower, address(tokens[i])) != 0;
+        address depositor = held ? stranger : borrower;
         tokens[i].mint(stranger, units);
+        tokens[i].mint(borrower, units);
         _begin();
         vm.startPrank(stranger);
+        tokens[i].approve(address(engine), units);
+        if (!held) {
+            try engine.depositCollateral(address(tokens[i]), units, borrower) {
+                ++strangerOpenedPosition;
+            } catch {}
+        }
+        vm.stopPrank();
+        vm.startPrank(depositor);
         tokens[i].approve(address(engine), units);
         try engine.depositCollateral(address(tokens[i]), units, borrower) {
             ++dustDeposits;
@@ -401,6 +414,11 @@ contract EngineInvariantsTest is EngineSetup {
         assertEq(handler.insolventAfterLiquidation(), 0, "insolvent account kept its debt");
     }
 
+    /// @notice Nobody opens a collateral position in someone else's account (finding 1 of issue 16).
+    function invariant_noPositionOpenedByAStranger() public view {
+        assertEq(handler.strangerOpenedPosition(), 0, "a stranger opened a position");
+    }
+
     /// @notice A liquidation of a solvent position raises its health factor.
     function invariant_liquidationRaisesSolventHealth() public view {
         assertEq(handler.solventHealthFell(), 0);
@@ -419,7 +437,7 @@ contract EngineInvariantsTest is EngineSetup {
         handler.depositCollateral(1, 0, 10e18);
         handler.depositCollateral(1, 1, 1e8);
         handler.depositCollateral(2, 0, 10e18);
-        handler.dustDeposit(2, 1, 1); // one satoshi a stranger leaves in borrower 2's account
+        handler.dustDeposit(2, 1, 1); // one satoshi stays in borrower 2's account
         handler.borrow(0, 10_000);
         handler.borrow(2, 10_000);
         handler.borrow(1, 10_000);
@@ -442,6 +460,7 @@ contract EngineInvariantsTest is EngineSetup {
         assertGt(handler.writeOffs(), 0, "no standalone write-off");
         invariant_cashIsTheTokenBalanceAndTheFlows();
         invariant_noUnbackedDebtAfterLiquidation();
+        invariant_noPositionOpenedByAStranger();
         invariant_poolAssetsMatchTheLedger();
         invariant_debtsCoverBorrows();
         invariant_liquidationsObeyTheRules();
