@@ -813,7 +813,9 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             configWord, InterestRateModel.utilization(balancesWord & U128, borrows)
         );
         newIndex += Math.mulDiv(newIndex, annualRate * elapsed, WAD * InterestRateModel.SECONDS_PER_YEAR);
-        if (newIndex > U112) revert AmountTooLarge(newIndex);
+        // Saturates instead of reverting (issue 16, finding 5): past 2^112 − 1, which the highest rate
+        // model reaches in about 5.5 years, interest stops, and repay, withdraw and governance still work.
+        if (newIndex > U112) newIndex = U112;
         interest = (scaled * newIndex) / WAD - borrows;
     }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { accrue, bucketUsedAt, debtOf, sizeLiquidation, WAD } from "../calibrator/rules/engineMath.js";
+import { accrue, bucketUsedAt, debtOf, MAX_INDEX, sizeLiquidation, WAD } from "../calibrator/rules/engineMath.js";
 import {
   DEFAULT_LIQUIDATION_CONFIG,
   DEFAULT_RATE_MODEL,
@@ -500,6 +500,41 @@ describe("MarginEngine: interest and lenders", function () {
     await fund(f.usdc, f.engine, f.alice, units(1, USDC));
     await expect(f.engine.connect(f.alice).repay(units(1, USDC), f.alice.address)).to.emit(f.engine, "InterestAccrued");
     expect((await f.engine.poolState())[2]).to.be.greaterThanOrEqual(units(3_200, USDC));
+  });
+
+  it("issue 16 finding 5: the index saturates at 2^112 − 1 and accrual stops; repay, withdraw, totalAssets and setRateModel keep working", async function () {
+    const f = await loadFixture(interestFixture);
+    await fund(weth(f).token, f.engine, f.alice, units(10, 18));
+    await f.engine.connect(f.alice).depositCollateral(weth(f).address, units(10, 18), f.alice.address);
+    await f.engine.connect(f.alice).borrow(units(16_000, USDC), f.alice.address);
+    // Years of the highest rates compress into one storage write: the index a hair below its 112 bits.
+    const engine = await f.engine.getAddress();
+    const POOL_WORD_SLOT = 6; // after ERC20's five slots and AccessControl's roles
+    const word = BigInt(await ethers.provider.getStorage(engine, POOL_WORD_SLOT));
+    expect(word & MAX_INDEX, "the slot holds the index").to.equal((await f.engine.poolState()).borrowIndex);
+    await networkHelpers.setStorageAt(engine, POOL_WORD_SLOT, (word & ~MAX_INDEX) | (MAX_INDEX - 1_000n));
+    await time.increase(DAY);
+    await heartbeat(f);
+    expect((await f.engine.poolState()).borrowIndex).to.equal(MAX_INDEX);
+    // The TypeScript copy saturates at the same index.
+    const pool = { index: MAX_INDEX - 1_000n, cash: units(1_000, USDC), totalScaledDebt: units(16_000, USDC), reserve: 0n };
+    expect(accrue(pool, DEFAULT_RATE_MODEL, BigInt(DAY)).index).to.equal(MAX_INDEX);
+    expect(MAX_INDEX).to.equal((1n << 112n) - 1n);
+    await fund(f.usdc, f.engine, f.alice, units(1_000, USDC));
+    await expect(f.engine.connect(f.alice).repay(units(1_000, USDC), f.alice.address)).to.emit(f.engine, "Repaid");
+    expect((await f.engine.poolState()).borrowIndex).to.equal(MAX_INDEX);
+    // Accrual has stopped: a day later the index and Alice's debt stand still.
+    const debt = await f.engine.debtOf(f.alice.address);
+    await time.increase(DAY);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(debt);
+    expect(await f.engine.totalAssets()).to.be.greaterThan(0n);
+    // Lenders' shares are now worth far more than the cash: they withdraw what cash there is.
+    await expect(f.engine.connect(f.lender).withdraw(units(1_000, USDC), f.lender.address, f.lender.address)).to.emit(
+      f.engine,
+      "Withdraw",
+    );
+    await expect(f.engine.connect(f.governance).setRateModel(DEFAULT_RATE_MODEL)).to.emit(f.engine, "RateModelSet");
+    expect((await f.engine.poolState()).borrowIndex).to.equal(MAX_INDEX);
   });
 
   it("prices the rate above the kink with slope 2, and accrues the old rate before a model change", async function () {

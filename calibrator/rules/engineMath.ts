@@ -59,12 +59,16 @@ export interface PoolState {
   reserve: bigint;
 }
 
-/** The pool after `elapsed` seconds of interest: the index grows linearly within one accrual. */
+/** The largest borrow index (112 bits): MarginEngine saturates there and stops accruing. */
+export const MAX_INDEX = (1n << 112n) - 1n;
+
+/** The pool after `elapsed` seconds of interest: the index grows linearly within one accrual, up to MAX_INDEX. */
 export function accrue(pool: PoolState, model: RateModel, elapsed: bigint): PoolState & { interest: bigint } {
   if (elapsed === 0n || pool.totalScaledDebt === 0n) return { ...pool, interest: 0n };
   const borrows = (pool.totalScaledDebt * pool.index) / WAD;
   const rate = annualBorrowRate(model, utilization(pool.cash, borrows));
-  const index = pool.index + (pool.index * (rate * elapsed)) / (WAD * SECONDS_PER_YEAR);
+  const grown = pool.index + (pool.index * (rate * elapsed)) / (WAD * SECONDS_PER_YEAR);
+  const index = grown > MAX_INDEX ? MAX_INDEX : grown;
   const interest = (pool.totalScaledDebt * index) / WAD - borrows;
   return { ...pool, index, interest, reserve: pool.reserve + (interest * BigInt(model.reserveFactorBps)) / BPS };
 }
