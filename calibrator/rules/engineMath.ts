@@ -2,8 +2,9 @@
  * The TypeScript copy of MarginEngine's arithmetic, in bigint and with the contract's rounding:
  * interest accrual, collateral values, liquidation sizing (close factor, bonus, equity cap, balance cap,
  * dust rule, protocol fee), the write-off of unbacked debt, the liquidation rate-limit bucket, and the
- * freshness rule of the PriceOracle the engine reads its prices through. The engine tests compare the chain against it,
- * and the backtest simulator uses it so that simulated liquidations match the contract to the wei.
+ * freshness rule of the PriceOracle the engine reads its prices through. The engine tests compare the
+ * chain against it, and the backtest simulator uses it so that simulated liquidations match the
+ * contract to the wei.
  * Pure: no I/O, no clock.
  */
 export const WAD = 10n ** 18n;

@@ -159,17 +159,6 @@ export class LiquidationDesk {
     return best;
   }
 
-  /** The account's collateral at this step's oracle prices, summed as MarginEngine._scan sums it. */
-  private collateralValueOf(id: number): bigint {
-    const { accounts, price18 } = this.state;
-    let value = 0n;
-    for (let i = 0; i < this.assets.length; i++) {
-      const balance = accounts.balance(id, i);
-      if (balance !== 0n) value += collateralValue(balance, price18[i]!, this.assets[i]!.decimals);
-    }
-    return value;
-  }
-
   /** One account's liquidation calls this step (up to the bots' loop bound); returns its health afterwards. */
   pass(id: number, healthNow: bigint, debtNow: bigint): bigint {
     const state = this.state;
@@ -257,8 +246,11 @@ export class LiquidationDesk {
       let covered = 0n;
       if (accounts.scaled[id] !== 0n) {
         // The engine writes off at once whatever the collateral left no longer backs (issue 16, finding 2).
+        // As MarginEngine.liquidate values it: the scan's other collateral plus what is left of the target.
         const scaledLeft = accounts.scaled[id]!;
-        const kept = backedScaledDebt(scaledLeft, ledger.index, this.collateralValueOf(id), debtScale, this.config.minLeftoverValue);
+        let valueLeft = collateralValue(accounts.balance(id, target), price18[target]!, assets[target]!.decimals);
+        for (let h = 0; h < heldCount; h++) if (this.heldAsset[h] !== target) valueLeft += this.heldValue[h]!;
+        const kept = backedScaledDebt(scaledLeft, ledger.index, valueLeft, debtScale, this.config.minLeftoverValue);
         if (kept !== scaledLeft) {
           ({ loss: writtenOff, coveredByReserve: covered } = ledger.writeOff(scaledLeft - kept));
           accounts.scaled[id] = kept;
