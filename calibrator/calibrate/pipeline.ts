@@ -136,7 +136,7 @@ function volatilityEstimate(candles: CandleSeries, asset: CalibrationAsset, poli
   if (asset.options) {
     const file = at(asset.options.snapshot);
     optionsSha256 = sha256(file);
-    const surface = impliedVolSurface(loadOptionSnapshot(file), asset.options.currency);
+    const surface = impliedVolSurface(loadOptionSnapshot(file, { currency: asset.options.currency }), asset.options.currency);
     impliedAtm = atmVolatility(surface.slices.map((s) => ({ T: s.T, params: s.svi })), horizonYears);
   }
   const impliedHorizonVar = impliedAtm !== undefined ? impliedAtm * impliedAtm * horizonYears : 0;

@@ -11,7 +11,7 @@ export function ivCommand(): Command {
     .addOption(new Option("--currency <coin>", "underlying").choices(["BTC", "ETH"]).makeOptionMandatory())
     .option("--json", "machine-readable output")
     .action((options: { input: string; currency: string; json?: boolean }) => {
-      const result = impliedVolSurface(loadOptionSnapshot(options.input), options.currency);
+      const result = impliedVolSurface(loadOptionSnapshot(options.input, { currency: options.currency }), options.currency);
       if (options.json) {
         console.log(JSON.stringify(result));
         return;

@@ -6,6 +6,7 @@
 import { type CsvTable, columnIndex, firstColumn, positiveNumber, readCsv } from "./csvTable.js";
 import { DataError } from "./errors.js";
 import { isoUtc, parseTimestamp } from "./timestamps.js";
+import { checkPriceSeries, type PlausibilityLimits, plausibilityLimits } from "./plausibility.js";
 import { logReturns } from "../models/returns.js";
 
 export interface CandleSeries {
@@ -35,6 +36,8 @@ export interface CandleLoadOptions {
    * `candleLogReturns` drops every return that spans more than `maxMissingCandles` missing candles.
    */
   allowGaps?: boolean;
+  /** The plausibility layer's limits (default: `plausibilityLimits()`, the clock read at load). */
+  plausibility?: PlausibilityLimits;
 }
 
 export const DEFAULT_MAX_MISSING_CANDLES = 3;
@@ -122,6 +125,10 @@ export function candlesFromTable(table: CsvTable, options: CandleLoadOptions = {
   if (n > 1 && series.close.every((c) => c === series.close[0])) {
     throw new DataError(table.file, 2, table.header[closeColumn] ?? "close", `every one of the ${n} closes is ${series.close[0]}: a constant series (a frozen feed?), not a market`);
   }
+  checkPriceSeries(
+    { file: table.file, timeField: timeColumn.name, valueField: table.header[closeColumn] ?? "close", time: series.time, value: series.close, row: (i) => i + 2 },
+    options.plausibility ?? plausibilityLimits(),
+  );
   return { file: table.file, ...series, ...(volume ? { volume } : {}), intervalSeconds, gaps };
 }
 

@@ -12,15 +12,18 @@ export interface CsvTable {
 }
 
 export function readCsv(file: string): CsvTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     // Name the absolute path too: a relative one resolves against the caller's directory, which the user may not expect.
     const code = (error as { code?: unknown }).code;
     const why = typeof code === "string" ? (code === "ENOENT" ? "no such file" : code) : (error as Error).message;
     throw new DataError(file, undefined, undefined, `cannot read file (${resolve(file)}): ${why}`);
   }
+  const text = bytes.toString("utf8");
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) throw invalidUtf8(file, text, bad);
   let records: string[][];
   try {
     records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
@@ -31,8 +34,27 @@ export function readCsv(file: string): CsvTable {
   const [header, ...rows] = records;
   if (!header) throw new DataError(file, undefined, undefined, "empty file (no header)");
   if (rows.length === 0) throw new DataError(file, undefined, undefined, "no data rows");
+  const seen = new Set<string>();
+  for (const name of header) {
+    // A second column of the same name would silently shadow the first (indexOf finds only one).
+    if (seen.has(name)) throw new DataError(file, 1, name, "duplicated column name");
+    seen.add(name);
+  }
   return { file, header, rows };
 }
+
+/** The line and the column of the first byte that is not UTF-8 (the decoder made it U+FFFD). */
+function invalidUtf8(file: string, text: string, at: number): DataError {
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const header = text.slice(0, Math.max(0, text.indexOf("\n"))).split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
+  const column = text.slice(lineStart, at).split(",").length - 1;
+  return new DataError(file, line, header[column], "not valid UTF-8 (a byte no text encoding of a number contains)");
+}
+
+/** A plain decimal: digits, an optional fraction and exponent; no hex, no "Infinity", no spaces inside. */
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Index of a required column, or a DataError naming the missing column. */
 export function columnIndex(table: CsvTable, name: string): number {
@@ -55,8 +77,8 @@ export function positiveNumber(table: CsvTable, rowIndex: number, column: number
   const raw = table.rows[rowIndex]![column] ?? "";
   const field = table.header[column]!;
   if (raw === "") throw new DataError(table.file, rowIndex + 2, field, "empty value");
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new DataError(table.file, rowIndex + 2, field, `not a number: "${raw}"`);
+  const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value)) throw new DataError(table.file, rowIndex + 2, field, `not a number (a plain decimal is expected): "${raw}"`);
   if (value <= 0) throw new DataError(table.file, rowIndex + 2, field, `must be positive, got ${raw}`);
   return value;
 }

@@ -41,6 +41,37 @@ export function decimalToBigInt(text: string): bigint | undefined {
   return sign === "-" ? -value : value;
 }
 
+/**
+ * A range whose liquidity is more than WALL_TO_ACTIVE × the active liquidity is an isolated wall: the
+ * swap walk would read it as depth that no market has. The shipped USDC/WETH snapshot's deepest range is
+ * 2.6× the active liquidity, so 100× leaves a margin of 38×. (A ratio to the neighbouring ranges is no
+ * test: real narrow positions far out of the money reach 1,573× their neighbours in the same file.) When
+ * the price sits outside every range (active 0), the median non-empty range is the reference.
+ */
+export const WALL_TO_ACTIVE = 100n;
+
+function checkNoIsolatedWall(file: string, ticks: readonly InitializedTick[], lines: readonly number[], active: bigint): void {
+  const ranges: bigint[] = [];
+  let level = 0n;
+  for (const t of ticks) ranges.push((level += t.liquidityNet));
+  let reference = active;
+  if (reference === 0n) {
+    const filled = ranges.filter((r) => r > 0n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    reference = filled[Math.floor(filled.length / 2)] ?? 0n;
+  }
+  if (reference === 0n) return;
+  ranges.forEach((here, i) => {
+    if (here > reference * WALL_TO_ACTIVE) {
+      throw new DataError(
+        file,
+        lines[i],
+        "liquidityNet",
+        `an isolated liquidity wall from tick ${ticks[i]!.tick}: ${here} in range against ${reference} ${active > 0n ? "active" : "in the median range"} (the limit is ${WALL_TO_ACTIVE}×)`,
+      );
+    }
+  });
+}
+
 export function loadPoolSnapshot(dir: string): PoolSnapshot {
   let names: string[];
   try {
@@ -49,8 +80,13 @@ export function loadPoolSnapshot(dir: string): PoolSnapshot {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(dir, undefined, undefined, code === "ENOTDIR" ? "is a file; a pool snapshot is a folder with *.meta.json and *_ticks.csv" : `cannot read the folder (${code ?? (error as Error).message})`);
   }
-  const metaName = names.find((n) => n.endsWith(".meta.json"));
-  const ticksName = names.find((n) => n.endsWith("_ticks.csv"));
+  const metas = names.filter((n) => n.endsWith(".meta.json")).sort();
+  const tickFiles = names.filter((n) => n.endsWith("_ticks.csv")).sort();
+  // Two snapshots in one folder would be read in directory order: refuse rather than guess.
+  if (metas.length > 1) throw new DataError(dir, undefined, undefined, `${metas.length} meta files (${metas.join(", ")}); a snapshot folder holds exactly one`);
+  if (tickFiles.length > 1) throw new DataError(dir, undefined, undefined, `${tickFiles.length} tick files (${tickFiles.join(", ")}); a snapshot folder holds exactly one`);
+  const [metaName] = metas;
+  const [ticksName] = tickFiles;
   if (!metaName || !ticksName) throw new DataError(dir, undefined, undefined, "expected one *.meta.json and one *_ticks.csv");
   const metaFile = join(dir, metaName);
   const ticksFile = join(dir, ticksName);
@@ -93,9 +129,10 @@ export function loadPoolSnapshot(dir: string): PoolSnapshot {
   let netSum = 0n;
   let absSum = 0n;
   let activeFromTicks = 0n;
+  const lines: number[] = [];
   table.rows.forEach((row, i) => {
     const line = i + 2;
-    const tick = Number(row[col.tick]);
+    const tick = /^-?\d+$/.test(row[col.tick] ?? "") ? Number(row[col.tick]) : Number.NaN;
     if (!Number.isInteger(tick) || tick < MIN_TICK || tick > MAX_TICK) throw new DataError(ticksFile, line, "tickIdx", `not a valid tick: "${row[col.tick]}"`);
     if (tick % tickSpacing !== 0) throw new DataError(ticksFile, line, "tickIdx", `${tick} is not a multiple of the tick spacing ${tickSpacing}`);
     if (tick <= prevTick) throw new DataError(ticksFile, line, "tickIdx", `not ascending (${tick} after ${prevTick})`);
@@ -111,8 +148,12 @@ export function loadPoolSnapshot(dir: string): PoolSnapshot {
     netSum += net;
     absSum += absNet;
     if (tick <= currentTick) activeFromTicks += net;
-    if (net !== 0n) ticks.push({ tick, liquidityNet: net });
+    if (net !== 0n) {
+      ticks.push({ tick, liquidityNet: net });
+      lines.push(line);
+    }
   });
+  checkNoIsolatedWall(ticksFile, ticks, lines, liquidity);
   // Every position adds its liquidity at its lower tick and removes it at its upper tick: the net
   // amounts cancel, and those at or below the current tick sum to the active liquidity. The snapshot
   // went through float64, so both hold to ~1e-12 relative (its SOURCE.md).

@@ -113,8 +113,8 @@ describe("calibrator/data: Deribit snapshots", function () {
 
   it("rejects bad option types, expired quotes and missing marks, naming the row and field", function () {
     const dir = mkdtempSync(join(tmpdir(), "bulwark-deribit-"));
-    const header = "timestamp,instrument_name,underlying,option_type,strike,expiry_datetime,mark_price,implied_volatility,currency\n";
-    const ok = "2026-03-05T04:27:46+00:00,BTC-X,75000,call,80000,2026-12-25T08:00:00+00:00,0.05,0.5,BTC\n";
+    const header = "timestamp,instrument_name,underlying,option_type,strike,expiry_datetime,mark_price,implied_volatility,currency,index_price\n";
+    const ok = "2026-03-05T04:27:46+00:00,BTC-25DEC26-80000-C,75000,call,80000,2026-12-25T08:00:00+00:00,0.05,0.5,BTC,74000\n";
     const write = (name: string, line: string) => {
       const file = join(dir, name);
       writeFileSync(file, header + ok + line);
