@@ -4,7 +4,7 @@
  * and the simulator, and returns the figures. I/O is limited to loading the candle and pool files.
  */
 import { join } from "node:path";
-import { loadCandles, type CandleSeries } from "../data/candles.js";
+import { type CandleLoadOptions, type CandleSeries, loadCandles } from "../data/candles.js";
 import { loadPoolSnapshot } from "../data/uniswapPool.js";
 import { DEFAULT_POLICY, spiralMarginBps } from "../policy/riskPolicy.js";
 import { applyStep, planStep } from "../keeper/plan.js";
@@ -61,13 +61,18 @@ export interface RunOptions {
   from?: string;
   to?: string;
   onProgress?: Progress;
+  /** How the candle files are read: gap tolerance and plausibility limits (default: the loader's). */
+  candles?: CandleLoadOptions;
 }
 
 const candleCache = new Map<string, CandleSeries>();
 const curveCache = new Map<string, SlippageCurve>();
-const cachedCandles = (file: string) => {
-  let series = candleCache.get(file);
-  if (!series) candleCache.set(file, (series = loadCandles(file)));
+const cachedCandles = (file: string, options: CandleLoadOptions = {}) => {
+  const p = options.plausibility;
+  // The clock is left out of the key: a file refused as future-dated at one load would be at the next.
+  const key = [file, options.maxMissingCandles, options.allowGaps, p?.maxJumpSigma, p?.maxStepSigma, p?.maxConstantRun].join("|");
+  let series = candleCache.get(key);
+  if (!series) candleCache.set(key, (series = loadCandles(file, options)));
   return series;
 };
 const cachedCurve = (dir: string) => {
@@ -315,13 +320,13 @@ function runScenario(
 
 /** `bulwark backtest`: one policy over the config's window (or `from`–`to`) of the assets' candles. */
 export function runBacktest(loaded: LoadedBacktestConfig, options: RunOptions & { varBacktest?: boolean }): BacktestRun {
-  const series = loaded.config.assets.map((a) => cachedCandles(loaded.at(a.candles)));
+  const series = loaded.config.assets.map((a) => cachedCandles(loaded.at(a.candles), options.candles));
   const window = {
     from: options.from ?? loaded.config.window?.from ?? defaultWindow(series[0]!).from,
     to: options.to ?? loaded.config.window?.to ?? defaultWindow(series[0]!).to,
   };
   const path = cutWindow(series, window.from, window.to);
-  const eth = cachedCandles(loaded.gasEthCandles);
+  const eth = cachedCandles(loaded.gasEthCandles, options.candles);
   return { ...runScenario(loaded, { path, frozen: [], depthDivisor: 1, eth }, options.policy, options.onProgress, options), window };
 }
 
@@ -357,7 +362,7 @@ function describeShock(shock: ShockSpec): string {
 }
 
 /** Every stress scenario of a config: the historical crash windows, then the hypothetical shocks. */
-export function stressScenarios(loaded: LoadedBacktestConfig, windows: readonly CrashWindow[] = CRASH_WINDOWS): StressScenario[] {
+export function stressScenarios(loaded: LoadedBacktestConfig, windows: readonly CrashWindow[] = CRASH_WINDOWS, candles: CandleLoadOptions = {}): StressScenario[] {
   const { config } = loaded;
   const historical: StressScenario[] = windows.map((w) => ({
     name: w.name,
@@ -367,10 +372,10 @@ export function stressScenarios(loaded: LoadedBacktestConfig, windows: readonly 
     to: w.to,
     build: () => ({
       // Window files are relative to the repository root, which is where the config's data lives too.
-      path: cutWindow(config.assets.map((a) => cachedCandles(loaded.at(join(config.repositoryRoot, w.files[a.crashSeries])))), w.from, w.to),
+      path: cutWindow(config.assets.map((a) => cachedCandles(loaded.at(join(config.repositoryRoot, w.files[a.crashSeries])), candles)), w.from, w.to),
       frozen: [],
       depthDivisor: 1,
-      eth: cachedCandles(loaded.at(join(config.repositoryRoot, w.files.ETH))),
+      eth: cachedCandles(loaded.at(join(config.repositoryRoot, w.files.ETH)), candles),
     }),
   }));
   const base = config.stress.base;
@@ -380,7 +385,7 @@ export function stressScenarios(loaded: LoadedBacktestConfig, windows: readonly 
     description: describeShock(shock),
     from: base.from,
     to: base.to,
-    build: () => ({ ...applyShock(cutWindow(config.assets.map((a) => cachedCandles(loaded.at(a.candles))), base.from, base.to), shock), eth: cachedCandles(loaded.gasEthCandles) }),
+    build: () => ({ ...applyShock(cutWindow(config.assets.map((a) => cachedCandles(loaded.at(a.candles), candles)), base.from, base.to), shock), eth: cachedCandles(loaded.gasEthCandles, candles) }),
   }));
   return [...historical, ...hypothetical];
 }
@@ -392,8 +397,9 @@ export function runStress(
   onScenario?: (done: number, total: number, name: string) => void,
   seeds = 1,
   windows: readonly CrashWindow[] = CRASH_WINDOWS,
+  candles: CandleLoadOptions = {},
 ): StressRow[] {
-  const scenarios = stressScenarios(loaded, windows);
+  const scenarios = stressScenarios(loaded, windows, candles);
   return scenarios.map((s, i) => {
     const run = runScenario(loaded, s.build(), policy, undefined, { varBacktest: false, seeds });
     onScenario?.(i + 1, scenarios.length, s.name);

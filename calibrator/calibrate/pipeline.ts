@@ -3,6 +3,7 @@
  * shortfall, exact pool slippage) → the policy's parameters → a hashed report. The arithmetic lives in
  * models/ and policy/; this module wires it to the inputs and records every intermediate.
  */
+import type { PlausibilityLimits } from "../data/plausibility.js";
 import { dirname, resolve } from "node:path";
 import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
 import { loadOptionSnapshot } from "../data/deribit.js";
@@ -87,6 +88,8 @@ export interface CalibrateOptions {
   candlesFor?: (symbol: string) => CandleSeries | undefined;
   /** Calibrate only these symbols (default: every asset of the config). */
   symbols?: readonly string[];
+  /** The plausibility limits the candle file is held to (default: `plausibilityLimits()`). */
+  plausibility?: PlausibilityLimits;
 }
 
 /** Calibrates every asset of a config file (paths inside it resolve against the file's folder). */
@@ -98,7 +101,7 @@ export function calibrate(configFile: string, options: CalibrateOptions = {}): A
 export function calibrateConfig(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): AssetCalibration[] {
   const policy: PolicyConstants = { ...DEFAULT_POLICY, ...config.policy };
   const wanted = options.symbols ? config.assets.filter((a) => options.symbols!.includes(a.symbol)) : config.assets;
-  return wanted.map((asset) => calibrateAsset(config, asset, base, policy, options.candlesFor?.(asset.symbol)));
+  return wanted.map((asset) => calibrateAsset(config, asset, base, policy, options.candlesFor?.(asset.symbol), options.plausibility));
 }
 
 interface VolatilityEstimate {
@@ -214,10 +217,17 @@ function liquidityEstimate(pool: PoolSnapshot, stressedSizeUsd: number): Pick<Ri
   return { stressedSlippage, depthWithin, spot };
 }
 
-function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base: string, policy: PolicyConstants, override: CandleSeries | undefined): AssetCalibration {
+function calibrateAsset(
+  config: CalibrationConfig,
+  asset: CalibrationAsset,
+  base: string,
+  policy: PolicyConstants,
+  override: CandleSeries | undefined,
+  plausibility: PlausibilityLimits | undefined,
+): AssetCalibration {
   const at = (p: string) => resolve(base, p);
   const candleFile = override ? override.file : at(asset.candles);
-  const candles = override ?? loadCandles(candleFile);
+  const candles = override ?? loadCandles(candleFile, { plausibility });
   const vol = volatilityEstimate(candles, asset, policy, config.fhs, at);
   const pool = poolSnapshot(at(asset.pool));
   const liquidity = liquidityEstimate(pool, asset.stressedSizeUsd);

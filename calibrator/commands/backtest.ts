@@ -8,6 +8,7 @@ import { compareScenarios, type ScenarioComparison } from "../backtest/compare.j
 import { renderBacktestHtml } from "../backtest/report.js";
 import { type BacktestRun, type PolicyName, runBacktest, runStress, type StressRow } from "../backtest/run.js";
 import { type ProgressMode, progressReporter } from "./progress.js";
+import { candleLoadFromOptions, type GapOptions, type PlausibilityOptions, withGapOptions, withPlausibilityOptions } from "../cliSupport/candleLoading.js";
 
 const TIME = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/;
 
@@ -58,7 +59,7 @@ function metricsRow(m: BacktestRun["output"]["metrics"]) {
   };
 }
 
-interface BacktestOptions {
+interface BacktestOptions extends GapOptions, PlausibilityOptions {
   config: string;
   policy: PolicyName | "both";
   from?: string;
@@ -70,11 +71,14 @@ interface BacktestOptions {
   seeds?: number;
 }
 
+/** The gap and plausibility flags of every candle file the run reads. */
+const candleReading = (command: Command): Command => withPlausibilityOptions(withGapOptions(command));
+
 /** A comparison of the two policies runs over 10 seeds unless told otherwise; a single policy over 1. */
 export const COMPARISON_SEEDS = 10;
 
 export function backtestCommand(): Command {
-  return new Command("backtest")
+  return candleReading(new Command("backtest"))
     .description("replay a price window with a population of accounts under a parameter policy (static or calibrated)")
     .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
     .addOption(new Option("--policy <policy>", "parameter policy").choices(["static", "calibrated", "both"]).default("static"))
@@ -91,7 +95,7 @@ export function backtestCommand(): Command {
       const policies: PolicyName[] = options.policy === "both" ? ["static", "calibrated"] : [options.policy];
       const progress = progressReporter(options.progress);
       const runs = policies.map((policy) =>
-        runBacktest(loaded, { policy, from: options.from, to: options.to, seeds, onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
+        runBacktest(loaded, { policy, from: options.from, to: options.to, seeds, candles: candleLoadFromOptions(options), onProgress: (phase, done, total) => progress.update(`${policy} ${phase}`, done, total) }),
       );
       progress.stop();
       if (options.html) {
@@ -122,7 +126,7 @@ export function backtestCommand(): Command {
     });
 }
 
-interface StressOptions {
+interface StressOptions extends GapOptions, PlausibilityOptions {
   config: string;
   policy: PolicyName | "both";
   json?: boolean;
@@ -152,7 +156,7 @@ function comparisonRow(c: ScenarioComparison) {
 }
 
 export function stressCommand(): Command {
-  return new Command("stress")
+  return candleReading(new Command("stress"))
     .description("run the historical crash windows and the config's hypothetical shocks under a policy, or both side by side")
     .requiredOption("--config <file>", "backtest config (see config/backtest.sample.json)")
     .addOption(new Option("--policy <policy>", "parameter policy; both prints the two side by side with the difference").choices(["static", "calibrated", "both"]).default("static"))
@@ -164,7 +168,7 @@ export function stressCommand(): Command {
       const seeds = options.seeds ?? (options.policy === "both" ? COMPARISON_SEEDS : 1);
       const loaded = withAssets(loadBacktestConfig(options.config), options.assets);
       const progress = progressReporter(options.progress);
-      const run = (policy: PolicyName): StressRow[] => runStress(loaded, policy, (done, total, name) => progress.update(`stress ${policy} ${name}`, done, total), seeds);
+      const run = (policy: PolicyName): StressRow[] => runStress(loaded, policy, (done, total, name) => progress.update(`stress ${policy} ${name}`, done, total), seeds, undefined, candleLoadFromOptions(options));
       if (options.policy === "both") {
         const comparisons = compareScenarios(run("static"), run("calibrated"));
         progress.stop();

@@ -5,22 +5,23 @@ import { explainCalibration } from "../calibrate/explain.js";
 import { calibrate } from "../calibrate/pipeline.js";
 import { loadDeploymentSpec } from "../ops/deploymentSpec.js";
 import { canonicalJson } from "../report/reportHash.js";
+import { type PlausibilityOptions, plausibilityFromOptions, withPlausibilityOptions } from "../cliSupport/candleLoading.js";
 
-interface CalibrateOptions {
+interface CalibrateOptions extends PlausibilityOptions {
   config: string;
   deployment?: string;
   json?: boolean;
 }
 
 export function calibrateCommand(): Command {
-  return new Command("calibrate")
+  return withPlausibilityOptions(new Command("calibrate"))
     .description("calibrate risk parameters from market data (prices, options, DEX depth): the estimates behind each, and a hashed report")
     .requiredOption("--config <file>", "calibration config (see config/calibrate.sample.json)")
     .option("--deployment <file>", "deployment file whose governance bounds the targets are checked against (e.g. deploy/local.json): says what the chain will clamp")
     .option("--json", "machine-readable output: the full report of each asset, with its reasoning and its clamp")
     .action((options: CalibrateOptions) => {
       const spec = options.deployment ? loadDeploymentSpec(options.deployment) : undefined;
-      const result = calibrate(options.config);
+      const result = calibrate(options.config, { plausibility: plausibilityFromOptions(options) });
       const rulesOf = (symbol: string) => {
         if (!spec) return undefined;
         const asset = spec.assets.find((a) => a.symbol === symbol);

@@ -1,24 +1,19 @@
 /** The candle-file input shared by the commands that work on returns (`vol`, `var`). */
 import type { Command } from "commander";
-import { type CandleSeries, candleLogReturns, DEFAULT_MAX_MISSING_CANDLES, loadCandles } from "../data/candles.js";
-import { nonNegativeInteger } from "../cliSupport/options.js";
+import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
+import { candleLoadFromOptions, type GapOptions, type PlausibilityOptions, withGapOptions, withPlausibilityOptions } from "../cliSupport/candleLoading.js";
 
-export interface CandleInputOptions {
+export interface CandleInputOptions extends GapOptions, PlausibilityOptions {
   input: string;
-  maxGap: number;
-  allowGaps?: boolean;
 }
 
-/** Adds --input, --max-gap and --allow-gaps to a command. */
+/** Adds --input, --max-gap, --allow-gaps and the plausibility limits to a command. */
 export function withCandleInput(command: Command): Command {
-  return command
-    .requiredOption("--input <file>", "OHLC candle CSV (any layout of the shared data)")
-    .option("--max-gap <candles>", "longest run of missing candles accepted", nonNegativeInteger, DEFAULT_MAX_MISSING_CANDLES)
-    .option("--allow-gaps", "accept longer gaps; returns across them are dropped");
+  return withPlausibilityOptions(withGapOptions(command.requiredOption("--input <file>", "OHLC candle CSV (any layout of the shared data)")));
 }
 
 /** Loads the candles and their close-to-close log returns with the gap options applied. */
 export function loadReturns(options: CandleInputOptions): { candles: CandleSeries; returns: Float64Array } {
-  const candles = loadCandles(options.input, { maxMissingCandles: options.maxGap, allowGaps: options.allowGaps === true });
+  const candles = loadCandles(options.input, candleLoadFromOptions(options));
   return { candles, returns: candleLogReturns(candles, options.maxGap) };
 }

@@ -1,11 +1,17 @@
 /** `bulwark feed`: load, validate and summarise a Chainlink round-history CSV. */
 import { Command } from "commander";
-import { loadChainlinkRounds } from "../data/chainlink.js";
+import { DEFAULT_MAX_ROUND_GAP_SECONDS, loadChainlinkRounds } from "../data/chainlink.js";
+import { loadCandles } from "../data/candles.js";
+import { crossCheckCloses, DEFAULT_PLAUSIBILITY } from "../data/plausibility.js";
+import { type MoveLimitOptions, plausibilityFromOptions, withMoveLimitOptions } from "../cliSupport/candleLoading.js";
 import { summarizeFeed } from "../models/feedSummary.js";
 import { nonNegativeInteger, positiveInteger, positiveNumber } from "../cliSupport/options.js";
 
-interface FeedOptions {
+interface FeedOptions extends MoveLimitOptions {
   input: string;
+  maxRoundGap: number;
+  against?: string;
+  maxFeedDeviation: number;
   heartbeat: number;
   deviationBps: number;
   grace: number;
@@ -16,18 +22,35 @@ const utc = (unix: number) => new Date(unix * 1000).toISOString().replace("T", "
 const duration = (s: number) => (s >= 86_400 ? `${(s / 86_400).toFixed(1)} d` : s >= 3_600 ? `${(s / 3_600).toFixed(2)} h` : `${Math.round(s)} s`);
 
 export function feedCommand(): Command {
-  return new Command("feed")
+  return withMoveLimitOptions(new Command("feed"))
     .description("validate and summarise a Chainlink round history: count, span, heartbeat gaps, deviation between rounds")
     .requiredOption("--input <file>", "round-history CSV (round_id, answer_raw, decimals, started_at_unix, updated_at_unix)")
     .option("--heartbeat <seconds>", "the feed's documented heartbeat (ETH/USD mainnet: 3600)", positiveInteger, 3_600)
     .option("--deviation-bps <bps>", "the feed's documented deviation threshold (ETH/USD mainnet: 50)", positiveNumber, 50)
     .option("--grace <seconds>", "lateness past the heartbeat before an interval counts as overdue", nonNegativeInteger, 60)
+    .option(
+      "--max-round-gap <hours>",
+      "longest silence between two rounds accepted (a larger value lets a dead or halted feed through)",
+      positiveNumber,
+      DEFAULT_MAX_ROUND_GAP_SECONDS / 3_600,
+    )
+    .option("--against <candles>", "cross-check: each candle close of this file against the feed's answer in force at the candle's end")
+    .option(
+      "--max-feed-deviation <fraction>",
+      "with --against: largest relative gap between a close and the feed accepted (a larger value lets a wrong unit or asset through)",
+      positiveNumber,
+      DEFAULT_PLAUSIBILITY.maxFeedDeviation,
+    )
     .option("--json", "machine-readable output")
     .action((options: FeedOptions) => {
-      const rounds = loadChainlinkRounds(options.input);
+      const plausibility = plausibilityFromOptions(options);
+      const rounds = loadChainlinkRounds(options.input, { plausibility, maxRoundGapSeconds: options.maxRoundGap * 3_600 });
+      const crossChecked = options.against
+        ? crossCheckCloses(loadCandles(options.against, { plausibility }), { file: options.input, updatedAt: rounds.updatedAt, price: rounds.price }, { maxFeedDeviation: options.maxFeedDeviation })
+        : undefined;
       const s = summarizeFeed(rounds, { heartbeatSeconds: options.heartbeat, deviationBps: options.deviationBps, graceSeconds: options.grace });
       if (options.json) {
-        console.log(JSON.stringify({ file: options.input, ...s }));
+        console.log(JSON.stringify({ file: options.input, ...s, ...(crossChecked !== undefined ? { crossChecked: { against: options.against, candles: crossChecked, maxFeedDeviation: options.maxFeedDeviation } } : {}) }));
         return;
       }
       const after = s.rounds - 1;
@@ -44,6 +67,7 @@ export function feedCommand(): Command {
         [`deviation updates (≥ ${s.deviation.thresholdBps} bps)`]: share(s.updates.deviation),
         "heartbeat updates": share(s.updates.heartbeat),
         "early updates (neither trigger)": share(s.updates.early),
+        ...(crossChecked !== undefined ? { [`closes of ${options.against} within ${(options.maxFeedDeviation * 100).toFixed(1)}%`]: crossChecked.toLocaleString("en-US") } : {}),
       });
     });
 }

@@ -18,3 +18,14 @@ export class DataError extends InputError {
     this.name = "DataError";
   }
 }
+
+/**
+ * Data that parses cleanly but cannot be a market (a 1000× print, a frozen feed, a time in the future):
+ * the plausibility layer's refusal. Its own class so the keeper can count it apart from malformed files.
+ */
+export class ImplausibleDataError extends DataError {
+  constructor(file: string, row: number | undefined, field: string | undefined, reason: string) {
+    super(file, row, field, reason);
+    this.name = "ImplausibleDataError";
+  }
+}

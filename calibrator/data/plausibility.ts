@@ -5,7 +5,7 @@
  * docs/data.md; every one can be overridden from the CLI (`--max-jump-sigma`, `--max-step-sigma`,
  * `--max-constant-run`, `--max-feed-deviation`).
  */
-import { DataError } from "./errors.js";
+import { ImplausibleDataError } from "./errors.js";
 import { isoUtc } from "./timestamps.js";
 
 export interface PlausibilityLimits {
@@ -71,7 +71,7 @@ export function checkPriceSeries(series: PriceSeriesView, limits: PlausibilityLi
   const n = value.length;
   for (let i = 0; i < n; i++) {
     if (time[i]! > limits.now + limits.futureToleranceSeconds) {
-      throw new DataError(file, row(i), series.timeField, `${isoUtc(time[i]!)} is in the future (now ${isoUtc(Math.floor(limits.now))})`);
+      throw new ImplausibleDataError(file, row(i), series.timeField, `${isoUtc(time[i]!)} is in the future (now ${isoUtc(Math.floor(limits.now))})`);
     }
   }
   const sigma = robustSigma(value);
@@ -81,7 +81,7 @@ export function checkPriceSeries(series: PriceSeriesView, limits: PlausibilityLi
       const ahead = i + 1 < n ? Math.log(value[i + 1]! / value[i]!) : 0;
       const spike = Math.sign(back) !== Math.sign(ahead) ? Math.min(Math.abs(back), Math.abs(ahead)) / sigma : 0;
       if (spike > limits.maxJumpSigma) {
-        throw new DataError(
+        throw new ImplausibleDataError(
           file,
           row(i),
           series.valueField,
@@ -90,7 +90,7 @@ export function checkPriceSeries(series: PriceSeriesView, limits: PlausibilityLi
       }
       const step = Math.abs(back) / sigma;
       if (step > limits.maxStepSigma) {
-        throw new DataError(
+        throw new ImplausibleDataError(
           file,
           row(i),
           series.valueField,
@@ -103,7 +103,7 @@ export function checkPriceSeries(series: PriceSeriesView, limits: PlausibilityLi
   for (let i = 1; i < n; i++) {
     run = value[i] === value[i - 1] ? run + 1 : 1;
     if (run > limits.maxConstantRun) {
-      throw new DataError(
+      throw new ImplausibleDataError(
         file,
         row(i),
         series.valueField,
@@ -126,7 +126,7 @@ export interface FeedAnswers {
  * Candles outside the feed's span are not compared. Returns the number of candles compared.
  */
 export function crossCheckCloses(
-  candles: { file: string; time: ArrayLike<number>; close: ArrayLike<number>; intervalSeconds: number; row: (i: number) => number },
+  candles: { file: string; time: ArrayLike<number>; close: ArrayLike<number>; intervalSeconds: number },
   feed: FeedAnswers,
   limits: Pick<PlausibilityLimits, "maxFeedDeviation">,
 ): number {
@@ -140,9 +140,10 @@ export function crossCheckCloses(
     const gap = Math.abs(candles.close[i]! / answer - 1);
     compared++;
     if (gap > limits.maxFeedDeviation) {
-      throw new DataError(
+      throw new ImplausibleDataError(
         candles.file,
-        candles.row(i),
+        // A loaded candle file holds candle i on line i + 2 (the header is line 1; rows are never reordered).
+        i + 2,
         "close",
         `${candles.close[i]} at ${isoUtc(end)} is ${(gap * 100).toFixed(1)}% from ${feed.file}'s answer ${answer} (limit ${(limits.maxFeedDeviation * 100).toFixed(1)}%; --max-feed-deviation)`,
       );

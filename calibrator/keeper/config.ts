@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DataError, InputError } from "../data/errors.js";
 import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
+import { DEFAULT_PLAUSIBILITY } from "../data/plausibility.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address").transform((a) => a as `0x${string}`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name (A-Z, 0-9, _)");
@@ -62,6 +63,18 @@ export const keeperConfigSchema = z
       .optional(),
     /** Seconds between cycles in loop mode. */
     intervalSeconds: z.number().int().positive().default(3_600),
+    /**
+     * The plausibility layer's limits for this keeper's price data (docs/data.md); an asset whose data
+     * fails them is refused, logged and counted (bulwark_keeper_refusals_total, reason implausibleData).
+     */
+    plausibility: z
+      .object({
+        maxJumpSigma: z.number().positive().default(DEFAULT_PLAUSIBILITY.maxJumpSigma),
+        maxStepSigma: z.number().positive().default(DEFAULT_PLAUSIBILITY.maxStepSigma),
+        maxConstantRun: z.number().int().positive().default(DEFAULT_PLAUSIBILITY.maxConstantRun),
+      })
+      .strict()
+      .default({ maxJumpSigma: DEFAULT_PLAUSIBILITY.maxJumpSigma, maxStepSigma: DEFAULT_PLAUSIBILITY.maxStepSigma, maxConstantRun: DEFAULT_PLAUSIBILITY.maxConstantRun }),
     /** Refuse to act on price data older than this (seconds before the chain's time); none by default. */
     maxDataAgeSeconds: z.number().int().positive().optional(),
     retry: z

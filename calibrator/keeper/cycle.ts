@@ -11,7 +11,8 @@ import { boundedRiskUpdaterAbi } from "../abi/contracts.js";
 import { type CalibrationConfig, loadConfig } from "../calibrate/config.js";
 import { inputsVersion } from "../calibrate/inputs.js";
 import { type AssetCalibration, calibrateConfig } from "../calibrate/pipeline.js";
-import { InputError } from "../data/errors.js";
+import { ImplausibleDataError, InputError } from "../data/errors.js";
+import { checkPriceSeries, plausibilityLimits } from "../data/plausibility.js";
 import { spiralMarginBps } from "../policy/riskPolicy.js";
 import { candlesFromRounds } from "../data/feedHistory.js";
 import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
@@ -99,7 +100,7 @@ export class Keeper {
   }
 
   /** Calibrates one asset, reusing the last result while its inputs are unchanged. */
-  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig): Promise<AssetCalibration> {
+  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig, now: number): Promise<AssetCalibration> {
     const { config, client } = this.deps;
     const entry = calibration.assets.find((a) => a.symbol === asset.symbol);
     if (!entry) throw new InputError(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
@@ -109,7 +110,13 @@ export class Keeper {
       const key = `chainlink:${feed}:${rounds.at(-1)?.roundId}`;
       const hit = this.calibrations.get(asset.symbol);
       if (hit?.key === key) return hit.calibration;
-      const candles = candlesFromRounds(`chainlink feed ${feed} (${asset.symbol})`, rounds, decimals);
+      const source = `chainlink feed ${feed} (${asset.symbol})`;
+      const candles = candlesFromRounds(source, rounds, decimals);
+      // The clock is the chain's: a round stamped after the latest block is as implausible as a future candle.
+      checkPriceSeries(
+        { file: source, timeField: "updatedAt", valueField: "answer", time: candles.time, value: candles.close, row: (i) => i + 1 },
+        plausibilityLimits({ ...config.plausibility, now }),
+      );
       const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles });
       this.calibrations.set(asset.symbol, { key, calibration: result! });
       return result!;
@@ -119,7 +126,7 @@ export class Keeper {
     const key = inputsVersion(files.map((f) => resolve(base, f)));
     const hit = this.calibrations.get(asset.symbol);
     if (hit?.key === key) return hit.calibration;
-    const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol] });
+    const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol], plausibility: plausibilityLimits({ ...config.plausibility, now }) });
     this.calibrations.set(asset.symbol, { key, calibration: result! });
     return result!;
   }
@@ -160,9 +167,9 @@ export class Keeper {
       }
       let calibration: AssetCalibration;
       try {
-        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig);
+        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig, Number(now));
       } catch (error) {
-        refuse(`calibration failed: ${(error as Error).message}`, "invalidData");
+        refuse(`calibration failed: ${(error as Error).message}`, error instanceof ImplausibleDataError ? "implausibleData" : "invalidData");
         continue;
       }
       if (config.maxDataAgeSeconds !== undefined && Number(now) - calibration.dataEnd > config.maxDataAgeSeconds) {

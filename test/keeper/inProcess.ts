@@ -174,7 +174,7 @@ describe("keeper on the in-process network", function () {
     }
   });
 
-  it("data from the chain: the keeper calibrates on the asset's Chainlink feed history read on-chain", async function () {
+  it("data from the chain: the keeper calibrates on the asset's Chainlink feed history read on-chain, and refuses an implausible print in it (issue 16)", async function () {
     const connection = await network.create();
     const { ethers, ignition, networkHelpers, viem } = connection;
     const spec = loadDeploymentSpec("deploy/local.json");
@@ -193,13 +193,14 @@ describe("keeper on the in-process network", function () {
     const client = (await viem.getPublicClient()) as unknown as PublicClient;
     const config = keeperConfig(addresses, { assets: [{ symbol: "WETH", address: addresses.assets[0]!.token, data: "chainlink", chainlinkRounds: 400 }] });
     const log: string[] = [];
+    const metrics = new KeeperMetrics();
     const keeper = new Keeper({
       config,
       client,
       relayer: account(8),
       signers: [account(3), account(4)],
       log: pino({ level: "info" }, { write: (line: string) => void log.push(line) }),
-      metrics: new KeeperMetrics(),
+      metrics,
       chainId: addresses.chainId,
     });
     const result = await keeper.cycle({ dryRun: true });
@@ -208,6 +209,17 @@ describe("keeper on the in-process network", function () {
     // March 2020 was far more volatile than 2022-2025: the feed-based target is tighter.
     expect(result.assets[0]!.target!.liquidationThresholdBps).to.be.lessThan(fromFiles.params.liquidationThresholdBps);
     expect(result.submit).to.deep.equal({ status: "dryRun" });
+    // Issue 16: a 1000× print among the rounds is implausible: refused, logged and counted in /metrics.
+    const last = closes.at(-1)!;
+    await networkHelpers.time.increase(3_600);
+    await feed.updateAnswer(BigInt(Math.round(last * 1000 * 1e8)));
+    await networkHelpers.time.increase(3_600);
+    await feed.updateAnswer(BigInt(Math.round(last * 1e8)));
+    await other.updateAnswer((await other.latestRoundData())[1]);
+    const spiked = await keeper.cycle({ dryRun: true });
+    expect(spiked.assets[0]!.refused).to.match(/\[answer\]: .*robust sigmas \(limit 50; --max-jump-sigma\): a bad print/);
+    expect(spiked.assets[0]!.target).to.equal(undefined);
+    expect(await metrics.registry.metrics()).to.match(/bulwark_keeper_refusals_total\{asset="WETH",reason="implausibleData"\} 1/);
     // A stale feed is refused with a log line, and nothing is planned.
     await networkHelpers.time.increase(5_000);
     const stale = await keeper.cycle({ dryRun: true });
