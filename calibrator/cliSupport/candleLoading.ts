@@ -1,7 +1,7 @@
 /**
  * How a command reads candle files, as command-line options shared by every command that reads price
  * data: the gap tolerance and the plausibility layer's overrides. Each flag's help says what raising
- * it lets through; the defaults and the real-data figures they were set against are in docs/data.md.
+ * it lets through; the defaults and the real-data figures they were set against are in docs/calibrator.md (Plausibility).
  */
 import type { Command } from "commander";
 import { type CandleLoadOptions, DEFAULT_MAX_MISSING_CANDLES } from "../data/candles.js";

@@ -2,7 +2,7 @@
  * The plausibility layer: data that parses cleanly but cannot be a market (a 1000× print, a frozen
  * feed, a time in the future) is refused before any model sees it, naming file, row and field. Pure:
  * the caller passes the clock. The thresholds and the real-data figures they were set against are in
- * docs/data.md; every one can be overridden from the CLI (`--max-jump-sigma`, `--max-step-sigma`,
+ * docs/calibrator.md (Plausibility); every one can be overridden from the CLI (`--max-jump-sigma`, `--max-step-sigma`,
  * `--max-constant-run`, `--max-feed-deviation`).
  */
 import { ImplausibleDataError } from "./errors.js";

@@ -64,7 +64,7 @@ export const keeperConfigSchema = z
     /** Seconds between cycles in loop mode. */
     intervalSeconds: z.number().int().positive().default(3_600),
     /**
-     * The plausibility layer's limits for this keeper's price data (docs/data.md); an asset whose data
+     * The plausibility layer's limits for this keeper's price data (docs/calibrator.md (Plausibility)); an asset whose data
      * fails them is refused, logged and counted (bulwark_keeper_refusals_total, reason implausibleData).
      */
     plausibility: z
