@@ -2,6 +2,7 @@
 import { columnIndex, positiveNumber, readCsv } from "./csvTable.js";
 import { DataError } from "./errors.js";
 import { parseTimestamp } from "./timestamps.js";
+import { DEFAULT_PLAUSIBILITY } from "./plausibility.js";
 
 export interface OptionQuote {
   instrument: string;
@@ -66,7 +67,7 @@ function checkSnapshot(file: string, quotes: readonly (OptionQuote & { indexPric
     const fail = (field: string, why: string) => {
       throw new DataError(file, line, field, why);
     };
-    if (q.observedAt > now + 300) fail("timestamp", `${new Date(q.observedAt * 1_000).toISOString()} is in the future`);
+    if (q.observedAt > now + DEFAULT_PLAUSIBILITY.futureToleranceSeconds) fail("timestamp", `${new Date(q.observedAt * 1_000).toISOString()} is in the future`);
     if (Math.abs(q.observedAt - quotes[0]!.observedAt) > OPTION_LIMITS.maxSnapshotSpreadSeconds) {
       fail("timestamp", `${(q.observedAt - quotes[0]!.observedAt).toFixed(0)} s from line 2's time: rows of two snapshots mixed in one file`);
     }

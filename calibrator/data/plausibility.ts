@@ -7,6 +7,7 @@
  */
 import { ImplausibleDataError } from "./errors.js";
 import { isoUtc } from "./timestamps.js";
+import { logReturns } from "../models/returns.js";
 
 export interface PlausibilityLimits {
   /**
@@ -56,11 +57,9 @@ export interface PriceSeriesView {
  * root mean square when more than half the returns are zero.
  */
 export function robustSigma(value: ArrayLike<number>): number {
-  const r: number[] = [];
-  for (let i = 1; i < value.length; i++) r.push(Math.abs(Math.log(value[i]! / value[i - 1]!)));
+  const r = logReturns(value).map(Math.abs).sort();
   if (r.length === 0) return 0;
-  const sorted = [...r].sort((a, b) => a - b);
-  const mad = 1.4826 * sorted[Math.floor(sorted.length / 2)]!;
+  const mad = 1.4826 * r[Math.floor(r.length / 2)]!;
   if (mad > 0) return mad;
   return Math.sqrt(r.reduce((s, x) => s + x * x, 0) / r.length);
 }

@@ -47,11 +47,6 @@ class Csv {
     this.lines[line - 1] = cells.join(",");
     return this;
   }
-  /** Applies `edit` to every data line from `from`. */
-  each(from: number, edit: (line: number) => void): this {
-    for (let line = from; line <= this.lines.length; line++) if (this.lines[line - 1]) edit(line);
-    return this;
-  }
   text(): string {
     return this.lines.join("\n");
   }
