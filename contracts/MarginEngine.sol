@@ -210,6 +210,10 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         uint256 debtAfter = _debtOf(scaledAfter, index);
         Scan memory s = _scan(msg.sender, header, 0, false);
         if (debtAfter * _debtScale > s.borrowLimit) revert BorrowLimitExceeded(debtAfter * _debtScale, s.borrowLimit);
+        // No dust debts: an account owing less than a liquidation is worth would never be liquidated
+        // (issue 16, item 8). The debt asset is the unit of account, so the check reads no price.
+        uint256 minimum = (configWord >> MIN_LEFTOVER_SHIFT) & U96;
+        if (debtAfter * _debtScale < minimum) revert DebtBelowMinimum(debtAfter * _debtScale, minimum);
 
         if (scaledAfter > AccountWord.MAX_SCALED_DEBT) revert AmountTooLarge(scaledAfter);
         _accounts[msg.sender] = header.withScaledDebt(scaledAfter);
@@ -221,7 +225,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @inheritdoc IMarginEngine
     function repay(uint256 amount, address account) external nonReentrant returns (uint256 repaid) {
         if (amount == 0) revert ZeroAmount();
-        (uint256 poolWord,, uint256 balancesWord) = _accrue();
+        (uint256 poolWord, uint256 configWord, uint256 balancesWord) = _accrue();
         uint256 header = _accounts[account];
         uint256 scaled = header.scaledDebt();
         if (scaled == 0) revert NoDebt(account);
@@ -235,6 +239,12 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
             (repaid, scaledRemoved) = (amount, (amount * WAD) / index);
         }
         uint256 scaledAfter = scaled - scaledRemoved;
+        if (scaledAfter != 0) {
+            // A partial repayment never creates a dust debt; one that is already dust may only shrink.
+            uint256 minimum = (configWord >> MIN_LEFTOVER_SHIFT) & U96;
+            uint256 valueAfter = _debtOf(scaledAfter, index) * _debtScale;
+            if (valueAfter < minimum && debt * _debtScale >= minimum) revert DebtBelowMinimum(valueAfter, minimum);
+        }
         _accounts[account] = header.withScaledDebt(scaledAfter);
         _balancesWord = _packBalances((balancesWord & U128) + repaid, (balancesWord >> 128) - scaledRemoved);
         _debtToken.safeTransferFrom(msg.sender, address(this), repaid);

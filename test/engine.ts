@@ -466,7 +466,44 @@ describe("MarginEngine: collateral and borrowing", function () {
     await f.engine.connect(f.alice).withdrawCollateral(weth(f).address, ethers.MaxUint256, f.alice.address);
     expect(await f.engine.collateralAssetsOf(f.alice.address)).to.deep.equal([]);
   });
+
+  it("issue 16 item 8: no dust debts: a borrow or a partial repayment never leaves a debt below minLeftoverValue", async function () {
+    const f = await loadFixture(engineFixture); // minimum $1,000 (DEFAULT_LIQUIDATION_CONFIG)
+    expect((await f.engine.liquidationConfig()).minLeftoverValue).to.equal(1_000n * E18);
+    await fund(weth(f).token, f.engine, f.alice, units(10, 18));
+    await f.engine.connect(f.alice).depositCollateral(weth(f).address, units(10, 18), f.alice.address);
+    // A first borrow below the minimum is refused, and changes nothing.
+    await expect(f.engine.connect(f.alice).borrow(units(999, USDC), f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "DebtBelowMinimum")
+      .withArgs(999n * E18, 1_000n * E18);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(0n);
+    await f.engine.connect(f.alice).borrow(units(1_000, USDC), f.alice.address);
+    await f.engine.connect(f.alice).borrow(1n, f.alice.address); // a top-up of an account above it: fine
+    await fund(f.usdc, f.engine, f.bob, units(5_000, USDC));
+    // A partial repayment that would leave $1 of debt is refused; the whole debt, or down to the minimum, is not.
+    await expect(f.engine.connect(f.bob).repay(units(1, USDC) * 1_000n - units(1, USDC) + 1n, f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "DebtBelowMinimum")
+      .withArgs(units(1, USDC) * 10n ** 12n, 1_000n * E18);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(units(1_000, USDC) + 1n);
+    await f.engine.connect(f.bob).repay(1n, f.alice.address);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(units(1_000, USDC));
+    // Governance raises the minimum: a debt already below it may shrink (never grow by a small borrow).
+    await f.engine.connect(f.governance).setLiquidationConfig({ ...DEFAULT_LIQUIDATION_CONFIG, minLeftoverValue: 2_000n * E18 });
+    await expect(f.engine.connect(f.alice).borrow(units(500, USDC), f.alice.address))
+      .to.be.revertedWithCustomError(f.engine, "DebtBelowMinimum")
+      .withArgs(1_500n * E18, 2_000n * E18);
+    await expect(f.engine.connect(f.bob).repay(units(400, USDC), f.alice.address))
+      .to.emit(f.engine, "Repaid")
+      .withArgs(f.bob.address, f.alice.address, units(400, USDC), units(600, USDC));
+    await f.engine.connect(f.bob).repay(ethers.MaxUint256, f.alice.address);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(0n);
+    // A minimum of 0 allows any debt.
+    await f.engine.connect(f.governance).setLiquidationConfig({ ...DEFAULT_LIQUIDATION_CONFIG, minLeftoverValue: 0n });
+    await f.engine.connect(f.alice).borrow(1n, f.alice.address);
+    expect(await f.engine.debtOf(f.alice.address)).to.equal(1n);
+  });
 });
+
 
 describe("MarginEngine: interest and lenders", function () {
   it("accrues interest per second on the kinked curve; the reserve takes its factor; lenders earn the rest", async function () {

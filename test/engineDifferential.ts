@@ -4,7 +4,8 @@
  * refuse with the same dust error and arguments, cap the bonus at the equity where it does, and write
  * off exactly the debt the collateral left no longer backs. Random collateral (6, 8 and 18 decimals), sizes,
  * price drops, bonuses, close factors, minimum leftovers and repay amounts from a seeded PRNG
- * (BULWARK_SEED overrides the seed).
+ * (BULWARK_SEED overrides the seed). A second case set holds the minimum-debt rule of borrow and repay
+ * (issue 16 item 8) to engineMath.leavesDustDebt.
  */
 import { expect } from "chai";
 import { Wallet } from "ethers";
@@ -13,6 +14,7 @@ import {
   backedScaledDebt,
   collateralValue,
   debtOf,
+  leavesDustDebt,
   scaledDebtRepaid,
   sizeLiquidation,
   WAD,
@@ -59,7 +61,9 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
       };
       const config = { ...DEFAULT_LIQUIDATION_CONFIG, minLeftoverValue: MIN_LEFTOVERS[rng.int(0, 3)]! };
       await s.updater.connect(s.governance).governanceSetParams(asset.address, params);
-      await s.engine.connect(s.governance).setLiquidationConfig(config);
+      // The borrow runs with no minimum debt, so that debts below the case's minimum (which a borrow now
+      // refuses, but which exist once governance raises it) still reach the dust rule.
+      await s.engine.connect(s.governance).setLiquidationConfig({ ...config, minLeftoverValue: 0n });
       // A fresh hour: the rate-limit bucket has drained, so it never interferes with the sizing.
       await networkHelpers.time.increase(3_600);
       await asset.feed.updateAnswer(asset.spec.price8);
@@ -76,6 +80,7 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
       const debt = (limit * BigInt(rng.int(5_000, 10_000))) / 10_000n;
       if (debt === 0n) continue;
       await s.engine.connect(borrower).borrow(debt, borrower.address);
+      await s.engine.connect(s.governance).setLiquidationConfig(config);
 
       // The price falls until the health factor is somewhere in [0.3, 1); one case in five lands where
       // the collateral covers the debt but not the full bonus (threshold 83%, bonus 2–15%), so the
@@ -148,5 +153,54 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
     expect(outcomes.dust).to.be.greaterThan(0);
     expect(outcomes.writtenOff, "write-offs").to.be.greaterThan(5);
     expect(outcomes.equityCapped, "equity-capped liquidations").to.be.greaterThan(5);
+  });
+
+  it("refuses exactly the borrows and repayments that engineMath.leavesDustDebt calls dust (issue 16 item 8)", async function () {
+    this.timeout(120_000);
+    const rng = new Rng(testSeed(20261203) + 1);
+    const s = await deployEngine(ethers, { rateModel: { ...DEFAULT_RATE_MODEL, slope1Bps: 0, slope2Bps: 0 } });
+    const [, , , , , lender, borrower, payer] = await ethers.getSigners();
+    await fund(s.usdc, s.engine, lender!, units(10n ** 8n, 6));
+    await s.engine.connect(lender!).deposit(units(10n ** 8n, 6), lender!.address);
+    const weth = s.assets[0]!;
+    await fund(weth.token, s.engine, borrower!, units(10_000, 18));
+    await s.engine.connect(borrower!).depositCollateral(weth.address, units(10_000, 18), borrower!.address);
+    await fund(s.usdc, s.engine, payer!, units(10n ** 8n, 6));
+    const usd = (cents: number) => BigInt(cents) * 10_000n; // USDC units
+    const outcomes = { borrowRefused: 0, borrowed: 0, repayRefused: 0, repaid: 0 };
+    for (let c = 0; c < 60; c++) {
+      const minimum = BigInt(rng.int(0, 3_000)) * E18;
+      await s.engine.connect(s.governance).setLiquidationConfig({ ...DEFAULT_LIQUIDATION_CONFIG, minLeftoverValue: minimum });
+      const debt = await s.engine.debtOf(borrower!.address);
+      const where = `case ${c}: debt ${debt}, minimum ${minimum}`;
+      if (debt === 0n || rng.chance(0.5)) {
+        const amount = usd(rng.int(1, 400_000));
+        const dust = leavesDustDebt(debt, debt + amount, 10n ** 12n, minimum);
+        const call = s.engine.connect(borrower!).borrow(amount, borrower!.address);
+        if (dust) {
+          await expect(call, where).to.be.revertedWithCustomError(s.engine, "DebtBelowMinimum").withArgs((debt + amount) * 10n ** 12n, minimum);
+          outcomes.borrowRefused++;
+        } else {
+          await call;
+          outcomes.borrowed++;
+        }
+      } else {
+        // The whole debt, a random share, or a remainder around the minimum (where the rule bites).
+        const nearMinimum = ((minimum / 10n ** 12n) * BigInt(rng.int(1, 20_000))) / 10_000n;
+        const pick = rng.next();
+        const amount = pick < 0.1 ? debt : pick < 0.5 || nearMinimum >= debt ? (debt * BigInt(rng.int(1, 9_999))) / 10_000n + 1n : debt - nearMinimum;
+        const dust = leavesDustDebt(debt, debt - amount, 10n ** 12n, minimum);
+        const call = s.engine.connect(payer!).repay(amount, borrower!.address);
+        if (dust) {
+          await expect(call, where).to.be.revertedWithCustomError(s.engine, "DebtBelowMinimum").withArgs((debt - amount) * 10n ** 12n, minimum);
+          outcomes.repayRefused++;
+        } else {
+          await call;
+          outcomes.repaid++;
+        }
+      }
+      expect(await s.engine.debtOf(borrower!.address), where).to.satisfy((d: bigint) => d === 0n || d * 10n ** 12n >= minimum || d <= debt);
+    }
+    for (const [outcome, count] of Object.entries(outcomes)) expect(count, outcome).to.be.greaterThan(2);
   });
 });

@@ -159,7 +159,7 @@ export function simulate(input: SimInput): SimResult {
     input.spiralMarginBps ?? 0,
   );
   const watch = new Watchlist(state, input.book, population.length);
-  const book = new LivingBook(state, watch, input.book, nSteps, population.length);
+  const book = new LivingBook(state, watch, input.book, nSteps, population.length, input.liquidation.minLeftoverValue);
 
   // The opening: the lenders' deposit is cash; each opening borrow adds scaled debt at index 1 (rounded up).
   const openingLtv = assets.map((a) => a.chain.stored!.ltvBps);

@@ -113,6 +113,17 @@ export function backedScaledDebt(scaled: bigint, index: bigint, value: bigint, d
   return ((value / debtScale) * WAD) / index;
 }
 
+/**
+ * MarginEngine's minimum-debt rule (issue 16, item 8): whether a borrow or a repayment that takes an
+ * account's debt from `debtBefore` to `debtAfter` (debt-asset units) leaves a dust debt the engine
+ * refuses with DebtBelowMinimum. Zero is always allowed; a borrow must leave at least the minimum; a
+ * partial repayment may not take a debt at or above the minimum below it (one already below may shrink).
+ */
+export function leavesDustDebt(debtBefore: bigint, debtAfter: bigint, debtScale: bigint, minimum: bigint): boolean {
+  if (debtAfter === 0n || debtAfter * debtScale >= minimum) return false;
+  return debtAfter > debtBefore || debtBefore * debtScale >= minimum;
+}
+
 /** 18-decimal value of `amount` token units at an 18-decimal price, rounded down. */
 export const collateralValue = (amount: bigint, price18: bigint, decimals: number): bigint =>
   (amount * price18) / pow10(decimals);

@@ -11,7 +11,8 @@ struct LiquidationConfig {
     uint16 rateLimitBypassHealthBps;
     /// @dev Share of the liquidation bonus paid to the reserve, in bps of the bonus.
     uint16 protocolFeeBps;
-    /// @dev Smallest debt or collateral value (18 decimals, debt-asset units) a partial liquidation may leave.
+    /// @dev Smallest debt or collateral value (18 decimals, debt-asset units) a partial liquidation may leave,
+    ///      and the smallest debt a borrow or a partial repayment may leave (zero is always allowed).
     uint96 minLeftoverValue;
 }
 
@@ -62,6 +63,9 @@ interface IMarginEngine {
     /// @notice Someone other than the account tried to open a new collateral position in it (top-ups of
     ///         an existing position are open to anyone).
     error NewPositionByThirdParty(address account, address asset);
+    /// @notice A borrow or a partial repayment would leave a debt (18-decimal value) below the minimum
+    ///         (`minLeftoverValue`): a dust debt no liquidator would pay gas to clear.
+    error DebtBelowMinimum(uint256 debtValue, uint256 minimumValue);
     /// @notice Repaying an account without debt.
     error NoDebt(address account);
     /// @notice The account's health factor (WAD) is at or above 1: it cannot be liquidated.
@@ -182,12 +186,15 @@ interface IMarginEngine {
     /// @return withdrawn The amount sent.
     function withdrawCollateral(address asset, uint256 amount, address to) external returns (uint256 withdrawn);
 
-    /// @notice Borrows the debt asset against the caller's collateral, within its borrow limit.
+    /// @notice Borrows the debt asset against the caller's collateral, within its borrow limit. The
+    ///         account's debt afterwards must be worth at least `minLeftoverValue`.
     /// @param amount Debt-asset units.
     /// @param to The recipient.
     function borrow(uint256 amount, address to) external;
 
-    /// @notice Repays debt of `account` (anyone may repay for anyone; never paused).
+    /// @notice Repays debt of `account` (anyone may repay for anyone; never paused; no price is read).
+    ///         A partial repayment may not take a debt worth at least `minLeftoverValue` below it: repay
+    ///         all of it instead. A debt already below the minimum (governance raised it) may still shrink.
     /// @param amount Debt-asset units (`type(uint256).max`: the whole debt).
     /// @param account The account whose debt falls.
     /// @return repaid The amount taken from the caller.

@@ -47,6 +47,7 @@ contract EngineHandler is Test {
     uint256 public borrowedBeyondLimit;
     uint256 public insolventAfterLiquidation;
     uint256 public strangerOpenedPosition;
+    uint256 public dustDebtCreated;
 
     // Coverage counters.
     uint256 public liquidations;
@@ -151,6 +152,7 @@ contract EngineHandler is Test {
             borrowed += amount;
             AccountSnapshot memory afterwards = engine.accountSnapshot(borrower);
             if (afterwards.debtValue > afterwards.borrowLimit) ++borrowedBeyondLimit;
+            if (afterwards.debtValue < engine.liquidationConfig().minLeftoverValue) ++dustDebtCreated;
         } catch {}
         _end();
     }
@@ -165,9 +167,14 @@ contract EngineHandler is Test {
         _begin();
         vm.startPrank(borrower);
         usdc.approve(address(engine), debt);
-        uint256 paid = engine.repay(amount, borrower);
+        // A partial repayment that would leave a dust debt reverts (DebtBelowMinimum, issue 16 item 8).
+        try engine.repay(amount, borrower) returns (uint256 paid) {
+            repaid += paid;
+            uint256 minimum = engine.liquidationConfig().minLeftoverValue;
+            uint256 left = engine.debtOf(borrower) * 1e12;
+            if (left != 0 && left < minimum && debt * 1e12 >= minimum) ++dustDebtCreated;
+        } catch {}
         vm.stopPrank();
-        repaid += paid;
         _end();
     }
 
@@ -417,6 +424,11 @@ contract EngineInvariantsTest is EngineSetup {
     /// @notice Nobody opens a collateral position in someone else's account (finding 1 of issue 16).
     function invariant_noPositionOpenedByAStranger() public view {
         assertEq(handler.strangerOpenedPosition(), 0, "a stranger opened a position");
+    }
+
+    /// @notice No borrow or repayment leaves a debt below the minimum (issue 16 item 8).
+    function invariant_noDustDebtFromBorrowOrRepay() public view {
+        assertEq(handler.dustDebtCreated(), 0, "a borrow or repayment left a dust debt");
     }
 
     /// @notice A liquidation of a solvent position raises its health factor.

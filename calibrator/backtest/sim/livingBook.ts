@@ -5,7 +5,7 @@
  * what its own LTV allows. The random draws come from one seeded stream in a fixed order (the opening
  * population's attentiveness, then the checks as booked), so they are part of the result.
  */
-import { borrowLimit, debtOf, scaledDebtOfBorrow, scaledDebtRepaid } from "../../rules/engineMath.js";
+import { borrowLimit, debtOf, leavesDustDebt, scaledDebtOfBorrow, scaledDebtRepaid } from "../../rules/engineMath.js";
 import { Rng } from "../../models/random.js";
 import type { BookAction, BookSpec } from "../book.js";
 import { CheckCalendar } from "../checkCalendar.js";
@@ -29,6 +29,8 @@ export class LivingBook {
     private readonly spec: BookSpec | undefined,
     private readonly nSteps: number,
     openingAccounts: number,
+    /** The engine's minimum debt (`minLeftoverValue`, 18 decimals): no borrow or repayment leaves less. */
+    private readonly minDebtValue: bigint,
   ) {
     this.rng = new Rng(spec?.seed ?? 0);
     this.checks = new CheckCalendar(nSteps, openingAccounts);
@@ -150,7 +152,9 @@ export class LivingBook {
       const amount = want - debt > pool.cash ? pool.cash : want - debt;
       if (amount === 0n) return false;
       const added = scaledDebtOfBorrow(amount, ledger.index);
-      if (debtOf(accounts.scaled[id]! + added, ledger.index) * debtScale > limit) return false; // rounding at the limit: skip
+      const debtAfter = debtOf(accounts.scaled[id]! + added, ledger.index);
+      if (debtAfter * debtScale > limit) return false; // rounding at the limit: skip
+      if (leavesDustDebt(debt, debtAfter, debtScale, this.minDebtValue)) return false; // DebtBelowMinimum
       ledger.write();
       accounts.scaled[id] = accounts.scaled[id]! + added;
       pool.cash -= amount;
@@ -159,7 +163,9 @@ export class LivingBook {
       return true;
     }
     if (debt <= want) return false;
-    const repaid = debt - want;
+    // The engine refuses a partial repayment that leaves a dust debt (DebtBelowMinimum): such a
+    // borrower repays everything instead.
+    const repaid = leavesDustDebt(debt, want, debtScale, this.minDebtValue) ? debt : debt - want;
     ledger.write();
     const removed = scaledDebtRepaid(repaid, debt, accounts.scaled[id]!, ledger.index);
     accounts.scaled[id] = accounts.scaled[id]! - removed;
