@@ -70,8 +70,10 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     uint256 private constant MIN_LEFTOVER_SHIFT = 144;
     uint256 private constant LISTED_SHIFT = 240;
     uint256 private constant LIQUIDATION_CONFIG_MASK = ((1 << 144) - 1) << FULL_CLOSE_SHIFT;
-    // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..111, totalDeposited 112..207.
+    // Collateral-by-token word: id 0..7, decimals 8..15, supplyCap 16..111, totalDeposited 112..207,
+    // delisted flag 208.
     uint256 private constant TOTAL_SHIFT = 112;
+    uint256 private constant DELISTED = 1 << 208;
     // Position word: token 0..159, balance 160..255.
     uint256 private constant BALANCE_SHIFT = 160;
 
@@ -141,6 +143,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
         if (amount == 0) revert ZeroAmount();
         if (account == address(0)) revert ZeroAddress();
         uint256 config = _listedCollateral(asset);
+        if (config & DELISTED != 0) revert AssetDelisted(asset);
         uint256 totalAfter = ((config >> TOTAL_SHIFT) & U96) + amount;
         uint256 supplyCap = (config >> 16) & U96;
         if (totalAfter > supplyCap) revert SupplyCapExceeded(asset, totalAfter, supplyCap);
@@ -579,8 +582,20 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     }
 
     /// @inheritdoc IMarginEngine
+    function delistCollateral(address asset) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 config = _listedCollateral(asset);
+        if (config & DELISTED != 0) revert AssetDelisted(asset);
+        // Only deposits close. Valuation stays with the registry (one read per collateral in every scan),
+        // so the wind-down is the registry's: LTV 0 at once by the guardian's freeze, the threshold down
+        // over a ramp, and liquidators and owners take the positions out meanwhile.
+        _collateralByToken[asset] = config | DELISTED;
+        emit CollateralDelisted(asset, (config >> TOTAL_SHIFT) & U96);
+    }
+
+    /// @inheritdoc IMarginEngine
     function setSupplyCap(address asset, uint256 supplyCap) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 config = _listedCollateral(asset);
+        if (config & DELISTED != 0) revert AssetDelisted(asset);
         if (supplyCap > U96) revert AmountTooLarge(supplyCap);
         _collateralByToken[asset] = (config & ~(U96 << 16)) | (supplyCap << 16);
         emit SupplyCapSet(asset, supplyCap);
@@ -718,6 +733,11 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     {
         uint256 config = _collateralByToken[asset];
         return (uint8(config), uint8(config >> 8), (config >> 16) & U96, (config >> TOTAL_SHIFT) & U96);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function isDelisted(address asset) external view returns (bool) {
+        return _collateralByToken[asset] & DELISTED != 0;
     }
 
     /// @inheritdoc IMarginEngine

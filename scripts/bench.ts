@@ -13,6 +13,7 @@ import { impliedVolSurface } from "../calibrator/models/impliedSurface.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
 import { backtestSeedsFigure, backtestSimFigure } from "./lib/backtestBench.js";
+import { codeSize, MAX_RUNTIME_BYTES, PRODUCT_CONTRACTS } from "./lib/codeSize.js";
 import { engineGasFigures } from "./lib/engineBench.js";
 import { keeperCycleFigures } from "./lib/keeperBench.js";
 import { signBatch, signReport } from "./lib/reportSigning.js";
@@ -117,6 +118,12 @@ const results: BenchResult[] = [
   { name: "registry.effectiveParams", value: await effectiveParamsGas(false), unit: "gas" },
   { name: "registry.effectiveParams.duringRamp", value: await effectiveParamsGas(true), unit: "gas" },
   ...(await engineGasFigures(ethers, networkHelpers)),
+  ...PRODUCT_CONTRACTS.map((name) => ({
+    name: `size.${name}.runtime`,
+    value: codeSize(name).runtimeBytes,
+    unit: "byte",
+    target: MAX_RUNTIME_BYTES,
+  })),
   { name: "calibrator.garch.fit.1d", value: medianMs(() => fitGarch(ethDaily)), unit: "ms" },
   { name: "calibrator.garch.fit.1h", value: medianMs(() => fitGarch(ethHourly)), unit: "ms", target: 350 },
   {

@@ -1060,6 +1060,100 @@ describe("MarginEngine: liquidations", function () {
     await expect(f.engine.writeOffBadDebt(f.alice.address)).to.be.revertedWithCustomError(f.oracle, "StalePrice");
   });
 
+  it("issue 16 finding 1: governance delists a collateral; deposits close for good, the positions wind down through the registry", async function () {
+    const f = await aliceBorrowed();
+    const g = f.engine.connect(f.governance);
+    // Bob: 1 WBTC at $60,000, 40,000 USDC borrowed (HF 60,000 × 0.83 / 40,000 = 1.245).
+    await fund(wbtc(f).token, f.engine, f.bob, units(2, 8));
+    await f.engine.connect(f.bob).depositCollateral(wbtc(f).address, units(1, 8), f.bob.address);
+    await f.engine.connect(f.bob).borrow(units(40_000, USDC), f.bob.address);
+    expect(await f.engine.isDelisted(wbtc(f).address)).to.equal(false);
+
+    await expect(g.delistCollateral(wbtc(f).address))
+      .to.emit(f.engine, "CollateralDelisted")
+      .withArgs(wbtc(f).address, units(1, 8));
+    expect(await f.engine.isDelisted(wbtc(f).address)).to.equal(true);
+    expect(await f.engine.isDelisted(weth(f).address)).to.equal(false);
+    // No deposit of any kind: not a top-up by the owner, not a new position, not a cap that reopens it.
+    await expect(f.engine.connect(f.bob).depositCollateral(wbtc(f).address, 1n, f.bob.address))
+      .to.be.revertedWithCustomError(f.engine, "AssetDelisted")
+      .withArgs(wbtc(f).address);
+    await expect(g.setSupplyCap(wbtc(f).address, units(10n ** 10n, 8)))
+      .to.be.revertedWithCustomError(f.engine, "AssetDelisted")
+      .withArgs(wbtc(f).address);
+    await expect(g.listCollateral(wbtc(f).address, 1n))
+      .to.be.revertedWithCustomError(f.engine, "CollateralAlreadyListed")
+      .withArgs(wbtc(f).address);
+    expect(await f.engine.collateralConfig(wbtc(f).address)).to.deep.equal([2n, 8n, units(10n ** 9n, 8), units(1, 8)]);
+    // Valuation is unchanged by the delisting itself: nobody becomes liquidatable in that block.
+    const hfBefore = await f.engine.healthFactor(f.bob.address);
+    expect(hfBefore).to.equal((60_000n * 8_300n * WAD) / 10_000n / 40_000n);
+
+    // The wind-down is the registry's: the guardian's freeze takes the LTV to 0 at once, so no new borrow
+    // leans on WBTC; governance cuts the threshold, which ramps over the 7-day ramp.
+    await f.registry.connect(f.guardian).freeze(wbtc(f).address);
+    await expect(f.engine.connect(f.bob).borrow(units(1, USDC), f.bob.address))
+      .to.be.revertedWithCustomError(f.engine, "BorrowLimitExceeded")
+      .withArgs(units(40_001, USDC) * 10n ** 12n, 0n);
+    await f.updater.connect(f.governance).governanceSetParams(wbtc(f).address, {
+      ...DEFAULT_PARAMS,
+      ltvBps: 5_000,
+      liquidationThresholdBps: 6_000,
+    });
+    const start = BigInt(await time.latest());
+    expect(await f.engine.healthFactor(f.bob.address)).to.equal(hfBefore);
+
+    // Bob may still repay and take collateral out, within his (now zero) borrow limit only when debt-free.
+    await expect(f.engine.connect(f.bob).withdrawCollateral(wbtc(f).address, 1n, f.bob.address))
+      .to.be.revertedWithCustomError(f.engine, "BorrowLimitExceeded");
+
+    // HF crosses 1 below a 66.67% threshold: 8300 − 2300 × t / 7 days < 6667 after 4.97 days.
+    await fund(f.usdc, f.engine, f.liquidator, units(40_000, USDC));
+    const l = f.engine.connect(f.liquidator);
+    await time.increaseTo(start + 4n * BigInt(DAY));
+    await heartbeat(f);
+    await expect(l.liquidate(f.bob.address, wbtc(f).address, units(1_000, USDC), 0n)).to.be.revertedWithCustomError(
+      f.engine,
+      "AccountHealthy",
+    );
+    await time.increaseTo(start + 6n * BigInt(DAY));
+    await heartbeat(f);
+    expect(await f.engine.healthFactor(f.bob.address)).to.be.lessThan(WAD);
+    await expect(l.liquidate(f.bob.address, wbtc(f).address, units(20_000, USDC), 0n)).to.emit(f.engine, "Liquidated");
+    // The delisted collateral leaves the engine through the liquidation, and its total follows.
+    const left = await f.engine.collateralBalance(f.bob.address, wbtc(f).address);
+    expect(left).to.be.lessThan(units(1, 8));
+    expect((await f.engine.collateralConfig(wbtc(f).address))[3]).to.equal(left);
+    // The owner repays the rest and withdraws what is left: a delisting never traps collateral.
+    const debt = await f.engine.debtOf(f.bob.address);
+    await fund(f.usdc, f.engine, f.bob, debt);
+    await f.engine.connect(f.bob).repay(ethers.MaxUint256, f.bob.address);
+    await expect(f.engine.connect(f.bob).withdrawCollateral(wbtc(f).address, ethers.MaxUint256, f.bob.address))
+      .to.emit(f.engine, "CollateralWithdrawn")
+      .withArgs(f.bob.address, wbtc(f).address, left, f.bob.address);
+    expect((await f.engine.collateralConfig(wbtc(f).address))[3]).to.equal(0n);
+  });
+
+  it("issue 16 finding 1: delistCollateral is governance's alone, once, and only for a listed collateral", async function () {
+    const f = await loadFixture(engineFixture);
+    const g = f.engine.connect(f.governance);
+    for (const who of [f.guardian, f.outsider]) {
+      await expect(f.engine.connect(who).delistCollateral(weth(f).address))
+        .to.be.revertedWithCustomError(f.engine, "AccessControlUnauthorizedAccount")
+        .withArgs(who.address, ethers.ZeroHash);
+    }
+    await expect(g.delistCollateral(f.usdc.target))
+      .to.be.revertedWithCustomError(f.engine, "CollateralNotListed")
+      .withArgs(f.usdc.target);
+    await g.delistCollateral(weth(f).address);
+    await expect(g.delistCollateral(weth(f).address))
+      .to.be.revertedWithCustomError(f.engine, "AssetDelisted")
+      .withArgs(weth(f).address);
+    expect(await f.engine.isDelisted(weth(f).address)).to.equal(true);
+    expect(await f.engine.isDelisted(wbtc(f).address)).to.equal(false);
+    expect(await f.engine.isDelisted(f.usdc.target)).to.equal(false);
+  });
+
   it("issue 16 finding 7: when a seizure takes everything, the bonus is capped at the account's equity", async function () {
     const f = await aliceBorrowed();
     // 10 WETH at 1,648: 16,480 of collateral against 16,000 of debt (HF 0.855: full close allowed).

@@ -66,6 +66,8 @@ interface IMarginEngine {
     /// @notice A borrow or a partial repayment would leave a debt (18-decimal value) below the minimum
     ///         (`minLeftoverValue`): a dust debt no liquidator would pay gas to clear.
     error DebtBelowMinimum(uint256 debtValue, uint256 minimumValue);
+    /// @notice The collateral was delisted: it takes no deposits and its supply cap is final.
+    error AssetDelisted(address asset);
     /// @notice Repaying an account without debt.
     error NoDebt(address account);
     /// @notice The account's health factor (WAD) is at or above 1: it cannot be liquidated.
@@ -153,6 +155,10 @@ interface IMarginEngine {
     /// @param decimals Its decimals.
     /// @param supplyCap Max total deposits (token units).
     event CollateralListed(address indexed asset, uint8 id, uint8 decimals, uint256 supplyCap);
+    /// @notice Governance delisted a collateral: deposits closed for good; positions wind down (docs/engine.md).
+    /// @param asset The token.
+    /// @param totalDeposited What accounts still held of it at the delisting (token units).
+    event CollateralDelisted(address indexed asset, uint256 totalDeposited);
     /// @notice A supply cap changed.
     /// @param asset The token.
     /// @param supplyCap The new cap (token units).
@@ -232,6 +238,18 @@ interface IMarginEngine {
     /// @param asset The token.
     /// @param supplyCap Max total deposits (token units).
     function listCollateral(address asset, uint256 supplyCap) external;
+
+    /// @notice Governance: delists a collateral. No deposit, new position or top-up, is accepted after it;
+    ///         withdrawals, liquidations and valuation go on unchanged, so the positions wind down through
+    ///         the registry (the guardian's freeze sets LTV 0; a threshold cut ramps), never in one block.
+    ///         Final: the asset cannot be listed again in this engine.
+    /// @param asset A listed collateral.
+    function delistCollateral(address asset) external;
+
+    /// @notice Whether governance delisted the collateral.
+    /// @param asset The token.
+    /// @return True once `delistCollateral(asset)` ran.
+    function isDelisted(address asset) external view returns (bool);
 
     /// @notice Governance: sets a collateral's supply cap (lowering it blocks deposits, never withdrawals).
     /// @param asset A listed collateral.
