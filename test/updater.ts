@@ -493,6 +493,20 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
     await expect(g.governanceSetParams(asset, { ...big, ltvBps: 4_000 }))
       .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
       .withArgs(asset, Param.Ltv, 4_000, 5_000, 8_500);
+    // The amount fields too, below and above their bounds (a governance write checks every field).
+    const capRule = DEFAULT_RULES.liquidationCap;
+    const windowRule = DEFAULT_RULES.liquidationWindow;
+    for (const cap of [capRule.min - 1n, capRule.max + 1n]) {
+      await expect(g.governanceSetParams(asset, { ...big, liquidationCapPerWindow: cap }))
+        .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+        .withArgs(asset, Param.LiquidationCap, cap, capRule.min, capRule.max);
+    }
+    for (const window of [windowRule.min - 1n, windowRule.max + 1n]) {
+      await expect(g.governanceSetParams(asset, { ...big, liquidationWindow: window }))
+        .to.be.revertedWithCustomError(system.updater, "ParamOutOfBounds")
+        .withArgs(asset, Param.LiquidationWindow, window, windowRule.min, windowRule.max);
+    }
+    expect(await storedParams(system.registry, asset)).to.deep.equal(big);
   });
 
   it("guardianTighten applies tighter values at once and refuses any loosening", async function () {
