@@ -6,9 +6,13 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IBoundedRiskUpdater} from "./interfaces/IBoundedRiskUpdater.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {AssetStateWord} from "./libraries/AssetStateWord.sol";
+import {
+    BPS, RISK_PARAMS_TYPEHASH, RISK_REPORT_BATCH_TYPEHASH, RISK_REPORT_TYPEHASH
+} from "./libraries/ConstantsLib.sol";
+import {ZeroAddress} from "./libraries/Errors.sol";
 import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {
-    AmountRule, AssetRules, BPS, BpsRule, PackedRiskReport, Param, RiskParams, Signature
+    AmountRule, AssetRules, BpsRule, PackedRiskReport, Param, RiskParams, Signature
 } from "./libraries/RiskTypes.sol";
 import {RiskParameterRegistry} from "./RiskParameterRegistry.sol";
 
@@ -33,24 +37,6 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     uint32 public constant MAX_COOLDOWN = 90 days;
     /// @notice Largest `maxReportAge` governance may set.
     uint32 public constant MAX_REPORT_AGE_LIMIT = 7 days;
-
-    bytes32 private constant PARAMS_TYPEHASH = keccak256(
-        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
-        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
-    );
-    bytes32 private constant REPORT_TYPEHASH = keccak256(
-        "RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,"
-        "bytes32 reportHash)"
-        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
-        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
-    );
-    bytes32 private constant BATCH_TYPEHASH = keccak256(
-        "RiskReportBatch(RiskReport[] reports)"
-        "RiskParams(uint16 ltvBps,uint16 liquidationThresholdBps,uint16 liquidationBonusBps,uint16 closeFactorBps,"
-        "uint96 liquidationCapPerWindow,uint32 liquidationWindow)"
-        "RiskReport(address asset,RiskParams newParams,RiskParams expectedCurrentParams,uint64 nonce,uint64 observedAt,"
-        "bytes32 reportHash)"
-    );
 
     /// @notice The oracle whose feed health gates every report.
     IPriceOracle public immutable oracle;
@@ -314,7 +300,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         for (uint256 i = 0; i < n; ++i) {
             hashes[i] = _reportStructHash(reports[i]);
         }
-        return _hashTypedDataV4(keccak256(abi.encode(BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes)))));
+        return _hashTypedDataV4(keccak256(abi.encode(RISK_REPORT_BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes)))));
     }
 
     /// @dev hashStruct(RiskReport) with both RiskParams rebuilt from their packed words. Written in
@@ -322,7 +308,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     function _reportStructHash(PackedRiskReport calldata r) private pure returns (bytes32 digest) {
         bytes32 newParamsHash = _paramsStructHash(r.newParams);
         bytes32 expectedParamsHash = _paramsStructHash(r.expectedCurrentParams);
-        bytes32 typeHash = REPORT_TYPEHASH;
+        bytes32 typeHash = RISK_REPORT_TYPEHASH;
         address asset = r.asset;
         uint64 nonce = r.nonce;
         uint64 observedAt = r.observedAt;
@@ -343,7 +329,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     /// @dev hashStruct(RiskParams) from a packed word: the typehash and the six fields as ABI words.
     ///      Bits above 191 are ignored here; `_validate` rejects them.
     function _paramsStructHash(uint256 p) private pure returns (bytes32 digest) {
-        bytes32 typeHash = PARAMS_TYPEHASH;
+        bytes32 typeHash = RISK_PARAMS_TYPEHASH;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)

@@ -13,6 +13,8 @@ import {AccountSnapshot, IMarginEngine, LiquidationConfig} from "./interfaces/IM
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
 import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
 import {AccountWord} from "./libraries/AccountWord.sol";
+import {BPS, BPS_TO_WAD, GUARDIAN_ROLE as GUARDIAN, WAD} from "./libraries/ConstantsLib.sol";
+import {ZeroAddress} from "./libraries/Errors.sol";
 import {InterestRateModel, RateModel} from "./libraries/InterestRateModel.sol";
 import {LiquidationRateLimit} from "./libraries/LiquidationRateLimit.sol";
 import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
@@ -32,7 +34,7 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     using SafeERC20 for IERC20;
 
     /// @notice Role allowed to pause borrowing and withdrawals.
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = GUARDIAN;
     /// @notice Most collateral assets one account may hold (bounds every loop over an account).
     uint256 public constant MAX_COLLATERALS_PER_ACCOUNT = AccountWord.MAX_COLLATERALS;
     /// @notice Largest minimum-leftover value governance may set (18 decimals).
@@ -42,9 +44,6 @@ contract MarginEngine is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardT
     /// @notice Lowest full-close health factor governance may set (bps of 1.0).
     uint256 public constant MIN_FULL_CLOSE_HEALTH_BPS = 5_000;
 
-    uint256 private constant WAD = 1e18;
-    uint256 private constant BPS = 10_000;
-    uint256 private constant BPS_TO_WAD = 1e14;
     uint256 private constant U40 = (1 << 40) - 1;
     uint256 private constant U112 = (1 << 112) - 1;
     uint256 private constant U96 = (1 << 96) - 1;

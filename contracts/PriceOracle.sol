@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
+import {ZeroAddress} from "./libraries/Errors.sol";
 
 /// @title PriceOracle
 /// @notice Adapter over Chainlink `AggregatorV3Interface` feeds: answer > 0, `updatedAt` within the

@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
 import {AssetStateWord} from "./libraries/AssetStateWord.sol";
+import {GUARDIAN_ROLE as GUARDIAN} from "./libraries/ConstantsLib.sol";
+import {ZeroAddress} from "./libraries/Errors.sol";
 import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {RiskParams} from "./libraries/RiskTypes.sol";
 import {RiskParamsLib} from "./libraries/RiskParamsLib.sol";
@@ -25,7 +27,7 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     using AssetStateWord for uint256;
 
     /// @notice Role allowed to freeze an asset, pause reports and tighten parameters at once.
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = GUARDIAN;
     /// @notice Longest ramp governance may set.
     uint32 public constant MAX_RAMP_DURATION = 60 days;
 

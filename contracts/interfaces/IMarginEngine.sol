@@ -30,8 +30,6 @@ struct AccountSnapshot {
 /// @notice A lending pool of one debt asset (ERC-4626 shares for lenders) with cross-margin borrowers,
 ///         whose risk parameters come only from the RiskParameterRegistry and prices only from the PriceOracle.
 interface IMarginEngine {
-    /// @notice A zero address where one is required.
-    error ZeroAddress();
     /// @notice A zero amount where a positive one is required.
     error ZeroAmount();
     /// @notice An amount that does not fit the engine's 128-bit bookkeeping.

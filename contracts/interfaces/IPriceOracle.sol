@@ -26,8 +26,6 @@ interface IPriceOracle {
     error InvalidStalenessAllowance(uint32 stalenessAllowance);
     /// @notice A feed whose decimals exceed 36 (normalisation would overflow).
     error InvalidFeedDecimals(uint8 decimals);
-    /// @notice A zero address where a feed is required.
-    error ZeroAddress();
 
     /// @notice Emitted when governance sets or replaces an asset's feed.
     /// @param asset The priced asset.

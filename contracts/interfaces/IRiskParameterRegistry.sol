@@ -15,8 +15,6 @@ interface IRiskParameterRegistry {
     error AssetNotFrozen(address asset);
     /// @notice A ramp duration above `MAX_RAMP_DURATION`.
     error RampDurationTooLong(uint32 rampDuration, uint32 maxRampDuration);
-    /// @notice A zero address where a contract or account is required.
-    error ZeroAddress();
 
     /// @notice Emitted when a cut of the liquidation threshold starts ramping.
     /// @param asset The collateral asset.

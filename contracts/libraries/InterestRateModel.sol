@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BPS, WAD} from "./ConstantsLib.sol";
+
 /// @notice A utilisation-based borrow rate with one kink (Aave/Compound "jump rate"), annual rates in bps.
 /// @dev Below the kink the rate rises from `baseRateBps` by `slope1Bps` at full kink; above it, by
 ///      `slope2Bps` more at 100% utilisation. `reserveFactorBps` of the interest goes to the reserve.
@@ -15,8 +17,6 @@ struct RateModel {
 /// @title InterestRateModel
 /// @notice Pure rate arithmetic and the 88-bit packing of `RateModel` kept in the engine's pool word.
 library InterestRateModel {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
     uint256 internal constant SECONDS_PER_YEAR = 365 days;
 
     /// @dev Governance bounds on the model (docs/engine.md explains them).

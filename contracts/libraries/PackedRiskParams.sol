@@ -16,18 +16,34 @@ library PackedRiskParams {
     /// @param p The parameters.
     /// @return The packed word.
     function pack(RiskParams calldata p) internal pure returns (uint256) {
-        return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
-            | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
-            | (uint256(p.liquidationWindow) << 160);
+        return packFields(
+            p.ltvBps, p.liquidationThresholdBps, p.liquidationBonusBps, p.closeFactorBps, p.liquidationCapPerWindow,
+            p.liquidationWindow
+        );
     }
 
-    /// @notice Packs memory parameters (same layout as `pack`).
+    /// @notice Packs memory parameters: `pack` for a struct already in memory (Solidity has no function
+    ///         generic over the data location, and a calldata-to-memory copy would cost every report).
     /// @param p The parameters.
     /// @return The packed word.
     function packMemory(RiskParams memory p) internal pure returns (uint256) {
-        return uint256(p.ltvBps) | (uint256(p.liquidationThresholdBps) << 16) | (uint256(p.liquidationBonusBps) << 32)
-            | (uint256(p.closeFactorBps) << 48) | (uint256(p.liquidationCapPerWindow) << 64)
-            | (uint256(p.liquidationWindow) << 160);
+        return packFields(
+            p.ltvBps, p.liquidationThresholdBps, p.liquidationBonusBps, p.closeFactorBps, p.liquidationCapPerWindow,
+            p.liquidationWindow
+        );
+    }
+
+    /// @dev The layout itself, written once.
+    function packFields(
+        uint16 ltv,
+        uint16 threshold,
+        uint16 bonus,
+        uint16 closeFactor,
+        uint96 cap,
+        uint32 window
+    ) private pure returns (uint256) {
+        return uint256(ltv) | (uint256(threshold) << 16) | (uint256(bonus) << 32) | (uint256(closeFactor) << 48)
+            | (uint256(cap) << 64) | (uint256(window) << 160);
     }
 
     /// @notice Unpacks a word (bits above 191 are ignored).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {BPS} from "./RiskTypes.sol";
+import {BPS} from "./ConstantsLib.sol";
 import {PackedRiskParams} from "./PackedRiskParams.sol";
 
 /// @title RiskParamsLib

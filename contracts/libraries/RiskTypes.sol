@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Basis-point denominator: 10_000 bps = 100%.
-uint256 constant BPS = 10_000;
-
 /// @notice The risk parameters of one collateral asset, as stored targets.
 /// @dev Field order is part of the EIP-712 type `RiskParams(...)`: never reorder.
 struct RiskParams {

@@ -4,7 +4,16 @@ pragma solidity 0.8.30;
 import {IBoundedRiskUpdater} from "../../contracts/interfaces/IBoundedRiskUpdater.sol";
 import {PackedRiskParams} from "../../contracts/libraries/PackedRiskParams.sol";
 import {RiskParamsLib} from "../../contracts/libraries/RiskParamsLib.sol";
-import {BPS, PackedRiskReport, Param, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
+import {
+    BPS,
+    RISK_PARAMS_TYPE,
+    RISK_PARAMS_TYPEHASH,
+    RISK_REPORT_BATCH_PRIMARY_TYPE,
+    RISK_REPORT_BATCH_TYPEHASH,
+    RISK_REPORT_TYPE,
+    RISK_REPORT_TYPEHASH
+} from "../../contracts/libraries/ConstantsLib.sol";
+import {PackedRiskReport, Param, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {BulwarkTestBase} from "./BulwarkTestBase.sol";
 
 /// @notice Exposes the internal invariant check so a fuzzer can call it and catch its reverts.
@@ -47,6 +56,17 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
             ok = false;
         }
         assertEq(ok, expectedOk);
+    }
+
+    /// @dev The EIP-712 type hashes are literals (no report hashes the strings at run time): each must
+    ///      be the hash of its type strings, written once in ConstantsLib.
+    function test_typeHashesAreTheTypeStrings() public pure {
+        assertEq(RISK_PARAMS_TYPEHASH, keccak256(bytes(RISK_PARAMS_TYPE)));
+        assertEq(RISK_REPORT_TYPEHASH, keccak256(abi.encodePacked(RISK_REPORT_TYPE, RISK_PARAMS_TYPE)));
+        assertEq(
+            RISK_REPORT_BATCH_TYPEHASH,
+            keccak256(abi.encodePacked(RISK_REPORT_BATCH_PRIMARY_TYPE, RISK_PARAMS_TYPE, RISK_REPORT_TYPE))
+        );
     }
 
     /// @dev The zero-value invariants, which bounds with positive minimums keep out of any write's reach,

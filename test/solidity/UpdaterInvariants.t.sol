@@ -4,7 +4,8 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
-import {AssetRules, BPS, BpsRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
+import {BPS} from "../../contracts/libraries/ConstantsLib.sol";
+import {AssetRules, BpsRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {BulwarkTestBase, reportFor, signedBy} from "./BulwarkTestBase.sol";
 
