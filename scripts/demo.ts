@@ -35,7 +35,7 @@ import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "./lib/demoR
 import { deployBulwark } from "./lib/deployBulwark.js";
 import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 import { fund } from "./lib/engine.js";
-import { toRiskParams } from "./lib/system.js";
+import { toRiskParams } from "../calibrator/rules/chainState.js";
 
 // The demo's errors leave as the CLI's do: one line, exit 2 for bad options, no stack trace.
 exitOnUncaught("demo");

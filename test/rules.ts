@@ -1,5 +1,6 @@
 /** Pure unit tests of calibrator/rules (no chain). The differential test pins them to the contract. */
 import { expect } from "chai";
+import { toRiskParams } from "../calibrator/rules/chainState.js";
 import { packParams, packReport, unpackParams } from "../calibrator/rules/packing.js";
 import {
   type AssetChainState,
@@ -68,6 +69,23 @@ describe("rules: packing", function () {
     const packed = packReport(r);
     expect(unpackParams(packed.newParams)).to.deep.equal(r.newParams);
     expect(unpackParams(packed.expectedCurrentParams)).to.deep.equal(DEFAULT_PARAMS);
+  });
+});
+
+describe("rules: the one RiskParams normaliser (issue 15)", function () {
+  it("gives the same RiskParams for viem's numbers and for an ethers Result of bigints with positional copies", function () {
+    const viem = { ...DEFAULT_PARAMS };
+    const ethersResult = Object.assign(
+      [8_050n, 8_300n, 500n, 5_000n, DEFAULT_PARAMS.liquidationCapPerWindow, 3_600n],
+      { ltvBps: 8_050n, liquidationThresholdBps: 8_300n, liquidationBonusBps: 500n, closeFactorBps: 5_000n, liquidationCapPerWindow: DEFAULT_PARAMS.liquidationCapPerWindow, liquidationWindow: 3_600n },
+    );
+    for (const raw of [viem, ethersResult]) {
+      const params = toRiskParams(raw);
+      expect(params).to.deep.equal(DEFAULT_PARAMS);
+      expect(Object.keys(params)).to.have.length(6); // no positional copies carried along
+      expect(typeof params.ltvBps).to.equal("number");
+      expect(typeof params.liquidationCapPerWindow).to.equal("bigint");
+    }
   });
 });
 

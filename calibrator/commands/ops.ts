@@ -8,7 +8,8 @@ import { Command } from "commander";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { boundedRiskUpdaterAbi, timelockControllerAbi } from "../abi/contracts.js";
-import { readAssetState, readFeedHealth, readGlobals, toParams } from "../keeper/chain.js";
+import { readAssetState, readFeedHealth, readGlobals } from "../keeper/chain.js";
+import { toRiskParams } from "../rules/chainState.js";
 import { keyFromEnv } from "../keeper/config.js";
 import { loadDeployment } from "../ops/deployment.js";
 import { encodeProposal, loadProposal } from "../ops/governance.js";
@@ -29,7 +30,7 @@ export function inspectCommand(): Command {
       const rows = [];
       for (const a of deployment.assets) {
         const state = await readAssetState(client, deployment.updater, a.token);
-        const effective = toParams(await client.readContract({ address: deployment.updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [a.token] }));
+        const effective = toRiskParams(await client.readContract({ address: deployment.updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [a.token] }));
         const feed = await readFeedHealth(client, globals.oracle, a.token);
         rows.push({ symbol: a.symbol, stored: state.stored, effective, rules: state.rules, nonce: state.nonce, lastUpdateAt: state.lastUpdateAt, ramp: state.ramp, feed });
       }

@@ -6,19 +6,9 @@ import type { PublicClient } from "viem";
 import { aggregatorV3Abi, boundedRiskUpdaterAbi, marginEngineAbi, priceOracleAbi } from "../abi/contracts.js";
 import type { FeedRound } from "../data/feedHistory.js";
 import type { AssetChainState, UpdaterGlobals } from "../rules/riskRules.js";
-import { toAssetChainState } from "../rules/chainState.js";
-import type { Address, RiskParams } from "../rules/types.js";
+import { toAssetChainState, toRiskParams } from "../rules/chainState.js";
+import type { Address } from "../rules/types.js";
 import type { AccountExposure } from "./impact.js";
-
-/** The registry's RiskParams tuple as viem decodes it (extra tuple fields are dropped). */
-export const toParams = (p: RiskParams): RiskParams => ({
-  ltvBps: p.ltvBps,
-  liquidationThresholdBps: p.liquidationThresholdBps,
-  liquidationBonusBps: p.liquidationBonusBps,
-  closeFactorBps: p.closeFactorBps,
-  liquidationCapPerWindow: p.liquidationCapPerWindow,
-  liquidationWindow: p.liquidationWindow,
-});
 
 export async function readAssetState(client: PublicClient, updater: Address, asset: Address): Promise<AssetChainState> {
   const c = { address: updater, abi: boundedRiskUpdaterAbi } as const;
@@ -30,7 +20,7 @@ export async function readAssetState(client: PublicClient, updater: Address, ass
     client.readContract({ ...c, functionName: "assetRules", args: [asset] }),
     client.readContract({ ...c, functionName: "isFrozen", args: [asset] }),
   ]);
-  const stored = listed ? toParams(await client.readContract({ ...c, functionName: "storedParams", args: [asset] })) : undefined;
+  const stored = listed ? toRiskParams(await client.readContract({ ...c, functionName: "storedParams", args: [asset] })) : undefined;
   // thresholdRamp returns (fromBps, toBps, start, end).
   const [fromBps, , start, end] = ramp;
   return toAssetChainState({ stored, ramp: { fromBps, start, end }, rampDuration, state, rules, frozen });

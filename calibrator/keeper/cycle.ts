@@ -19,7 +19,8 @@ import { updaterDomain, type UpdaterDomain } from "../rules/eip712.js";
 import { packReport } from "../rules/packing.js";
 import { type AssetChainState, describeViolation, type UpdaterGlobals, validateReport } from "../rules/riskRules.js";
 import type { Address, RiskParams, RiskReport } from "../rules/types.js";
-import { BorrowerIndex, type FeedHealth, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals, toParams } from "./chain.js";
+import { BorrowerIndex, type FeedHealth, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals } from "./chain.js";
+import { toRiskParams } from "../rules/chainState.js";
 import type { KeeperConfig } from "./config.js";
 import { liquidationImpact } from "./impact.js";
 import type { KeeperMetrics } from "./metrics.js";
@@ -184,7 +185,7 @@ export class Keeper {
       const target: RiskParams = riskParamsFromJson(calibration.params);
       outcome.current = state.stored;
       outcome.target = target;
-      outcome.effectiveThresholdBps = toParams(
+      outcome.effectiveThresholdBps = toRiskParams(
         await this.rpc("effectiveParams", () => client.readContract({ address: updater, abi: boundedRiskUpdaterAbi, functionName: "effectiveParams", args: [asset.address] })),
       ).liquidationThresholdBps;
       outcome.glide = glidePath(asset.address, target, state, globals, now);

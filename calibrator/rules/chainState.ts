@@ -18,6 +18,31 @@ interface RawAmountRule {
   maxStepBps: Int;
 }
 
+/** The RiskParams tuple as a client decodes it: viem gives numbers for small integers, ethers bigints. */
+export interface RawRiskParams {
+  ltvBps: Int;
+  liquidationThresholdBps: Int;
+  liquidationBonusBps: Int;
+  closeFactorBps: Int;
+  liquidationCapPerWindow: Int;
+  liquidationWindow: Int;
+}
+
+/**
+ * The one normaliser of a decoded RiskParams tuple, for viem and ethers alike: the TypeScript type,
+ * with any extra tuple fields dropped (a decoded ethers Result carries its positional copies too).
+ */
+export function toRiskParams(raw: RawRiskParams): RiskParams {
+  return {
+    ltvBps: Number(raw.ltvBps),
+    liquidationThresholdBps: Number(raw.liquidationThresholdBps),
+    liquidationBonusBps: Number(raw.liquidationBonusBps),
+    closeFactorBps: Number(raw.closeFactorBps),
+    liquidationCapPerWindow: BigInt(raw.liquidationCapPerWindow),
+    liquidationWindow: Number(raw.liquidationWindow),
+  };
+}
+
 export interface RawAssetView {
   stored: RiskParams | undefined;
   /** From thresholdRamp(asset), which also returns toBps (the stored threshold). */

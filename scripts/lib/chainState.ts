@@ -1,8 +1,7 @@
 /** Reads what calibrator/rules/riskRules.ts needs from a deployed BoundedRiskUpdater (ethers). */
 import type { AssetChainState, UpdaterGlobals } from "../../calibrator/rules/riskRules.js";
-import { toAssetChainState } from "../../calibrator/rules/chainState.js";
+import { toAssetChainState, toRiskParams } from "../../calibrator/rules/chainState.js";
 import type { Address } from "../../calibrator/rules/types.js";
-import { toRiskParams } from "./system.js";
 import type { BoundedRiskUpdater } from "../../types/ethers-contracts/index.js";
 
 export async function readAssetChainState(updater: BoundedRiskUpdater, asset: Address): Promise<AssetChainState> {

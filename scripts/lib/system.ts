@@ -4,6 +4,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { keccak256, toUtf8Bytes, Wallet } from "ethers";
+import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import { updaterDomain, type UpdaterDomain } from "../../calibrator/rules/eip712.js";
 import type { Address, AssetRules, RiskParams, RiskReport } from "../../calibrator/rules/types.js";
 import type {
@@ -128,25 +129,6 @@ export async function deploySystem(ethers: HardhatEthers, options: SystemOptions
 /** Reads the stored parameters as the TypeScript type. */
 export async function storedParams(registry: BoundedRiskUpdater, asset: Address): Promise<RiskParams> {
   return toRiskParams(await registry.storedParams(asset));
-}
-
-/** Converts an ethers Result of the RiskParams tuple. */
-export function toRiskParams(r: {
-  ltvBps: bigint;
-  liquidationThresholdBps: bigint;
-  liquidationBonusBps: bigint;
-  closeFactorBps: bigint;
-  liquidationCapPerWindow: bigint;
-  liquidationWindow: bigint;
-}): RiskParams {
-  return {
-    ltvBps: Number(r.ltvBps),
-    liquidationThresholdBps: Number(r.liquidationThresholdBps),
-    liquidationBonusBps: Number(r.liquidationBonusBps),
-    closeFactorBps: Number(r.closeFactorBps),
-    liquidationCapPerWindow: r.liquidationCapPerWindow,
-    liquidationWindow: Number(r.liquidationWindow),
-  };
 }
 
 /** A report for `asset` that moves its stored parameters to `newParams`, with the next nonce. */

@@ -22,7 +22,7 @@ import type { Address } from "../../calibrator/rules/types.js";
 import { deployBulwark, type DeployedAddresses } from "../../scripts/lib/deployBulwark.js";
 import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { readAssetChainState } from "../../scripts/lib/chainState.js";
-import { toRiskParams } from "../../scripts/lib/system.js";
+import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import type { BoundedRiskUpdater, MockAggregator } from "../../types/ethers-contracts/index.js";
 import { type AnvilNode, startAnvil } from "../helpers/anvil.js";
 import { recentWindowCalibration } from "../helpers/calibrationFixture.js";

@@ -27,7 +27,7 @@ import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
 import { deployBulwark } from "../../scripts/lib/deployBulwark.js";
 import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { fund } from "../../scripts/lib/engine.js";
-import { toRiskParams } from "../../scripts/lib/system.js";
+import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
