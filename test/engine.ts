@@ -14,7 +14,7 @@ import {
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
 import { readFileSync } from "node:fs";
 import { deploymentSpecSchema } from "../calibrator/ops/deploymentSpec.js";
-import { ENGINE_LIMITS } from "../calibrator/rules/engineLimits.js";
+import { ENGINE_LIMITS } from "../calibrator/rules/bounds.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;

@@ -6,7 +6,9 @@ import { mutableTypes, signReport } from "../scripts/lib/reportSigning.js";
 import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../scripts/lib/system.js";
 import { propose, refreshFeeds, submit, submitBatch } from "./helpers/reports.js";
 import { readFileSync } from "node:fs";
-import { deploymentSpecSchema } from "../calibrator/ops/deploymentSpec.js";
+import { deploymentSpecSchema, parseDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
+import { DataError } from "../calibrator/data/errors.js";
+import { ORACLE_LIMITS, UPDATER_LIMITS } from "../calibrator/rules/bounds.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -425,6 +427,104 @@ describe("BoundedRiskUpdater: governance and guardian", function () {
       expect(parsed.success, field).to.equal(false);
       expect(JSON.stringify(parsed.error?.issues), field).to.include("a lower bound must be positive");
     }
+  });
+
+  it("deployment schema limits = contract limits (rules/bounds.ts): at each limit both accept, one past it both refuse (issue 15)", async function () {
+    const system = await loadFixture(deployed);
+    const g = system.updater.connect(system.governance);
+    // The TypeScript limits are the contracts' public constants.
+    expect(await system.updater.MAX_SIGNERS()).to.equal(BigInt(UPDATER_LIMITS.maxSigners));
+    expect(await system.updater.MAX_BATCH()).to.equal(BigInt(UPDATER_LIMITS.maxBatch));
+    expect(await system.updater.MAX_COOLDOWN()).to.equal(BigInt(UPDATER_LIMITS.maxCooldown));
+    expect(await system.updater.MAX_REPORT_AGE_LIMIT()).to.equal(BigInt(UPDATER_LIMITS.maxReportAge));
+    expect(await system.updater.MAX_RAMP_DURATION()).to.equal(BigInt(UPDATER_LIMITS.maxRampDuration));
+    expect(await system.oracle.MAX_STALENESS_ALLOWANCE()).to.equal(BigInt(ORACLE_LIMITS.maxStalenessAllowance));
+
+    type Rules = Record<string, Record<string, number | string>> & Record<"riskIncreasingCooldown" | "riskReducingCooldown", number>;
+    interface Spec {
+      calibrators: { maxReportAge: number };
+      assets: { rules: Rules; params: Record<string, number | string>; rampDuration: number; stalenessAllowance: number }[];
+    }
+    const spec = JSON.parse(readFileSync("deploy/local.json", "utf8")) as Spec;
+    const chainRules = (r: Rules) => {
+      const bpsRule = (x: Record<string, number | string>) => ({ min: Number(x.min), max: Number(x.max), maxRiskIncreasingStep: Number(x.maxRiskIncreasingStep), maxRiskReducingStep: Number(x.maxRiskReducingStep) });
+      const amountRule = (x: Record<string, number | string>) => ({ min: BigInt(x.min!), max: BigInt(x.max!), maxStepBps: Number(x.maxStepBps) });
+      return {
+        ltv: bpsRule(r.ltv!), liquidationThreshold: bpsRule(r.liquidationThreshold!), liquidationBonus: bpsRule(r.liquidationBonus!), closeFactor: bpsRule(r.closeFactor!),
+        liquidationCap: amountRule(r.liquidationCap!), liquidationWindow: amountRule(r.liquidationWindow!),
+        riskIncreasingCooldown: r.riskIncreasingCooldown, riskReducingCooldown: r.riskReducingCooldown,
+      };
+    };
+    const feed = await system.assets[0]!.feed.getAddress();
+    const W = UPDATER_LIMITS.maxLiquidationWindow;
+    const cases: [string, (c: Spec) => void, (c: Spec, asset: string) => Promise<unknown>][] = [];
+    const rulesCase = (name: string, change: (r: Rules) => void) =>
+      cases.push([name, (c) => change(c.assets[0]!.rules), (c, asset) => g.setAssetRules(asset, chainRules(c.assets[0]!.rules))]);
+    for (const [label, value] of [["at", UPDATER_LIMITS.maxCooldown], ["past", UPDATER_LIMITS.maxCooldown + 1]] as const) {
+      rulesCase(`riskIncreasingCooldown ${label} MAX_COOLDOWN`, (r) => (r.riskIncreasingCooldown = value));
+    }
+    rulesCase("riskReducingCooldown = riskIncreasingCooldown", (r) => (r.riskReducingCooldown = r.riskIncreasingCooldown));
+    rulesCase("riskReducingCooldown above riskIncreasingCooldown", (r) => (r.riskReducingCooldown = r.riskIncreasingCooldown + 1));
+    rulesCase("ltv.min = ltv.max (at the starting LTV)", (r) => (r.ltv!.min = r.ltv!.max = 8_050));
+    rulesCase("ltv.min above ltv.max", (r) => {
+      r.ltv!.min = 8_051;
+      r.ltv!.max = 8_050;
+    });
+    rulesCase("liquidationBonus: reducing step = increasing step", (r) => (r.liquidationBonus!.maxRiskReducingStep = r.liquidationBonus!.maxRiskIncreasingStep!));
+    rulesCase("liquidationBonus: reducing step below increasing step", (r) => (r.liquidationBonus!.maxRiskReducingStep = Number(r.liquidationBonus!.maxRiskIncreasingStep) - 1));
+    rulesCase("liquidationCap.min = max (at the starting cap)", (r) => (r.liquidationCap!.min = r.liquidationCap!.max = String(spec.assets[0]!.params.liquidationCapPerWindow)));
+    rulesCase("liquidationCap.min above max", (r) => {
+      r.liquidationCap!.max = String(spec.assets[0]!.params.liquidationCapPerWindow);
+      r.liquidationCap!.min = (BigInt(r.liquidationCap!.max) + 1n).toString();
+    });
+    rulesCase("liquidationWindow.max = 2^32 - 1", (r) => (r.liquidationWindow!.max = String(W)));
+    rulesCase("liquidationWindow.max = 2^32", (r) => (r.liquidationWindow!.max = String(W + 1)));
+    for (const value of [UPDATER_LIMITS.maxReportAge, UPDATER_LIMITS.maxReportAge + 1]) {
+      cases.push([`maxReportAge ${value}`, (c) => (c.calibrators.maxReportAge = value), () => g.setMaxReportAge(value)]);
+    }
+    for (const value of [UPDATER_LIMITS.maxRampDuration, UPDATER_LIMITS.maxRampDuration + 1]) {
+      cases.push([`rampDuration ${value}`, (c) => (c.assets[0]!.rampDuration = value), (_, asset) => g.setRampDuration(asset, value)]);
+    }
+    for (const value of [ORACLE_LIMITS.maxStalenessAllowance, ORACLE_LIMITS.maxStalenessAllowance + 1]) {
+      cases.push([`stalenessAllowance ${value}`, (c) => (c.assets[0]!.stalenessAllowance = value), (_, asset) => system.oracle.connect(system.governance).setFeed(asset, feed, value)]);
+    }
+    // The starting parameters go through governanceSetParams: within the bounds and the invariants.
+    const paramsCase = (name: string, change: (p: Record<string, number | string>) => void) =>
+      cases.push([name, (c) => change(c.assets[0]!.params), async (c, asset) => {
+        await g.setAssetRules(asset, chainRules(c.assets[0]!.rules));
+        const p = c.assets[0]!.params;
+        return g.governanceSetParams(asset, { ltvBps: Number(p.ltvBps), liquidationThresholdBps: Number(p.liquidationThresholdBps), liquidationBonusBps: Number(p.liquidationBonusBps), closeFactorBps: Number(p.closeFactorBps), liquidationCapPerWindow: BigInt(p.liquidationCapPerWindow!), liquidationWindow: Number(p.liquidationWindow) });
+      }]);
+    paramsCase("ltvBps at its lower bound", (p) => (p.ltvBps = 5_000));
+    paramsCase("ltvBps below its lower bound", (p) => (p.ltvBps = 4_999));
+    paramsCase("liquidationWindow above its upper bound", (p) => (p.liquidationWindow = 86_401));
+    paramsCase("ltvBps = liquidationThresholdBps (invariant)", (p) => (p.ltvBps = p.liquidationThresholdBps!));
+    paramsCase("threshold × (1 + bonus) ≥ 1 (spiral invariant)", (p) => {
+      p.liquidationThresholdBps = 9_000;
+      p.liquidationBonusBps = 1_200;
+    });
+
+    let refusedBoth = 0;
+    for (const [name, change, onChain] of cases) {
+      const copy = JSON.parse(JSON.stringify(spec)) as Spec;
+      change(copy);
+      const schema = (() => {
+        try {
+          parseDeploymentSpec(copy, "deploy/local.json");
+          return true;
+        } catch (e) {
+          expect(e, name).to.be.instanceOf(DataError);
+          return false;
+        }
+      })();
+      const asset = ethers.Wallet.createRandom().address;
+      const chain = await onChain(copy, asset).then(() => true, () => false);
+      expect(schema, `${name}: the schema ${schema ? "accepts" : "refuses"} what the chain ${chain ? "accepts" : "refuses"}`).to.equal(chain);
+      if (!chain) refusedBoth++;
+    }
+    // 13 of the 23 cases lie one past a limit or break an invariant: the comparison is not vacuous.
+    expect(cases.length).to.equal(23);
+    expect(refusedBoth).to.equal(13);
   });
 
   it("setAssetRules validates bounds, asymmetry and cooldowns", async function () {

@@ -7,14 +7,26 @@
 import { z } from "zod";
 import { DataError } from "../data/errors.js";
 import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
-import { ENGINE_LIMITS as L } from "../rules/engineLimits.js";
+import { ENGINE_LIMITS as L, ORACLE_LIMITS as O, UPDATER_LIMITS as U } from "../rules/bounds.js";
+import { checkInvariants, describeViolation } from "../rules/riskRules.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
-const bps = z.number().int().min(0).max(10_000);
-// A zero lower bound is refused, as BoundedRiskUpdater.setAssetRules refuses it (InvalidBounds).
-const bpsRule = z.object({ min: bps.refine((v) => v > 0, "a lower bound must be positive"), max: bps, maxRiskIncreasingStep: bps, maxRiskReducingStep: bps });
-const amountRule = z.object({ min: integer.refine((v) => v > 0n, "a lower bound must be positive"), max: integer, maxStepBps: bps });
+const bps = z.number().int().min(0).max(U.maxBps);
+// The rules are refused where BoundedRiskUpdater.setAssetRules refuses them: a zero lower bound or one
+// above the upper (InvalidBounds), a risk-reducing step smaller than the risk-increasing one
+// (RiskReducingStepTooSmall). The limits themselves live in rules/bounds.ts.
+const bpsRule = z
+  .object({ min: bps.refine((v) => v > 0, "a lower bound must be positive"), max: bps, maxRiskIncreasingStep: bps, maxRiskReducingStep: bps })
+  .refine((r) => r.min <= r.max, { message: "min must not exceed max (InvalidBounds)", path: ["min"] })
+  .refine((r) => r.maxRiskReducingStep >= r.maxRiskIncreasingStep, {
+    message: "maxRiskReducingStep must be at least maxRiskIncreasingStep (RiskReducingStepTooSmall)",
+    path: ["maxRiskReducingStep"],
+  });
+const amountRule = z
+  .object({ min: integer.refine((v) => v > 0n, "a lower bound must be positive"), max: integer, maxStepBps: bps })
+  .refine((r) => r.min <= r.max, { message: "min must not exceed max (InvalidBounds)", path: ["min"] });
+const seconds = z.number().int().nonnegative();
 
 export const deploymentSpecSchema = z
   .object({
@@ -27,9 +39,9 @@ export const deploymentSpecSchema = z
       guardian: z.union([address, z.literal("deployer")]),
     }),
     calibrators: z.object({
-      signers: z.array(address).min(1).max(32),
-      quorum: z.number().int().min(1).max(32),
-      maxReportAge: z.number().int().positive(),
+      signers: z.array(address).min(1).max(U.maxSigners),
+      quorum: z.number().int().min(1).max(U.maxSigners),
+      maxReportAge: z.number().int().positive().max(U.maxReportAge),
     }),
     oracle: z.object({ sequencerFeed: address.optional(), sequencerGracePeriod: z.number().int().nonnegative().default(3_600) }).default({ sequencerGracePeriod: 3_600 }),
     engine: z.object({
@@ -65,20 +77,28 @@ export const deploymentSpecSchema = z
           decimals: z.number().int().min(0).max(36),
           /** The Chainlink feed's address, or a mock feed with 8 decimals starting at `price` (USD). */
           feed: z.union([address, z.object({ mockPrice: z.string().regex(/^\d+(\.\d{1,8})?$/, "a decimal USD price with at most 8 decimals") })]),
-          stalenessAllowance: z.number().int().positive(),
-          rampDuration: z.number().int().nonnegative(),
+          stalenessAllowance: z.number().int().positive().max(O.maxStalenessAllowance),
+          rampDuration: seconds.max(U.maxRampDuration),
           /** Whole tokens. */
           supplyCap: integer,
-          rules: z.object({
-            ltv: bpsRule,
-            liquidationThreshold: bpsRule,
-            liquidationBonus: bpsRule,
-            closeFactor: bpsRule,
-            liquidationCap: amountRule,
-            liquidationWindow: amountRule,
-            riskIncreasingCooldown: z.number().int().nonnegative(),
-            riskReducingCooldown: z.number().int().nonnegative(),
-          }),
+          rules: z
+            .object({
+              ltv: bpsRule,
+              liquidationThreshold: bpsRule,
+              liquidationBonus: bpsRule,
+              closeFactor: bpsRule,
+              liquidationCap: amountRule,
+              liquidationWindow: amountRule.refine((r) => r.max <= BigInt(U.maxLiquidationWindow), {
+                message: `max must fit a uint32 of seconds (at most ${U.maxLiquidationWindow})`,
+                path: ["max"],
+              }),
+              riskIncreasingCooldown: seconds.max(U.maxCooldown),
+              riskReducingCooldown: seconds,
+            })
+            .refine((r) => r.riskReducingCooldown <= r.riskIncreasingCooldown, {
+              message: "riskReducingCooldown must not exceed riskIncreasingCooldown (RiskReducingCooldownTooLong)",
+              path: ["riskReducingCooldown"],
+            }),
           params: z.object({ ltvBps: bps, liquidationThresholdBps: bps, liquidationBonusBps: bps, closeFactorBps: bps, liquidationCapPerWindow: integer, liquidationWindow: z.number().int().positive() }),
         }),
       )
@@ -97,6 +117,30 @@ export function parseDeploymentSpec(raw: unknown, file: string): DeploymentSpec 
   if (data.calibrators.quorum > data.calibrators.signers.length) {
     throw new DataError(file, undefined, "calibrators.quorum", `${data.calibrators.quorum} exceeds the ${data.calibrators.signers.length} signers`);
   }
+  data.assets.forEach((a, i) => {
+    // The starting parameters go through governanceSetParams: within every bound (ParamOutOfBounds) and
+    // the static invariants (RiskParamsLib), as the deployment would check them.
+    const field = (name: string) => `assets[${i}].params.${name}`;
+    const p = a.params;
+    const bpsFields = [
+      ["ltvBps", a.rules.ltv],
+      ["liquidationThresholdBps", a.rules.liquidationThreshold],
+      ["liquidationBonusBps", a.rules.liquidationBonus],
+      ["closeFactorBps", a.rules.closeFactor],
+    ] as const;
+    for (const [name, rule] of bpsFields) {
+      if (p[name] < rule.min || p[name] > rule.max) throw new DataError(file, undefined, field(name), `${p[name]} lies outside the asset's bounds [${rule.min}, ${rule.max}] (ParamOutOfBounds)`);
+    }
+    const amountFields = [
+      ["liquidationCapPerWindow", p.liquidationCapPerWindow, a.rules.liquidationCap],
+      ["liquidationWindow", BigInt(p.liquidationWindow), a.rules.liquidationWindow],
+    ] as const;
+    for (const [name, value, rule] of amountFields) {
+      if (value < rule.min || value > rule.max) throw new DataError(file, undefined, field(name), `${value} lies outside the asset's bounds [${rule.min}, ${rule.max}] (ParamOutOfBounds)`);
+    }
+    const broken = checkInvariants(p, p.liquidationThresholdBps);
+    if (broken) throw new DataError(file, undefined, `assets[${i}].params`, describeViolation(broken));
+  });
   return data;
 }
 
