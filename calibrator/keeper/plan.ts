@@ -88,11 +88,17 @@ export interface PlannedStep {
   filter: FieldFilter;
 }
 
+/**
+ * Why no step can be sent: the first on-chain rule a candidate breaks (named as the contract's error),
+ * or the planner's own NoProgress when every candidate equals the stored values.
+ */
+export type PlanBlock = RuleViolation | { error: "NoProgress"; args: RuleViolation["args"] };
+
 export type PlanOutcome =
   | { kind: "atTarget"; target: RiskParams }
   | { kind: "step"; step: PlannedStep; target: RiskParams }
   /** Nothing can be sent now; `violation` is the rule the full step breaks (often a cooldown). */
-  | { kind: "blocked"; violation: RuleViolation; target: RiskParams };
+  | { kind: "blocked"; violation: PlanBlock; target: RiskParams };
 
 export interface PlanOptions {
   /** Upper bound on the fraction of the full step (the impact check lowers it). */
@@ -197,7 +203,7 @@ export interface GlidePath {
   /** When the last step lands on the target; undefined if it cannot be reached in `maxSteps`. */
   reachedAt: bigint | undefined;
   /** Why the path stops short of the target, if it does. */
-  stuck?: RuleViolation;
+  stuck?: PlanBlock;
 }
 
 /**

@@ -7,6 +7,7 @@
  * contract to the wei.
  * Pure: no I/O, no clock.
  */
+import type { EngineErrorName } from "./errorNames.js";
 export const WAD = 10n ** 18n;
 export const BPS = 10_000n;
 export const SECONDS_PER_YEAR = 365n * 86_400n;
@@ -191,7 +192,7 @@ export interface LiquidationInput {
 
 export type LiquidationSize =
   | { ok: true; repaid: bigint; seized: bigint; seizedValue: bigint; fee: bigint }
-  | { ok: false; error: "LiquidationLeavesDust"; leftoverDebtValue: bigint; leftoverCollateralValue: bigint };
+  | { ok: false; error: Extract<EngineErrorName, "LiquidationLeavesDust">; leftoverDebtValue: bigint; leftoverCollateralValue: bigint };
 
 /**
  * The factors of MarginEngine._sizeLiquidation that depend only on the collateral, its price and the

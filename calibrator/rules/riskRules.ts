@@ -15,10 +15,11 @@ import {
   type RiskParams,
   type RiskReport,
 } from "./types.js";
+import type { UpdaterErrorName } from "./errorNames.js";
 
-/** A rule violation, named like the contract's custom error, with the same arguments. */
+/** A rule violation, named like the contract's custom error (a name the ABI has), with the same arguments. */
 export interface RuleViolation {
-  error: string;
+  error: UpdaterErrorName;
   args: readonly (bigint | number | string | boolean)[];
 }
 
@@ -51,7 +52,7 @@ export interface UpdaterGlobals {
   maxReportAge: number;
 }
 
-const violation = (error: string, ...args: RuleViolation["args"]): RuleViolation => ({ error, args });
+const violation = (error: UpdaterErrorName, ...args: RuleViolation["args"]): RuleViolation => ({ error, args });
 
 export function paramsEqual(a: RiskParams, b: RiskParams): boolean {
   return (
@@ -252,7 +253,13 @@ export function validateReport(
 }
 
 /** A readable one-line description of a violation (for logs and CLI output). */
-export function describeViolation(v: RuleViolation): string {
+/** A refusal to describe: a chain rule's violation, or the planner's own (keeper/plan.ts). */
+export interface Refusal {
+  error: string;
+  args: RuleViolation["args"];
+}
+
+export function describeViolation(v: Refusal): string {
   const args = v.args.map((a, i) =>
     // The Param enum argument sits right after the asset address in bound/step errors.
     (v.error === "ParamOutOfBounds" || v.error === "StepTooLarge") && i === 1 ? PARAM_NAMES[Number(a)] : String(a),
