@@ -76,6 +76,13 @@ export interface CycleResult {
   submit?: SubmitResult | { status: "dryRun" } | { status: "awaitingSignatures"; have: number; need: number; file?: string };
 }
 
+/** What phase 1 of a cycle read: per asset its state, outcome and calibration, and every feed it read. */
+interface CycleInputs {
+  states: Map<Address, AssetChainState>;
+  feedsRead: Map<Address, FeedHealth>;
+  assets: { outcome: AssetOutcome; state: AssetChainState; calibration: AssetCalibration }[];
+}
+
 interface CachedCalibration {
   key: string;
   calibration: AssetCalibration;
@@ -132,8 +139,12 @@ export class Keeper {
     return result!;
   }
 
+  /**
+   * One cycle: read the inputs (1), plan within the impact budget (2), build and check the batch (3),
+   * collect signatures (4), submit and confirm (5). Each phase is its own method below.
+   */
   async cycle(options: { dryRun?: boolean } = {}): Promise<CycleResult> {
-    const { config, client, log, metrics } = this.deps;
+    const { config, client, log } = this.deps;
     const updater = config.contracts.updater;
     const [globals, block] = await Promise.all([
       this.rpc("readGlobals", () => readGlobals(client, updater)),
@@ -146,12 +157,39 @@ export class Keeper {
       log.warn("updater is paused by the guardian: nothing to do");
       return result;
     }
-
-    // 1. Per asset: target, chain state, planned step. The calibration config is read once a cycle.
+    // The calibration config is read once a cycle.
     const calibrationConfig = loadConfig(config.calibration);
-    const states = new Map<Address, AssetChainState>();
-    const feedsRead = new Map<Address, FeedHealth>();
-    const steps: { outcome: AssetOutcome; state: AssetChainState; calibration: AssetCalibration }[] = [];
+    const inputs = await this.readInputs(calibrationConfig, globals, now, result);
+    await this.planSteps(inputs, spiralMarginBps(calibrationConfig.policy), globals, now, result);
+    const reports = this.buildBatch(inputs, globals, now);
+    if (reports.length === 0) {
+      log.info("no asset needs an update now");
+      return result;
+    }
+    const digest = batchDigest(this.domain, reports);
+    result.batch = { reports, digest };
+    if (options.dryRun) {
+      result.submit = { status: "dryRun" };
+      log.info({ digest, reports: reports.length }, "dry run: batch planned and validated, not signed or sent");
+      return result;
+    }
+    const selected = await this.collectSignatures(this.domain, reports, globals.quorum);
+    if (selected.length < globals.quorum) {
+      const file = config.signers.directory ? writeBatchFile(config.signers.directory, toBatchFile(this.domain, reports)) : undefined;
+      this.pending = { reports, digest };
+      result.submit = { status: "awaitingSignatures", have: selected.length, need: globals.quorum, file };
+      log.warn({ digest, have: selected.length, need: globals.quorum, file }, "quorum not reached: batch left for co-signers");
+      return result;
+    }
+    result.submit = await this.submit(reports, selected, digest);
+    return result;
+  }
+
+  /** 1. Per asset: feed health, target (calibration), chain state and glide path; refusals are recorded and counted. */
+  private async readInputs(calibrationConfig: CalibrationConfig, globals: UpdaterGlobals & { oracle: Address }, now: bigint, result: CycleResult): Promise<CycleInputs> {
+    const { config, client, log, metrics } = this.deps;
+    const updater = config.contracts.updater;
+    const inputs: CycleInputs = { states: new Map(), feedsRead: new Map(), assets: [] };
     for (const asset of config.assets) {
       const outcome: AssetOutcome = { symbol: asset.symbol, address: asset.address };
       result.assets.push(outcome);
@@ -161,7 +199,7 @@ export class Keeper {
         log.warn({ asset: asset.symbol, reason }, "refusing to act on this asset");
       };
       const feed = await this.rpc("readFeedHealth", () => readFeedHealth(client, globals.oracle, asset.address));
-      feedsRead.set(asset.address.toLowerCase() as Address, feed);
+      inputs.feedsRead.set(asset.address.toLowerCase() as Address, feed);
       if (!feed.healthy) {
         refuse(`price feed is stale or failing (last update ${feed.updatedAt}, chain time ${now})`, "staleFeed");
         continue;
@@ -181,7 +219,7 @@ export class Keeper {
         continue;
       }
       const state = await this.rpc("readAssetState", () => readAssetState(client, updater, asset.address));
-      states.set(asset.address, state);
+      inputs.states.set(asset.address, state);
       const target: RiskParams = riskParamsFromJson(calibration.params);
       outcome.current = state.stored;
       outcome.target = target;
@@ -202,24 +240,31 @@ export class Keeper {
         },
         "glide path",
       );
-      steps.push({ outcome, state, calibration });
+      inputs.assets.push({ outcome, state, calibration });
     }
+    return inputs;
+  }
 
-    // 2. Plan, shrinking the whole batch while its impact exceeds the budget.
-    // The policy's margin below a toxic spiral, kept on effective values step by step (keeper/plan.ts).
-    const margin = spiralMarginBps(calibrationConfig.policy);
+  /**
+   * 2. The largest step per asset (keeper/plan.ts, pure), shrinking the whole batch while the debt it
+   * makes liquidatable exceeds the impact budget. `margin`: the policy's margin below a toxic spiral,
+   * kept on effective values step by step. Writes each outcome's step or blocking rule.
+   */
+  private async planSteps(inputs: CycleInputs, margin: number, globals: UpdaterGlobals & { oracle: Address }, now: bigint, result: CycleResult): Promise<void> {
+    const { config, log } = this.deps;
+    const { assets } = inputs;
     const plan = (maxScale: number, holdThresholdCut: boolean) =>
-      steps.map(({ outcome, state, calibration }) =>
+      assets.map(({ outcome, state, calibration }) =>
         planStep(outcome.address, outcome.target!, state, globals, now, now, { maxScale, holdThresholdCut, spiralMarginBps: margin, crisis: calibration.crisis }),
       );
     let planned = plan(1, false);
     const budget = config.impact && config.contracts.engine ? BigInt(Math.floor(config.impact.budget)) : undefined;
     if (budget !== undefined && planned.some((p) => p.kind === "step")) {
-      const impactOf = await this.impactEvaluator(globals.oracle, feedsRead);
+      const impactOf = await this.impactEvaluator(globals.oracle, inputs.feedsRead);
       const choices = [...STEP_FRACTIONS.map((f) => ({ scale: f, hold: false })), { scale: 1, hold: true }];
       for (const choice of choices) {
         const candidate = choice.scale === 1 && !choice.hold ? planned : plan(choice.scale, choice.hold);
-        const impact = impactOf(candidate.map((p, i) => (p.kind === "step" ? [steps[i]!.outcome.address, p.step.params.liquidationThresholdBps] as const : undefined)));
+        const impact = impactOf(candidate.map((p, i) => (p.kind === "step" ? [assets[i]!.outcome.address, p.step.params.liquidationThresholdBps] as const : undefined)));
         result.impactDebt = impact;
         result.impactScale = choice.hold ? 0 : choice.scale;
         planned = candidate;
@@ -229,64 +274,60 @@ export class Keeper {
       if (result.impactScale !== 1) log.warn({ scale: result.impactScale, impactDebt: result.impactDebt?.toString() }, "impact budget: step reduced");
     }
     for (const [i, p] of planned.entries()) {
-      const outcome = steps[i]!.outcome;
+      const outcome = assets[i]!.outcome;
       if (p.kind === "step") outcome.step = p.step;
       else if (p.kind === "blocked") outcome.blockedBy = describeViolation(p.violation);
       log.info({ asset: outcome.symbol, kind: p.kind, step: p.kind === "step" ? p.step.params : undefined, blockedBy: outcome.blockedBy }, "plan");
     }
+  }
 
-    // 3. The batch: a pending one co-signers are working on, if still valid; otherwise a new one.
-    let reports = this.pendingIfValid(states, globals, now);
+  /**
+   * 3. The batch: a pending one co-signers are working on, if still valid; otherwise the planned
+   * steps. Every report is checked against the freshly read state with the rule copy before it may
+   * be signed: the keeper never sends what the chain would refuse.
+   */
+  private buildBatch(inputs: CycleInputs, globals: UpdaterGlobals, now: bigint): RiskReport[] {
+    let reports = this.pendingIfValid(inputs.states, globals, now);
     if (!reports) {
-      reports = steps.flatMap(({ outcome, calibration }) =>
+      reports = inputs.assets.flatMap(({ outcome, calibration }) =>
         outcome.step ? [{ ...outcome.step.report, reportHash: calibration.report.reportHash }] : [],
       );
       this.pending = undefined;
     }
-    if (reports.length === 0) {
-      log.info("no asset needs an update now");
-      return result;
-    }
     for (const r of reports) {
-      // Belt and braces: every report is checked against the freshly read state with the rule copy.
-      const violation = validateReport(r, states.get(r.asset)!, globals, now);
+      const violation = validateReport(r, inputs.states.get(r.asset)!, globals, now);
       if (violation) throw new Error(`internal: planned report for ${r.asset} breaks ${describeViolation(violation)}`);
     }
-    const digest = batchDigest(this.domain, reports);
-    result.batch = { reports, digest };
-    if (options.dryRun) {
-      result.submit = { status: "dryRun" };
-      log.info({ digest, reports: reports.length }, "dry run: batch planned and validated, not signed or sent");
-      return result;
-    }
+    return reports;
+  }
 
-    // 4. Signatures.
+  /** 4. Signatures: the keeper's own, a shared directory's and the peers'; only registered signers count. */
+  private async collectSignatures(domain: UpdaterDomain, reports: RiskReport[], quorum: number) {
+    const { config, client, log } = this.deps;
+    const digest = batchDigest(domain, reports);
     const candidates: SignedBy[] = [];
-    for (const signer of this.deps.signers) candidates.push(await signBatchWith(signer, this.domain, reports));
+    for (const signer of this.deps.signers) candidates.push(await signBatchWith(signer, domain, reports));
     if (config.signers.directory) candidates.push(...signaturesFromDirectory(config.signers.directory, digest));
     if (config.signers.peers.length > 0) {
       const { found, failed } = await signaturesFromPeers(config.signers.peers, digest, config.retry.requestTimeoutMs);
       candidates.push(...found);
       for (const f of failed) log.warn(f, "peer did not provide a signature");
     }
-    const { selected, rejected } = await selectSignatures(this.domain, reports, candidates, (a) =>
-      this.rpc("isSigner", () => client.readContract({ address: updater, abi: boundedRiskUpdaterAbi, functionName: "isSigner", args: [a] })), globals.quorum);
+    const { selected, rejected } = await selectSignatures(domain, reports, candidates, (a) =>
+      this.rpc("isSigner", () => client.readContract({ address: config.contracts.updater, abi: boundedRiskUpdaterAbi, functionName: "isSigner", args: [a] })), quorum);
     for (const r of rejected) log.warn(r, "signature rejected");
-    if (selected.length < globals.quorum) {
-      const file = config.signers.directory ? writeBatchFile(config.signers.directory, toBatchFile(this.domain, reports)) : undefined;
-      this.pending = { reports, digest };
-      result.submit = { status: "awaitingSignatures", have: selected.length, need: globals.quorum, file };
-      log.warn({ digest, have: selected.length, need: globals.quorum, file }, "quorum not reached: batch left for co-signers");
-      return result;
-    }
+    return selected;
+  }
 
-    // 5. Submit and confirm.
+  /** 5. Submit the batch with its quorum and confirm it; count and log what happened. */
+  private async submit(reports: RiskReport[], selected: Awaited<ReturnType<Keeper["collectSignatures"]>>, digest: `0x${string}`): Promise<SubmitResult> {
+    const { config, client, log, metrics } = this.deps;
     const submit = await submitBatch(
       {
         client,
         relayer: this.deps.relayer,
         chainId: this.deps.chainId,
-        updater,
+        updater: config.contracts.updater,
         tx: config.tx,
         retry: config.retry,
         applied: () => this.applied(reports),
@@ -300,7 +341,6 @@ export class Keeper {
       selected.map((s) => toCompactSignature(s.signature)),
       digest,
     );
-    result.submit = submit;
     this.pending = undefined;
     if (submit.status === "landed") {
       for (const r of reports) metrics.reportsLanded.inc({ asset: config.assets.find((a) => a.address.toLowerCase() === r.asset.toLowerCase())?.symbol ?? r.asset });
@@ -310,7 +350,7 @@ export class Keeper {
     } else {
       log.error({ status: submit.status, error: submit.error }, "batch not accepted");
     }
-    return result;
+    return submit;
   }
 
   /** True once every report's nonce was consumed on-chain. */
