@@ -173,7 +173,7 @@ export class Keeper {
       log.info({ digest, reports: reports.length }, "dry run: batch planned and validated, not signed or sent");
       return result;
     }
-    const selected = await this.collectSignatures(this.domain, reports, globals.quorum);
+    const selected = await this.collectSignatures(this.domain, reports, digest, globals.quorum);
     if (selected.length < globals.quorum) {
       const file = config.signers.directory ? writeBatchFile(config.signers.directory, toBatchFile(this.domain, reports)) : undefined;
       this.pending = { reports, digest };
@@ -302,9 +302,8 @@ export class Keeper {
   }
 
   /** 4. Signatures: the keeper's own, a shared directory's and the peers'; only registered signers count. */
-  private async collectSignatures(domain: UpdaterDomain, reports: RiskReport[], quorum: number) {
+  private async collectSignatures(domain: UpdaterDomain, reports: RiskReport[], digest: `0x${string}`, quorum: number) {
     const { config, client, log } = this.deps;
-    const digest = batchDigest(domain, reports);
     const candidates: SignedBy[] = [];
     for (const signer of this.deps.signers) candidates.push(await signBatchWith(signer, domain, reports));
     if (config.signers.directory) candidates.push(...signaturesFromDirectory(config.signers.directory, digest));

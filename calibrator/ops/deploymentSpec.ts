@@ -8,7 +8,7 @@ import { z } from "zod";
 import { DataError } from "../data/errors.js";
 import { parseWithSchema, readJsonFile } from "../data/jsonFile.js";
 import { ENGINE_LIMITS as L, ORACLE_LIMITS as O, UPDATER_LIMITS as U } from "../rules/bounds.js";
-import { checkInvariants, describeViolation } from "../rules/riskRules.js";
+import { checkBounds, checkInvariants, describeViolation } from "../rules/riskRules.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const integer = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a non-negative integer")]).transform((v) => BigInt(v));
@@ -119,25 +119,10 @@ export function parseDeploymentSpec(raw: unknown, file: string): DeploymentSpec 
   }
   data.assets.forEach((a, i) => {
     // The starting parameters go through governanceSetParams: within every bound (ParamOutOfBounds) and
-    // the static invariants (RiskParamsLib), as the deployment would check them.
-    const field = (name: string) => `assets[${i}].params.${name}`;
+    // the static invariants (RiskParamsLib), with the rule copy the keeper uses.
     const p = a.params;
-    const bpsFields = [
-      ["ltvBps", a.rules.ltv],
-      ["liquidationThresholdBps", a.rules.liquidationThreshold],
-      ["liquidationBonusBps", a.rules.liquidationBonus],
-      ["closeFactorBps", a.rules.closeFactor],
-    ] as const;
-    for (const [name, rule] of bpsFields) {
-      if (p[name] < rule.min || p[name] > rule.max) throw new DataError(file, undefined, field(name), `${p[name]} lies outside the asset's bounds [${rule.min}, ${rule.max}] (ParamOutOfBounds)`);
-    }
-    const amountFields = [
-      ["liquidationCapPerWindow", p.liquidationCapPerWindow, a.rules.liquidationCap],
-      ["liquidationWindow", BigInt(p.liquidationWindow), a.rules.liquidationWindow],
-    ] as const;
-    for (const [name, value, rule] of amountFields) {
-      if (value < rule.min || value > rule.max) throw new DataError(file, undefined, field(name), `${value} lies outside the asset's bounds [${rule.min}, ${rule.max}] (ParamOutOfBounds)`);
-    }
+    const outOfBounds = checkBounds(a.symbol, a.rules, p);
+    if (outOfBounds) throw new DataError(file, undefined, `assets[${i}].params`, describeViolation(outOfBounds));
     const broken = checkInvariants(p, p.liquidationThresholdBps);
     if (broken) throw new DataError(file, undefined, `assets[${i}].params`, describeViolation(broken));
   });

@@ -42,5 +42,4 @@ export const UPDATER_LIMITS = {
 export const ORACLE_LIMITS = {
   /** Seconds (MAX_STALENESS_ALLOWANCE). */
   maxStalenessAllowance: 72 * 3_600,
-  maxFeedDecimals: 36,
 } as const;

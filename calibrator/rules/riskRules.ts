@@ -191,6 +191,26 @@ function checkAmountStep(
 }
 
 /**
+ * BoundedRiskUpdater._checkAllBounds: every field of `params` within the asset's bounds, in the
+ * contract's field order (the check of a governance or guardian write, which takes no step rule).
+ */
+export function checkBounds(asset: string, rules: AssetRules, params: RiskParams): RuleViolation | undefined {
+  for (const [param, field, ruleKey] of BPS_FIELDS) {
+    const value = params[field] as number;
+    const rule = rules[ruleKey];
+    if (value < rule.min || value > rule.max) return violation("ParamOutOfBounds", asset, Param[param], value, rule.min, rule.max);
+  }
+  const amounts = [
+    ["LiquidationCap", params.liquidationCapPerWindow, rules.liquidationCap],
+    ["LiquidationWindow", BigInt(params.liquidationWindow), rules.liquidationWindow],
+  ] as const;
+  for (const [param, value, rule] of amounts) {
+    if (value < rule.min || value > rule.max) return violation("ParamOutOfBounds", asset, Param[param], value, rule.min, rule.max);
+  }
+  return undefined;
+}
+
+/**
  * Bounds and max steps of a move from `current` to `proposed`, in the contract's field order, and
  * whether the move is risk-increasing (a bps field moving the risky way, or any cap/window change).
  */
