@@ -23,6 +23,7 @@ const policySchema = z
     ltvBufferHours: z.number().positive(),
     toxicSpiralMargin: z.number().gt(0).lt(0.5),
     minBonusBps: z.number().int().min(0).max(5_000),
+    stressBuffer: z.number().min(0).max(2),
     closeFactorBps: z.number().int().min(1).max(10_000),
     liquidationWindowSeconds: z.number().int().positive(),
     longRunLookbackYears: z.number().positive().max(30),

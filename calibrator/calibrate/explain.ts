@@ -36,7 +36,7 @@ export function explainCalibration(calibration: AssetCalibration, rules?: AssetR
   const b = r.bonus;
   const lines = [
     `σ: GARCH ${pct(v.garchSigmaNext, 3)} per ${hours(v.candleSeconds)}${v.impliedAtmVol === null ? ", no option snapshot" : `, implied ATM ${pct(v.impliedAtmVol, 1)} a year`}; over the ${hours(v.horizonSeconds)} liquidation horizon σ = ${pct(v.sigmaHorizon)} (the larger), ${pct(v.hourlyVol, 3)} an hour`,
-    `ES at ${t.confidence} over the horizon: FHS ${pct(t.fhsEs)}, normal ${pct(t.normalEs)}, 10-year floor ${t.longRunHorizonEs > 0 ? pct(t.longRunHorizonEs) : "none (no long history)"} → ${pct(t.horizonEs)} (${t.binding} binds), a price drop of ${pct(t.priceDrop)}`,
+    `ES at ${t.confidence} over the horizon: FHS ${pct(t.fhsEs)}, normal ${pct(t.normalEs)}, 10-year floor ${t.longRunHorizonEs > 0 ? pct(t.longRunHorizonEs) : "none (no long history)"} → ${pct(t.horizonEs)} (${t.binding} binds); with the ${pct(t.stressBuffer)} stress buffer, a price drop of ${pct(t.priceDrop)}`,
     `slippage selling ${usd(r.liquidity.stressedSizeUsd)} into ${r.liquidity.pool}: ${pct(r.liquidity.stressedSlippage)}${r.liquidity.poolIsProxy ? " (proxy pool)" : ""}`,
     `bonus = (slippage ${pct(b.slippage)} + gas ${pct(b.gasTerm, 3)} + price risk max(now ${pct(b.currentExecutionRisk)}, 10-year ${pct(b.longRunExecutionRisk)})) / (1 − slippage) = ${pct(b.bonusRaw)}, floor ${pct(b.minBonus)} → ${bps(params.liquidationBonusBps)}`,
     `threshold = min(tail ${pct(r.threshold.fromTail)}, spiral cap ${pct(r.threshold.spiralCap)}) → ${bps(params.liquidationThresholdBps)} (${r.threshold.binding} binds)`,

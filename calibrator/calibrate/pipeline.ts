@@ -60,6 +60,8 @@ export interface CalibrationReasoning {
     /** The largest of the three, in log-return units; `binding` says which. */
     horizonEs: number;
     binding: "fhs" | "normal" | "long-run";
+    /** The threshold covers (1 + stressBuffer) × horizonEs (policy constant, EMIR Art. 28(1)(a)). */
+    stressBuffer: number;
     priceDrop: number;
   };
   liquidity: { pool: string; poolIsProxy: boolean; stressedSizeUsd: number; stressedSlippage: number };
@@ -281,6 +283,7 @@ function calibrateAsset(
       longRunHorizonEs: vol.longRunHorizonEs,
       horizonEs: vol.horizonEs,
       binding: vol.horizonEs === vol.longRunHorizonEs && vol.longRunHorizonEs > 0 ? "long-run" : vol.horizonEs === vol.fhsEs ? "fhs" : "normal",
+      stressBuffer: policy.stressBuffer,
       priceDrop: r.priceDrop!,
     },
     liquidity: { pool: asset.pool, poolIsProxy: asset.poolIsProxy, stressedSizeUsd: asset.stressedSizeUsd, stressedSlippage: liquidity.stressedSlippage },

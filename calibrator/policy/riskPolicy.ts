@@ -19,6 +19,12 @@ export interface PolicyConstants {
   minBonusBps: number;
   closeFactorBps: number;
   liquidationWindowSeconds: number;
+  /**
+   * Stress buffer on the price drop the threshold covers: the threshold is fitted to (1 + buffer) × ES_H.
+   * EMIR RTS 153/2013 Art. 28(1)(a) asks for at least 25% of the calculated margin; here it is never
+   * released (docs/policy.md, "Through the cycle").
+   */
+  stressBuffer: number;
   /** Years of daily history behind the through-the-cycle ES floor (EMIR RTS 153/2013 Art. 28: 10). */
   longRunLookbackYears: number;
   /** A crisis: an hourly move beyond this multiple of the through-the-cycle hourly σ (policy/crisis.ts). */
@@ -34,6 +40,7 @@ export const DEFAULT_POLICY: PolicyConstants = {
   ltvBufferHours: 24,
   toxicSpiralMargin: 0.02,
   minBonusBps: 200,
+  stressBuffer: 0.25,
   closeFactorBps: 5_000,
   liquidationWindowSeconds: 3_600,
   longRunLookbackYears: 10,
@@ -92,7 +99,8 @@ export function liquidationHorizonSeconds(p: ProtocolPhysics): number {
  * 1. Bonus (methods.md §4): LB = [s + g/V + max(κσ√τ_exec, ES_long-run(τ_exec))] / (1 − s), at least
  *    `minBonusBps`: the price-risk term never falls below the long history's (through the cycle).
  * 2. Threshold: a position at the boundary (debt = LT·C) must still cover the repaid debt plus the
- *    bonus after the ES price drop and the slippage: LT = (1 − d)(1 − s)/(1 + LB), d = 1 − e^(−ES).
+ *    bonus after the buffered ES price drop and the slippage: LT = (1 − d)(1 − s)/(1 + LB),
+ *    d = 1 − e^(−(1 + buffer)·ES).
  * 3. No toxic spiral: LT·(1 + LB) ≤ 1 − margin (LT lowered if needed).
  * 4. LTV = LT·e^(−zσ√h): a position opened at the LTV survives a z-quantile adverse move over h hours.
  * 5. Cap per window: the collateral value sellable within the bonus as slippage.
@@ -104,7 +112,7 @@ export function riskParameters(e: RiskEstimates, physics: ProtocolPhysics, c: Po
   const executionRisk = Math.max(currentExecutionRisk, e.longRunExecutionRisk ?? 0);
   const bonusRaw = (s + e.gasCostUsd / e.stressedSizeUsd + executionRisk) / (1 - s);
   const bonus = Math.max(bonusRaw, c.minBonusBps / BPS);
-  const drop = 1 - Math.exp(-e.horizonEs);
+  const drop = 1 - Math.exp(-(1 + c.stressBuffer) * e.horizonEs);
   const thresholdFromEs = ((1 - drop) * (1 - s)) / (1 + bonus);
   const spiralCap = (1 - c.toxicSpiralMargin) / (1 + bonus);
   const threshold = Math.min(thresholdFromEs, spiralCap);
@@ -125,6 +133,7 @@ export function riskParameters(e: RiskEstimates, physics: ProtocolPhysics, c: Po
       executionRisk,
       bonusRaw,
       bonus,
+      stressBuffer: c.stressBuffer,
       priceDrop: drop,
       thresholdFromEs,
       spiralCap,

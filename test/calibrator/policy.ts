@@ -26,7 +26,7 @@ describe("calibrator/policy: risk estimates to parameters", function () {
     const kappa = 2.3263478740408408; // z at 99%
     const bonusRaw = (0.01 + 50 / 1e6 + kappa * 0.008 * Math.sqrt(600 / 3600)) / (1 - 0.01);
     const bonus = Math.max(bonusRaw, 0.02); // the 200 bps floor binds here (raw 1.78%)
-    const threshold = (Math.exp(-0.05) * 0.99) / (1 + bonus);
+    const threshold = (Math.exp(-0.05 * 1.25) * 0.99) / (1 + bonus); // the 25% stress buffer on the ES
     expectClose(r.intermediates.bonusRaw!, bonusRaw, 1e-15);
     expectClose(r.intermediates.bonus!, bonus, 1e-15);
     expectClose(r.intermediates.threshold!, threshold, 1e-15);
@@ -46,6 +46,21 @@ describe("calibrator/policy: risk estimates to parameters", function () {
         expect((r.liquidationThresholdBps / 1e4) * (1 + r.liquidationBonusBps / 1e4)).to.be.at.most(1 - DEFAULT_POLICY.toxicSpiralMargin + 1e-4);
       }
     }
+  });
+
+  it("the stress buffer scales the ES the threshold covers, and only the threshold: buffer b on ES equals no buffer on (1 + b)·ES", function () {
+    const none = { ...DEFAULT_POLICY, stressBuffer: 0 };
+    for (const stressBuffer of [0, 0.25, 0.6]) {
+      const buffered = riskParameters(estimates, physics, { ...DEFAULT_POLICY, stressBuffer });
+      const scaled = riskParameters({ ...estimates, horizonEs: estimates.horizonEs * (1 + stressBuffer) }, physics, none);
+      expect(buffered.intermediates.threshold).to.equal(scaled.intermediates.threshold);
+      expect(buffered.intermediates.bonus).to.equal(scaled.intermediates.bonus);
+    }
+    const thin = riskParameters(estimates, physics, none);
+    const thick = riskParameters(estimates, physics, { ...DEFAULT_POLICY, stressBuffer: 0.25 });
+    expect(thick.liquidationThresholdBps).to.be.below(thin.liquidationThresholdBps);
+    expect(thick.ltvBps).to.be.below(thin.ltvBps);
+    expect(thick.liquidationBonusBps).to.equal(thin.liquidationBonusBps);
   });
 
   it("is monotone: more tail risk or more slippage never loosens the parameters", function () {
