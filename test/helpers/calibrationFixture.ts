@@ -1,6 +1,6 @@
 /**
- * The sample calibration config without its long history (`longRunHistory`), written to `dir` with
- * absolute paths. Its recent-window targets are the ones the keeper tests were built around (they
+ * The sample calibration config without its through-the-cycle parts (the long history `longRunHistory`
+ * and the stress buffer), written to `dir` with absolute paths. Its recent-window targets are the ones the keeper tests were built around (they
  * loosen the deployment's parameters, so each cycle has a risk-increasing step to land); the tests
  * that use it are about the keeper's machinery, not the policy's direction.
  */
@@ -11,6 +11,6 @@ import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config
 export function recentWindowCalibration(dir: string): string {
   const sample = withPathsResolved(loadConfig("config/calibrate.sample.json"), "config");
   const file = join(dir, "calibrate.recent-window.json");
-  writeFileSync(file, JSON.stringify({ ...sample, assets: sample.assets.map(({ longRunHistory: _dropped, ...a }) => a) }));
+  writeFileSync(file, JSON.stringify({ ...sample, policy: { ...sample.policy, stressBuffer: 0 }, assets: sample.assets.map(({ longRunHistory: _dropped, ...a }) => a) }));
   return file;
 }
