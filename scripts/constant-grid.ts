@@ -8,10 +8,9 @@
  *   tsx scripts/constant-grid.ts [config/backtest.sample.json] [--seeds N] [--windows all|named|holdout] [--assets WETH,WBTC]
  */
 import { parseArgs } from "node:util";
-import { loadBacktestConfig, type LoadedBacktestConfig, staticParams } from "../calibrator/backtest/config.js";
-import { constantGrid, DOCUMENTED_GRID, dominates, type WindowOutcome } from "../calibrator/backtest/dominance.js";
-import { runStress, type StressRow } from "../calibrator/backtest/run.js";
-import { riskParamsToJson } from "../calibrator/rules/paramsJson.js";
+import { loadBacktestConfig, singleAssetConfig, staticParams } from "../calibrator/backtest/config.js";
+import { constantGrid, DOCUMENTED_GRID, dominates, paretoFrontier, totals, type WindowOutcome, windowOutcomes } from "../calibrator/backtest/dominance.js";
+import { runStress } from "../calibrator/backtest/run.js";
 import type { RiskParams } from "../calibrator/rules/types.js";
 import { CRASH_WINDOWS, HOLDOUT_CRASH_WINDOWS } from "../calibrator/stress/crashWindows.js";
 
@@ -39,39 +38,26 @@ for (const symbol of symbols) {
   }
 }
 
-const only = (symbol: string, fixed?: RiskParams): LoadedBacktestConfig => ({
-  ...base,
-  config: {
-    ...base.config,
-    assets: base.config.assets.filter((a) => a.symbol === symbol),
-    stress: { ...base.config.stress, shocks: [] },
-    policies: { ...base.config.policies, static: fixed ? { [symbol]: riskParamsToJson(fixed) } : {} },
-  },
-});
-const outcomes = (rows: readonly StressRow[]): WindowOutcome[] => rows.map((r) => ({ window: r.scenario, badDebtUsd: r.seeds.mean.badDebt, solventDebtUsd: r.seeds.mean.solventDebtUsdAvg }));
 const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
 const label = (p: RiskParams) => `${p.ltvBps / 100}/${p.liquidationThresholdBps / 100}/${p.liquidationBonusBps / 100}`;
-const sum = (rows: readonly WindowOutcome[], f: (r: WindowOutcome) => number) => rows.reduce((s, r) => s + f(r), 0);
+const row = (name: string, outcome: readonly WindowOutcome[]) => {
+  const t = totals(outcome);
+  return `| ${name} | ${usd(t.badDebtUsd)} | ${usd(t.solventDebtUsd)} | ${outcome.map((r) => `${r.window} ${usd(r.badDebtUsd)}`).join(", ")} |`;
+};
 
 for (const symbol of symbols) {
   const deployed = staticParams(base, symbol);
   const grid = constantGrid({ ...DOCUMENTED_GRID, liquidationCapPerWindow: deployed.liquidationCapPerWindow, liquidationWindow: deployed.liquidationWindow });
-  const calibrated = outcomes(runStress(only(symbol), "calibrated", undefined, seeds, windows));
-  const rows = grid.map((params) => ({ params, outcome: outcomes(runStress(only(symbol, params), "static", undefined, seeds, windows)) }));
-  const dominating = rows.filter((r) => dominates(r.outcome, calibrated));
+  const calibrated = { name: "calibrated", outcome: windowOutcomes(runStress(singleAssetConfig(base, symbol), "calibrated", undefined, seeds, windows)) };
+  const rows = grid.map((params) => ({ name: label(params), outcome: windowOutcomes(runStress(singleAssetConfig(base, symbol, params), "static", undefined, seeds, windows)) }));
+  const dominating = rows.filter((r) => dominates(r.outcome, calibrated.outcome));
   // The frontier: sets no other set (nor the calibrated policy) beats on both totals.
-  const points = [...rows.map((r) => ({ name: label(r.params), outcome: r.outcome })), { name: "calibrated", outcome: calibrated }].map((p) => ({
-    ...p,
-    bad: sum(p.outcome, (r) => r.badDebtUsd),
-    solvent: sum(p.outcome, (r) => r.solventDebtUsd),
-  }));
-  const frontier = points.filter((p) => !points.some((q) => q !== p && q.bad <= p.bad && q.solvent >= p.solvent && (q.bad < p.bad || q.solvent > p.solvent))).sort((a, b) => a.bad - b.bad);
+  const frontier = paretoFrontier([...rows, calibrated]);
   console.log(`\n### ${symbol}: ${grid.length} constant sets (LTV/LT/bonus %) against the calibrated policy, ${windows.length} windows, ${seeds} seeds\n`);
-  console.log(`Dominating sets (bad debt ≤ calibrated's in every window and more solvent debt in total): ${dominating.length === 0 ? "none" : dominating.map((d) => label(d.params)).join(", ")}.\n`);
+  console.log(`Dominating sets (bad debt ≤ calibrated's in every window and more solvent debt in total): ${dominating.length === 0 ? "none" : dominating.map((d) => d.name).join(", ")}.\n`);
   console.log("Frontier of total bad debt against total solvent debt (sums over the windows of the seed means):\n");
   console.log("| set | total bad debt | total solvent debt | bad debt per window |");
   console.log("| --- | ---: | ---: | --- |");
-  for (const p of frontier) console.log(`| ${p.name} | ${usd(p.bad)} | ${usd(p.solvent)} | ${p.outcome.map((r) => `${r.window} ${usd(r.badDebtUsd)}`).join(", ")} |`);
-  const c = points.at(-1)!;
-  if (!frontier.includes(c)) console.log(`| calibrated (not on the frontier) | ${usd(c.bad)} | ${usd(c.solvent)} | ${c.outcome.map((r) => `${r.window} ${usd(r.badDebtUsd)}`).join(", ")} |`);
+  for (const p of frontier) console.log(row(p.name, p.outcome));
+  if (!frontier.includes(calibrated)) console.log(row("calibrated (not on the frontier)", calibrated.outcome));
 }

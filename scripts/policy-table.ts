@@ -7,7 +7,7 @@
  * With --holdout, the crash windows no issue names (stress/crashWindows.ts, HOLDOUT_CRASH_WINDOWS).
  */
 import { parseArgs } from "node:util";
-import { loadBacktestConfig } from "../calibrator/backtest/config.js";
+import { loadBacktestConfig, singleAssetConfig } from "../calibrator/backtest/config.js";
 import { runStress, type StressRow } from "../calibrator/backtest/run.js";
 import { CRASH_WINDOWS, HOLDOUT_CRASH_WINDOWS } from "../calibrator/stress/crashWindows.js";
 
@@ -20,13 +20,9 @@ if (!/^\d+$/.test(values.seeds) || seeds < 1) {
 }
 const file = positionals[0] ?? "config/backtest.sample.json";
 const base = loadBacktestConfig(file);
-const only = (symbol: string) => ({
-  ...base,
-  config: { ...base.config, assets: base.config.assets.filter((a) => a.symbol === symbol), stress: { ...base.config.stress, shocks: [] } },
-});
 const results = new Map<string, StressRow[]>();
 for (const symbol of ["WETH", "WBTC"]) {
-  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(only(symbol), policy, undefined, seeds, windows));
+  for (const policy of ["static", "calibrated"] as const) results.set(`${symbol}:${policy}`, runStress(singleAssetConfig(base, symbol), policy, undefined, seeds, windows));
 }
 const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
 const pair = (mean: number, worst: number, f: (x: number) => string) => `${f(mean)} / ${f(worst)}`;

@@ -9,7 +9,9 @@ import { network } from "hardhat";
 import { packReport } from "../calibrator/rules/packing.js";
 import {
   type AssetChainState,
+  checkBounds,
   checkInvariants,
+  checkRegistryWrite,
   describeViolation,
   effectiveThresholdBps,
   rampAfterWrite,
@@ -28,6 +30,7 @@ const { time } = networkHelpers;
 const CONFIGS = 40;
 const PREVIEWS_PER_CONFIG = 75;
 const SUBMISSIONS_PER_CONFIG = 6;
+const GOVERNANCE_WRITES_PER_CONFIG = 5;
 const E18 = 10n ** 18n;
 
 type Verdict = { error: string; args: string[] } | undefined;
@@ -180,6 +183,24 @@ describe("Differential: TypeScript rules vs the contract", function () {
         compared++;
       }
 
+      // Governance writes (governanceSetParams: _checkAllBounds, then the registry's invariants) against
+      // checkBounds and checkRegistryWrite, the copy the deployment file's check uses.
+      for (let i = 0; i < GOVERNANCE_WRITES_PER_CONFIG; i++) {
+        const now = BigInt(await time.latest());
+        const state = await readAssetChainState(system.updater, asset);
+        const proposal = mutate(rng, state.stored!, rules);
+        const expected = normalise(checkBounds(asset, rules, proposal) ?? checkRegistryWrite(state, proposal, now));
+        let actual: Verdict;
+        try {
+          await g.governanceSetParams.staticCall(asset, proposal);
+        } catch (error) {
+          actual = decodeRevert(system, error);
+        }
+        expect(actual, `config ${c} governance write ${i}`).to.deep.equal(expected);
+        counts.set(`governance:${expected?.error ?? "accepted"}`, (counts.get(`governance:${expected?.error ?? "accepted"}`) ?? 0) + 1);
+        compared++;
+      }
+
       if (paused) await g.unpause();
       for (let i = 0; i < SUBMISSIONS_PER_CONFIG; i++) {
         await time.increase(rng.int(0, 2 * 86_400));
@@ -214,7 +235,7 @@ describe("Differential: TypeScript rules vs the contract", function () {
       }
     }
     // The random cases must reach the interesting outcomes, or the comparison proves little.
-    for (const outcome of ["accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "AssetFrozenRiskIncreasing", "submit:accepted"]) {
+    for (const outcome of ["governance:accepted", "governance:ParamOutOfBounds", "accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "AssetFrozenRiskIncreasing", "submit:accepted"]) {
       expect(counts.get(outcome) ?? 0, `outcome ${outcome} never drawn`).to.be.greaterThan(0);
     }
     console.log(`      compared ${compared} cases; outcomes: ${[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);

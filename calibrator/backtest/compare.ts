@@ -32,7 +32,7 @@ export interface ScenarioComparison {
 }
 
 /** Bad debt differences below a dollar are rounding of the same losses, not a difference in outcome. */
-const BAD_DEBT_TOLERANCE_USD = 1;
+export const BAD_DEBT_TOLERANCE_USD = 1;
 
 export function compareScenarios(staticRows: readonly StressRow[], calibratedRows: readonly StressRow[]): ScenarioComparison[] {
   if (staticRows.length !== calibratedRows.length) throw new RangeError(`compareScenarios: ${staticRows.length} static rows against ${calibratedRows.length} calibrated`);

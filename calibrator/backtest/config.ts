@@ -13,7 +13,7 @@ import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../
 import type { RiskParams } from "../rules/types.js";
 import { DEFAULT_GAS } from "./gas.js";
 import { DEFAULT_IMPACT } from "./impact.js";
-import { riskParamsFromJson } from "../rules/paramsJson.js";
+import { riskParamsFromJson, riskParamsToJson } from "../rules/paramsJson.js";
 
 const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a UTC time "YYYY-MM-DD HH:MM:SS"');
 const bps = z.number().int().min(0).max(10_000);
@@ -230,4 +230,21 @@ export function staticParams(loaded: LoadedBacktestConfig, symbol: string): Risk
   const spec = loaded.deployment.assets.find((a) => a.symbol === symbol);
   if (!spec) throw new RangeError(`staticParams: ${symbol} is not in the deployment`);
   return { ...spec.params };
+}
+
+/**
+ * The config narrowed to one asset with no hypothetical shocks (the per-asset comparisons of
+ * docs/backtests.md), and with `fixed` as the static policy's parameters when given.
+ */
+export function singleAssetConfig(loaded: LoadedBacktestConfig, symbol: string, fixed?: RiskParams): LoadedBacktestConfig {
+  const { config } = loaded;
+  return {
+    ...loaded,
+    config: {
+      ...config,
+      assets: config.assets.filter((a) => a.symbol === symbol),
+      stress: { ...config.stress, shocks: [] },
+      policies: fixed ? { ...config.policies, static: { [symbol]: riskParamsToJson(fixed) } } : config.policies,
+    },
+  };
 }

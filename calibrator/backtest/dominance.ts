@@ -4,6 +4,8 @@
  * Pure: the runs come in as per-window outcomes (scripts/constant-grid.ts runs them).
  */
 import type { RiskParams } from "../rules/types.js";
+import { BAD_DEBT_TOLERANCE_USD } from "./compare.js";
+import type { StressRow } from "./run.js";
 
 /** The grid: every threshold × LTV gap × bonus, at one close factor, cap and window. */
 export interface ConstantGridSpec {
@@ -55,9 +57,6 @@ export interface WindowOutcome {
   solventDebtUsd: number;
 }
 
-/** Bad-debt differences below a dollar are float rounding of the same losses (as in compare.ts). */
-const TOLERANCE_USD = 1;
-
 /**
  * Whether `candidate` dominates `reference`: in every window its bad debt is at most the reference's
  * (ties count against the reference, the stricter reading), and its solvent debt summed over the windows
@@ -68,7 +67,26 @@ export function dominates(candidate: readonly WindowOutcome[], reference: readon
     throw new RangeError("dominates: the two policies were not run on the same windows");
   }
   if (candidate.length === 0) throw new RangeError("dominates: no windows");
-  const noMoreLoss = candidate.every((c, i) => c.badDebtUsd <= reference[i]!.badDebtUsd + TOLERANCE_USD);
-  const total = (rows: readonly WindowOutcome[]) => rows.reduce((sum, r) => sum + r.solventDebtUsd, 0);
-  return noMoreLoss && total(candidate) > total(reference);
+  const noMoreLoss = candidate.every((c, i) => c.badDebtUsd <= reference[i]!.badDebtUsd + BAD_DEBT_TOLERANCE_USD);
+  return noMoreLoss && totals(candidate).solventDebtUsd > totals(reference).solventDebtUsd;
+}
+
+/** The seed means of a stress run, window by window. */
+export const windowOutcomes = (rows: readonly StressRow[]): WindowOutcome[] =>
+  rows.map((r) => ({ window: r.scenario, badDebtUsd: r.seeds.mean.badDebt, solventDebtUsd: r.seeds.mean.solventDebtUsdAvg }));
+
+/** Bad debt and solvent debt summed over the windows. */
+export function totals(rows: readonly WindowOutcome[]): { badDebtUsd: number; solventDebtUsd: number } {
+  return rows.reduce((t, r) => ({ badDebtUsd: t.badDebtUsd + r.badDebtUsd, solventDebtUsd: t.solventDebtUsd + r.solventDebtUsd }), { badDebtUsd: 0, solventDebtUsd: 0 });
+}
+
+/**
+ * The points no other point beats on both totals (no more bad debt and no less solvent debt, one of the
+ * two strictly), by total bad debt ascending.
+ */
+export function paretoFrontier<T extends { outcome: readonly WindowOutcome[] }>(points: readonly T[]): T[] {
+  const summed = points.map((p) => ({ p, t: totals(p.outcome) }));
+  const beats = (q: (typeof summed)[number], p: (typeof summed)[number]) =>
+    q.t.badDebtUsd <= p.t.badDebtUsd && q.t.solventDebtUsd >= p.t.solventDebtUsd && (q.t.badDebtUsd < p.t.badDebtUsd || q.t.solventDebtUsd > p.t.solventDebtUsd);
+  return summed.filter((p) => !summed.some((q) => q !== p && beats(q, p))).sort((a, b) => a.t.badDebtUsd - b.t.badDebtUsd).map((s) => s.p);
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { constantGrid, DOCUMENTED_GRID, dominates, type WindowOutcome } from "../../calibrator/backtest/dominance.js";
+import { constantGrid, DOCUMENTED_GRID, dominates, paretoFrontier, totals, type WindowOutcome } from "../../calibrator/backtest/dominance.js";
 import { checkInvariants } from "../../calibrator/rules/riskRules.js";
 
 const outcomes = (rows: [string, number, number][]): WindowOutcome[] => rows.map(([window, badDebtUsd, solventDebtUsd]) => ({ window, badDebtUsd, solventDebtUsd }));
@@ -28,5 +28,16 @@ describe("backtest/dominance: the constant grid and the dominance test of issue 
     expect(() => dominates(outcomes([["a", 0, 1]]), reference)).to.throw(RangeError, /same windows/);
     expect(() => dominates(outcomes([["b", 0, 1], ["a", 0, 1]]), reference)).to.throw(RangeError, /same windows/);
     expect(() => dominates([], [])).to.throw(RangeError, /no windows/);
+  });
+
+  it("the frontier keeps the points no other point beats on both totals, by total bad debt", function () {
+    const point = (name: string, bad: number, solvent: number) => ({ name, outcome: outcomes([["a", bad / 2, solvent / 2], ["b", bad / 2, solvent / 2]]) });
+    const safe = point("safe", 0, 90);
+    const middle = point("middle", 10, 100);
+    const beaten = point("beaten", 20, 95); // middle loses less and lends more
+    const loose = point("loose", 30, 120);
+    const tiedLoss = point("tied loss, less lending", 10, 99);
+    expect(totals(middle.outcome)).to.deep.equal({ badDebtUsd: 10, solventDebtUsd: 100 });
+    expect(paretoFrontier([loose, beaten, middle, safe, tiedLoss]).map((p) => p.name)).to.deep.equal(["safe", "middle", "loose"]);
   });
 });
