@@ -111,7 +111,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         if (config.paused) revert UpdaterPaused();
         address asset = report.asset;
         uint256 stateWord = _stateWords[asset];
-        (uint256 currentSlot, uint256 proposed) = _validate(report, stateWord, config.maxReportAge);
+        (uint256 currentSlot, uint256 proposed,) = _validate(report, stateWord, config.maxReportAge);
         _nextSlot(asset, currentSlot, proposed, stateWord);
     }
 
@@ -138,9 +138,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         PackedRiskReport memory report = reportData; // one calldata copy instead of checked field reads
         address asset = report.asset;
         uint256 stateWord = _stateWords[asset];
-        (uint256 currentSlot, uint256 proposed) = _validate(report, stateWord, reportAgeLimit);
+        (uint256 currentSlot, uint256 proposed, bool riskIncreasing) = _validate(report, stateWord, reportAgeLimit);
         stateWord = _writeParams(asset, currentSlot, proposed, stateWord);
-        _stateWords[asset] = stateWord.afterReport(report.observedAt);
+        _stateWords[asset] = stateWord.afterReport(report.observedAt, riskIncreasing);
         emit ReportAccepted(
             asset,
             report.nonce,
@@ -155,15 +155,21 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     /// @dev In a fixed order:
     ///      configured, nonce, freshness, listed, compare-and-swap, change, per-field bounds and
     ///      steps (Param order), cooldown, feed health.
+    ///      Two clocks: every report waits the risk-reducing cooldown after the last write of any kind,
+    ///      and a report with a risk-increasing move also waits the risk-increasing cooldown after the
+    ///      last risk-increasing write. With one clock, frequent risk-reducing reports (LTV cuts and bonus
+    ///      raises through a crash) would restart the slow cooldown each time and starve every
+    ///      risk-increasing move, the liquidation cap's included, for as long as they went on.
     /// @param report The report (copied to memory).
     /// @param stateWord The asset's bookkeeping word.
     /// @param reportAgeLimit The max report age in force.
     /// @return currentSlot The asset's full params slot (targets and ramp state).
     /// @return proposed The report's new parameters, packed.
+    /// @return riskIncreasing Whether the report has a risk-increasing move (it restarts that clock).
     function _validate(PackedRiskReport memory report, uint256 stateWord, uint32 reportAgeLimit)
         private
         view
-        returns (uint256 currentSlot, uint256 proposed)
+        returns (uint256 currentSlot, uint256 proposed, bool riskIncreasing)
     {
         address asset = report.asset;
         if (!stateWord.configured()) revert AssetNotConfigured(asset);
@@ -182,7 +188,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         if (current != report.expectedCurrentParams) revert StaleCurrentParams(asset);
         if (proposed == current) revert NoChange(asset);
 
-        bool riskIncreasing = _checkBpsSteps(asset, _bpsRules[asset], current, proposed);
+        riskIncreasing = _checkBpsSteps(asset, _bpsRules[asset], current, proposed);
         // Cap and window rules live in their own slots, read only when the field changes.
         if (current.liquidationCapPerWindow() != proposed.liquidationCapPerWindow()) {
             _checkAmountStep(
@@ -206,8 +212,7 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         }
         if (riskIncreasing && currentSlot & FROZEN_BIT != 0) revert AssetFrozenRiskIncreasing(asset);
 
-        uint256 readyAt = uint256(stateWord.lastUpdateAt())
-            + (riskIncreasing ? stateWord.riskIncreasingCooldown() : stateWord.riskReducingCooldown());
+        uint256 readyAt = stateWord.readyAt(riskIncreasing);
         if (block.timestamp < readyAt) revert CooldownActive(asset, readyAt);
 
         _requireHealthyFeed(asset);
@@ -481,10 +486,10 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     function assetState(address asset)
         external
         view
-        returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt)
+        returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt, uint40 lastRiskIncreasingAt)
     {
         uint256 w = _stateWords[asset];
-        return (w.configured(), w.nonce(), w.lastUpdateAt(), w.lastObservedAt());
+        return (w.configured(), w.nonce(), w.lastUpdateAt(), w.lastObservedAt(), w.lastRiskIncreasingAt());
     }
 
     /// @inheritdoc IBoundedRiskUpdater

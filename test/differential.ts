@@ -10,6 +10,8 @@ import { packReport } from "../calibrator/rules/packing.js";
 import {
   type AssetChainState,
   checkBounds,
+  checkSteps,
+  clocksAfterReport,
   checkInvariants,
   checkRegistryWrite,
   describeViolation,
@@ -229,13 +231,22 @@ describe("Differential: TypeScript rules vs the contract", function () {
             effectiveThresholdBps(report.newParams.liquidationThresholdBps, predicted, at),
           );
           if (predicted.end > at && predicted.start < state.ramp.end && state.ramp.end > at) counts.set("submit:cutMidRamp", (counts.get("submit:cutMidRamp") ?? 0) + 1);
+          // The two cooldown clocks the write leaves (AssetStateWord.afterReport) against clocksAfterReport.
+          const { riskIncreasing } = checkSteps(asset, state.rules, state.stored!, report.newParams);
+          const clocks = clocksAfterReport(state, riskIncreasing, at, report.observedAt);
+          const [, nonce, lastUpdateAt, lastObservedAt, lastRiskIncreasingAt] = await system.updater.assetState(asset);
+          expect({ nonce, lastUpdateAt, lastObservedAt, lastRiskIncreasingAt }, `config ${c} submission ${i}: clocks`).to.deep.equal(clocks);
+          // A risk-increasing report that one clock (the last write of any kind) would have held back.
+          if (riskIncreasing && at < state.lastUpdateAt + BigInt(state.rules.riskIncreasingCooldown)) {
+            counts.set("submit:riskIncreasingAfterARecentCut", (counts.get("submit:riskIncreasingAfterARecentCut") ?? 0) + 1);
+          }
         }
         counts.set(`submit:${expected?.error ?? "accepted"}`, (counts.get(`submit:${expected?.error ?? "accepted"}`) ?? 0) + 1);
         compared++;
       }
     }
     // The random cases must reach the interesting outcomes, or the comparison proves little.
-    for (const outcome of ["governance:accepted", "governance:ParamOutOfBounds", "accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "AssetFrozenRiskIncreasing", "submit:accepted"]) {
+    for (const outcome of ["governance:accepted", "governance:ParamOutOfBounds", "accepted", "StepTooLarge", "ParamOutOfBounds", "CooldownActive", "InvalidNonce", "NoChange", "StaleCurrentParams", "ReportTooOld", "ReportFromFuture", "LtvNotBelowThreshold", "AssetFrozenRiskIncreasing", "submit:accepted", "submit:riskIncreasingAfterARecentCut"]) {
       expect(counts.get(outcome) ?? 0, `outcome ${outcome} never drawn`).to.be.greaterThan(0);
     }
     console.log(`      compared ${compared} cases; outcomes: ${[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);

@@ -26,6 +26,8 @@ function state(overrides: Partial<AssetChainState> = {}): AssetChainState {
     nonce: 3n,
     lastUpdateAt: NOW - 4n * 86_400n,
     lastObservedAt: NOW - 4n * 86_400n,
+    // One write unless a test says otherwise: the last one was risk-increasing.
+    lastRiskIncreasingAt: overrides.lastUpdateAt ?? NOW - 4n * 86_400n,
     ...overrides,
   };
 }

@@ -350,6 +350,56 @@ describe("BoundedRiskUpdater: rejected reports", function () {
     ).to.be.revertedWithCustomError(system.updater, "CooldownActive");
   });
 
+  it("two clocks: risk-reducing reports every 12 hours no longer starve a cap raise; it waits 3 days after the last risk-increasing write only (issue 14)", async function () {
+    // With one clock (the contract before this change), each LTV cut restarted the 3-day cooldown, so
+    // through a crash of steady cuts no cap change, the move a crash needs most, could ever land.
+    const system = await loadFixture(deployed);
+    const asset = system.assets[0]!.address;
+    const [, , listedAt, , listedRiskAt] = await system.updater.assetState(asset);
+    expect(listedRiskAt).to.equal(listedAt); // listing is a governance write: both clocks start
+    let params = DEFAULT_PARAMS;
+    for (let hours = 1; hours <= 61; hours += 12) {
+      await time.increaseTo(listedAt + BigInt(hours * 3_600));
+      await refreshFeeds(system);
+      params = { ...params, ltvBps: params.ltvBps - 10 };
+      await expect(propose(system, asset, params)).to.emit(system.updater, "ReportAccepted");
+    }
+    const [, , lastCutAt, , riskAtAfterCuts] = await system.updater.assetState(asset);
+    expect(riskAtAfterCuts).to.equal(listedAt); // risk-reducing reports leave the slow clock alone
+    const capRaise = { ...params, liquidationCapPerWindow: (params.liquidationCapPerWindow * 11n) / 10n };
+    await time.increaseTo(lastCutAt + 3_600n);
+    await refreshFeeds(system);
+    await expect(propose(system, asset, capRaise))
+      .to.be.revertedWithCustomError(system.updater, "CooldownActive")
+      .withArgs(asset, listedAt + BigInt(3 * DAY));
+    await time.increaseTo(listedAt + BigInt(3 * DAY));
+    await refreshFeeds(system);
+    await expect(propose(system, asset, capRaise)).to.emit(system.updater, "ReportAccepted");
+    const [, , raisedAt, , riskAtAfterRaise] = await system.updater.assetState(asset);
+    expect(riskAtAfterRaise).to.equal(raisedAt);
+    // Within the hour, even a risk-reducing report waits the short clock; after it, a cut lands and the
+    // slow clock keeps the raise's time, so a second raise waits 3 days from the first.
+    const cut = { ...capRaise, ltvBps: capRaise.ltvBps - 10 };
+    await expect(propose(system, asset, cut))
+      .to.be.revertedWithCustomError(system.updater, "CooldownActive")
+      .withArgs(asset, raisedAt + 3_600n);
+    await time.increaseTo(raisedAt + 3_600n);
+    await refreshFeeds(system);
+    await expect(propose(system, asset, cut)).to.emit(system.updater, "ReportAccepted");
+    const [, , cutAt, , riskAtAfterCut] = await system.updater.assetState(asset);
+    expect(cutAt).to.be.greaterThan(raisedAt);
+    expect(riskAtAfterCut).to.equal(raisedAt);
+    await time.increaseTo(cutAt + 3_600n);
+    await refreshFeeds(system);
+    await expect(propose(system, asset, { ...cut, ltvBps: cut.ltvBps + 10 }))
+      .to.be.revertedWithCustomError(system.updater, "CooldownActive")
+      .withArgs(asset, raisedAt + BigInt(3 * DAY));
+    // A governance write restarts both clocks.
+    await system.updater.connect(system.governance).governanceSetParams(asset, { ...cut, ltvBps: cut.ltvBps - 10 });
+    const [, , govAt, , riskAtAfterGov] = await system.updater.assetState(asset);
+    expect(riskAtAfterGov).to.equal(govAt);
+  });
+
   it("bubbles the oracle's StalePrice while the asset's feed is stale", async function () {
     const system = await loadFixture(deployed);
     await time.increase(3 * DAY); // feeds not refreshed: their answers are 3 days old

@@ -124,8 +124,9 @@ export function warmedUpState(
 ): AssetChainState {
   const from = openingTime - warmupSeconds;
   // The deployment's last write was a full risk-increasing cooldown before the warm-up.
-  let chain: AssetChainState = { ...start, lastUpdateAt: BigInt(from - start.rules.riskIncreasingCooldown), lastObservedAt: BigInt(from - start.rules.riskIncreasingCooldown) };
-  if (!target) return { ...chain, lastUpdateAt: BigInt(from), lastObservedAt: BigInt(from) };
+  const deployedAt = BigInt(from - start.rules.riskIncreasingCooldown);
+  let chain: AssetChainState = { ...start, lastUpdateAt: deployedAt, lastObservedAt: deployedAt, lastRiskIncreasingAt: deployedAt };
+  if (!target) return { ...chain, lastUpdateAt: BigInt(from), lastObservedAt: BigInt(from), lastRiskIncreasingAt: BigInt(from) };
   for (let t = from; t < openingTime; t += 3_600) {
     const outcome = planStep(address, target, chain, { paused: false, maxReportAge }, BigInt(t), BigInt(t), { spiralMarginBps });
     if (outcome.kind === "atTarget") break;
@@ -163,7 +164,7 @@ export function prepareSimInput(
     }
     const address = assetAddress(i);
     const chain = warmedUpState(
-      { stored: start, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: spec.rampDuration, configured: true, rules: spec.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n },
+      { stored: start, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: spec.rampDuration, configured: true, rules: spec.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n, lastRiskIncreasingAt: 0n },
       address,
       target,
       path.openingTime,

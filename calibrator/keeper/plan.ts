@@ -8,6 +8,7 @@ import {
   type AssetChainState,
   BPS_FIELDS,
   checkSteps,
+  clocksAfterReport,
   isRiskIncreasingMove,
   paramsEqual,
   rampAfterWrite,
@@ -185,10 +186,12 @@ export function planStep(
   return { kind: "blocked", violation: first ?? { error: "NoProgress", args: [asset] }, target: goal };
 }
 
-/** The chain state after a step lands at `at` (what the registry and the updater write). */
+/** The chain state after a step lands at `at`, observed then (what the registry and the updater write). */
 export function applyStep(state: AssetChainState, params: RiskParams, at: bigint): AssetChainState {
   const { ramp } = rampAfterWrite(state.stored, state.ramp, state.rampDuration, params, at);
-  return { ...state, stored: params, ramp, nonce: state.nonce + 1n, lastUpdateAt: at, lastObservedAt: at };
+  // The asset argument only names violations, and a step that landed has none.
+  const { riskIncreasing } = checkSteps("", state.rules, state.stored!, params);
+  return { ...state, stored: params, ramp, ...clocksAfterReport(state, riskIncreasing, at, at) };
 }
 
 export interface GlidePoint {

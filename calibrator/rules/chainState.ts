@@ -48,8 +48,8 @@ export interface RawAssetView {
   /** From thresholdRamp(asset), which also returns toBps (the stored threshold). */
   ramp: { fromBps: Int; start: Int; end: Int };
   rampDuration: Int;
-  /** assetState(asset): configured, nonce, lastUpdateAt, lastObservedAt. */
-  state: readonly [boolean, Int, Int, Int];
+  /** assetState(asset): configured, nonce, lastUpdateAt, lastObservedAt, lastRiskIncreasingAt. */
+  state: readonly [boolean, Int, Int, Int, Int];
   /** isFrozen(asset). */
   frozen: boolean;
   rules: {
@@ -84,7 +84,7 @@ export function toAssetChainState(raw: RawAssetView): AssetChainState {
     riskIncreasingCooldown: Number(r.riskIncreasingCooldown),
     riskReducingCooldown: Number(r.riskReducingCooldown),
   };
-  const [configured, nonce, lastUpdateAt, lastObservedAt] = raw.state;
+  const [configured, nonce, lastUpdateAt, lastObservedAt, lastRiskIncreasingAt] = raw.state;
   return {
     stored: raw.stored,
     ramp: { fromBps: Number(raw.ramp.fromBps), start: BigInt(raw.ramp.start), end: BigInt(raw.ramp.end) },
@@ -95,5 +95,6 @@ export function toAssetChainState(raw: RawAssetView): AssetChainState {
     nonce: BigInt(nonce),
     lastUpdateAt: BigInt(lastUpdateAt),
     lastObservedAt: BigInt(lastObservedAt),
+    lastRiskIncreasingAt: BigInt(lastRiskIncreasingAt),
   };
 }

@@ -43,8 +43,47 @@ export interface AssetChainState {
   frozen?: boolean;
   rules: AssetRules;
   nonce: bigint;
+  /** The last write of any kind (report, governance, guardian): the risk-reducing cooldown runs from it. */
   lastUpdateAt: bigint;
   lastObservedAt: bigint;
+  /**
+   * The last risk-increasing write (a report with a risk-increasing move, or any governance or guardian
+   * write): the risk-increasing cooldown runs from it. At most RISK_INCREASING_AGE_MAX before
+   * `lastUpdateAt` (the contract stores it as a saturating age).
+   */
+  lastRiskIncreasingAt: bigint;
+}
+
+/** The largest age (s) of the risk-increasing clock behind the update clock (AssetStateWord: 24 bits). */
+export const RISK_INCREASING_AGE_MAX = (1n << 24n) - 1n;
+
+/**
+ * When a report may land (BoundedRiskUpdater._validate): the risk-reducing cooldown after the last
+ * write, and for a risk-increasing report also the risk-increasing cooldown after the last
+ * risk-increasing write.
+ */
+export function reportReadyAt(state: AssetChainState, riskIncreasing: boolean): bigint {
+  const reducing = state.lastUpdateAt + BigInt(state.rules.riskReducingCooldown);
+  if (!riskIncreasing) return reducing;
+  const increasing = state.lastRiskIncreasingAt + BigInt(state.rules.riskIncreasingCooldown);
+  return increasing > reducing ? increasing : reducing;
+}
+
+/** The clocks after a report lands at `at` (AssetStateWord.afterReport). */
+export function clocksAfterReport(
+  state: AssetChainState,
+  riskIncreasing: boolean,
+  at: bigint,
+  observedAt: bigint,
+): Pick<AssetChainState, "nonce" | "lastUpdateAt" | "lastObservedAt" | "lastRiskIncreasingAt"> {
+  const oldest = at - RISK_INCREASING_AGE_MAX;
+  const kept = state.lastRiskIncreasingAt > oldest ? state.lastRiskIncreasingAt : oldest;
+  return {
+    nonce: (state.nonce + 1n) % (1n << 32n),
+    lastUpdateAt: at,
+    lastObservedAt: observedAt,
+    lastRiskIncreasingAt: riskIncreasing ? at : kept,
+  };
 }
 
 export interface UpdaterGlobals {
@@ -265,8 +304,7 @@ export function validateReport(
   const riskIncreasing = steps.riskIncreasing;
   if (riskIncreasing && state.frozen === true) return violation("AssetFrozenRiskIncreasing", asset);
 
-  const cooldown = riskIncreasing ? state.rules.riskIncreasingCooldown : state.rules.riskReducingCooldown;
-  const readyAt = state.lastUpdateAt + BigInt(cooldown);
+  const readyAt = reportReadyAt(state, riskIncreasing);
   if (now < readyAt) return violation("CooldownActive", asset, readyAt);
 
   return checkRegistryWrite(state, proposed, now);

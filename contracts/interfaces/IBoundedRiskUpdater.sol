@@ -49,7 +49,8 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     error ParamOutOfBounds(address asset, Param param, uint256 value, uint256 min, uint256 max);
     /// @notice A parameter moves further than its max step in that direction.
     error StepTooLarge(address asset, Param param, uint256 from, uint256 to, uint256 maxStep);
-    /// @notice The asset's cooldown for this kind of move has not passed.
+    /// @notice A cooldown has not passed: the risk-reducing one since the last write, or (for a report
+    ///         with a risk-increasing move) the risk-increasing one since the last risk-increasing write.
     error CooldownActive(address asset, uint256 readyAt);
 
     // ---------------------------------------------------------------- governance / guardian rejections
@@ -169,13 +170,13 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     function setAssetRules(address asset, AssetRules calldata rules) external;
 
     /// @notice Governance: writes parameters directly (lists the asset on first write). Bounds and
-    ///         invariants apply; steps and cooldowns do not. Restarts the asset's cooldown clock.
+    ///         invariants apply; steps and cooldowns do not. Restarts both of the asset's cooldown clocks.
     /// @param asset A configured asset.
     /// @param newParams The new parameters.
     function governanceSetParams(address asset, RiskParams calldata newParams) external;
 
     /// @notice Guardian: tightens at once (LTV and threshold down, bonus and close factor up; cap and
-    ///         window unchanged), within bounds. Restarts the asset's cooldown clock.
+    ///         window unchanged), within bounds. Restarts both of the asset's cooldown clocks.
     /// @param asset A listed asset.
     /// @param newParams The tighter parameters.
     function guardianTighten(address asset, RiskParams calldata newParams) external;
@@ -214,10 +215,13 @@ interface IBoundedRiskUpdater is IRiskParameterRegistry {
     /// @return nonce The nonce the next report must carry.
     /// @return lastUpdateAt When the asset's parameters were last written through this contract.
     /// @return lastObservedAt The observation time of the last accepted report.
+    /// @return lastRiskIncreasingAt When a risk-increasing change was last written (a report's, or a
+    ///         governance or guardian write, which restarts both clocks); at most 2^24 - 1 s before
+    ///         `lastUpdateAt`. A risk-increasing report waits the risk-increasing cooldown after it.
     function assetState(address asset)
         external
         view
-        returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt);
+        returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt, uint40 lastRiskIncreasingAt);
 
     /// @notice The registered calibrator signers.
     /// @return The signers, by ascending index.

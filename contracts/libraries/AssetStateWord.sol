@@ -4,25 +4,33 @@ pragma solidity 0.8.30;
 /// @title AssetStateWord
 /// @notice The per-asset bookkeeping word shared by the registry module (ramp start and duration) and
 ///         the report path (nonce, clocks, cooldowns): one slot, read and written once per report.
-/// @dev Layout (bit offsets): nonce 0..47, lastUpdateAt 48..87, lastObservedAt 88..127,
-///      rampStart 128..167, rampDuration 168..191, riskIncreasingCooldown 192..215,
-///      riskReducingCooldown 216..239, configured 240. Durations are 24-bit (< 194 days): the
-///      contracts cap them well below (ramps 60 days, cooldowns 90 days).
+/// @dev Layout (bit offsets): nonce 0..31, lastUpdateAt 32..71, lastObservedAt 72..111,
+///      rampStart 112..151, rampDuration 152..175, riskIncreasingCooldown 176..199,
+///      riskReducingCooldown 200..223, riskIncreasingAge 224..247, configured 248.
+///      - Durations are 24-bit (< 194 days): the contracts cap them well below (ramps 60 days,
+///        cooldowns 90 days).
+///      - The risk-increasing clock is kept as an age, `lastUpdateAt - lastRiskIncreasingAt`, so that
+///        the two clocks fit the one slot a report already reads. The age saturates at 2^24 - 1 s
+///        (194 days): a saturated clock is older than any cooldown, so saturation never lets a report
+///        in early, and it never holds one back.
+///      - The nonce is 32-bit and wraps to 0 after 2^32 reports. A wrap cannot replay a report: every
+///        report must also be observed after the last one and within the max report age.
 library AssetStateWord {
     uint256 private constant U24 = (1 << 24) - 1;
+    uint256 private constant U32 = (1 << 32) - 1;
     uint256 private constant U40 = (1 << 40) - 1;
-    uint256 private constant U48 = (1 << 48) - 1;
 
-    uint256 private constant LAST_UPDATE_SHIFT = 48;
-    uint256 private constant LAST_OBSERVED_SHIFT = 88;
-    uint256 private constant RAMP_START_SHIFT = 128;
-    uint256 private constant RAMP_DURATION_SHIFT = 168;
-    uint256 private constant INCREASING_COOLDOWN_SHIFT = 192;
-    uint256 private constant REDUCING_COOLDOWN_SHIFT = 216;
-    uint256 private constant CONFIGURED_BIT = 1 << 240;
+    uint256 private constant LAST_UPDATE_SHIFT = 32;
+    uint256 private constant LAST_OBSERVED_SHIFT = 72;
+    uint256 private constant RAMP_START_SHIFT = 112;
+    uint256 private constant RAMP_DURATION_SHIFT = 152;
+    uint256 private constant INCREASING_COOLDOWN_SHIFT = 176;
+    uint256 private constant REDUCING_COOLDOWN_SHIFT = 200;
+    uint256 private constant INCREASING_AGE_SHIFT = 224;
+    uint256 private constant CONFIGURED_BIT = 1 << 248;
 
     function nonce(uint256 w) internal pure returns (uint64) {
-        return uint64(w & U48);
+        return uint64(w & U32);
     }
 
     function lastUpdateAt(uint256 w) internal pure returns (uint40) {
@@ -49,25 +57,68 @@ library AssetStateWord {
         return uint32((w >> REDUCING_COOLDOWN_SHIFT) & U24);
     }
 
+    /// @notice When a risk-increasing change last landed (report, governance or guardian write), or at
+    ///         most 2^24 - 1 s before `lastUpdateAt` (the saturated age).
+    /// @param w The word.
+    /// @return The time (unix seconds).
+    function lastRiskIncreasingAt(uint256 w) internal pure returns (uint40) {
+        unchecked {
+            // The age never exceeds lastUpdateAt: it starts at 0 and grows only as lastUpdateAt does.
+            return uint40(uint40(w >> LAST_UPDATE_SHIFT) - ((w >> INCREASING_AGE_SHIFT) & U24));
+        }
+    }
+
+    /// @notice When a report may land: the risk-reducing cooldown after the last write, and for a
+    ///         report with a risk-increasing move also the risk-increasing cooldown after the last
+    ///         risk-increasing write.
+    /// @param w The word.
+    /// @param riskIncreasing Whether the report has a risk-increasing move.
+    /// @return ready The earliest block time (unix seconds).
+    function readyAt(uint256 w, bool riskIncreasing) internal pure returns (uint256 ready) {
+        unchecked {
+            // 40-bit times plus 24-bit cooldowns: no overflow.
+            ready = uint256(lastUpdateAt(w)) + riskReducingCooldown(w);
+            if (riskIncreasing) {
+                uint256 increasingReady = uint256(lastRiskIncreasingAt(w)) + riskIncreasingCooldown(w);
+                if (increasingReady > ready) ready = increasingReady;
+            }
+        }
+    }
+
     function configured(uint256 w) internal pure returns (bool) {
         return w & CONFIGURED_BIT != 0;
     }
 
-    /// @notice The word after an accepted report: nonce + 1 and both clocks set.
+    /// @notice The word after an accepted report: nonce + 1, the update and observation clocks set, and
+    ///         the risk-increasing clock set too when the report moves a parameter the risky way (else
+    ///         it keeps its time: its age grows by the time since the last update, saturating).
     /// @param w The current word.
     /// @param observedAt The report's observation time.
+    /// @param riskIncreasing Whether the report has a risk-increasing move.
     /// @return The new word.
-    function afterReport(uint256 w, uint256 observedAt) internal view returns (uint256) {
-        uint256 cleared = w & ~(U48 | (U40 << LAST_UPDATE_SHIFT) | (U40 << LAST_OBSERVED_SHIFT));
-        return cleared | ((w & U48) + 1) | (block.timestamp << LAST_UPDATE_SHIFT)
-            | (observedAt << LAST_OBSERVED_SHIFT);
+    function afterReport(uint256 w, uint256 observedAt, bool riskIncreasing) internal view returns (uint256) {
+        unchecked {
+            uint256 age;
+            if (!riskIncreasing) {
+                // block.timestamp >= lastUpdateAt (both are block times), and age + elapsed < 2^41.
+                age = ((w >> INCREASING_AGE_SHIFT) & U24) + (block.timestamp - uint40(w >> LAST_UPDATE_SHIFT));
+                if (age > U24) age = U24;
+            }
+            uint256 cleared = w
+                & ~(U32 | (U40 << LAST_UPDATE_SHIFT) | (U40 << LAST_OBSERVED_SHIFT) | (U24 << INCREASING_AGE_SHIFT));
+            // The nonce wraps within its 32 bits (see the layout note).
+            return cleared | (((w & U32) + 1) & U32) | (block.timestamp << LAST_UPDATE_SHIFT)
+                | (observedAt << LAST_OBSERVED_SHIFT) | (age << INCREASING_AGE_SHIFT);
+        }
     }
 
-    /// @notice The word with the update clock set to now (governance and guardian writes).
+    /// @notice The word with both clocks set to now (governance and guardian writes restart every
+    ///         cooldown).
     /// @param w The current word.
     /// @return The new word.
     function withLastUpdateNow(uint256 w) internal view returns (uint256) {
-        return (w & ~(U40 << LAST_UPDATE_SHIFT)) | (block.timestamp << LAST_UPDATE_SHIFT);
+        return (w & ~((U40 << LAST_UPDATE_SHIFT) | (U24 << INCREASING_AGE_SHIFT)))
+            | (block.timestamp << LAST_UPDATE_SHIFT);
     }
 
     function withRampStartNow(uint256 w) internal view returns (uint256) {

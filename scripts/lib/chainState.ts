@@ -17,7 +17,7 @@ export async function readAssetChainState(updater: BoundedRiskUpdater, asset: Ad
     stored: listed ? toRiskParams(await updater.storedParams(asset)) : undefined,
     ramp,
     rampDuration,
-    state: [state.configured, state.nonce, state.lastUpdateAt, state.lastObservedAt],
+    state: [state.configured, state.nonce, state.lastUpdateAt, state.lastObservedAt, state.lastRiskIncreasingAt],
     rules,
     frozen,
   });

@@ -50,6 +50,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
         nonce: 0n,
         lastUpdateAt: 0n,
         lastObservedAt: 0n,
+        lastRiskIncreasingAt: 0n,
       },
       venue: { slippage: curve, poolScale: 1, dailyVolumeUsd: new Float64Array(times.length), dailySigma: new Float64Array(times.length) },
     }));

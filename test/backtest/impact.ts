@@ -190,7 +190,7 @@ function crash(params: RiskParams, options: { volume?: number; sigma?: number; b
         market,
         oracle: oraclePath(times, market, 2_000, T0, { heartbeatSeconds: HOUR, deviationBps: 50 }),
         stalenessAllowance: 4_200,
-        chain: { stored: params, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: 0, configured: true, rules: spec.assets[0]!.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n },
+        chain: { stored: params, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: 0, configured: true, rules: spec.assets[0]!.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n, lastRiskIncreasingAt: 0n },
         venue: { slippage: curve, poolScale: 0.01, dailyVolumeUsd: filled(n, options.volume ?? 1e8), dailySigma: filled(n, options.sigma ?? 0.1) },
       },
     ],
@@ -288,7 +288,7 @@ describe("backtest: honest metrics", function () {
 describe("backtest: a live start", function () {
   it("the warm-up steers toward the opening target through the updater, so cooldown clocks at the opening are live", function () {
     const weth = spec.assets.find((a) => a.symbol === "WETH")!;
-    const start = { stored: weth.params, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: weth.rampDuration, configured: true, rules: weth.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n };
+    const start = { stored: weth.params, ramp: { fromBps: 0, start: 0n, end: 0n }, rampDuration: weth.rampDuration, configured: true, rules: weth.rules, nonce: 0n, lastUpdateAt: 0n, lastObservedAt: 0n, lastRiskIncreasingAt: 0n };
     const target: RiskParams = { ...weth.params, ltvBps: weth.params.ltvBps + 200, liquidationThresholdBps: weth.params.liquidationThresholdBps + 200 };
     const opening = T0;
     const address = "0x0000000000000000000000000000000000000001" as const;

@@ -60,6 +60,7 @@ function scenario(closes: number[], options: Partial<SimInput> & { params?: Risk
       nonce: 0n,
       lastUpdateAt: 0n,
       lastObservedAt: 0n,
+      lastRiskIncreasingAt: 0n,
     },
     // Pool only (no wider-market volume), the snapshot's liquidity divided by the depth stress.
     venue: { slippage: curve, poolScale: 1 / (options.depthDivisor ?? 1), dailyVolumeUsd: new Float64Array(closes.length), dailySigma: new Float64Array(closes.length) },

@@ -45,6 +45,8 @@ function stateWith(stored: RiskParams, overrides: Partial<AssetChainState> = {})
     nonce: 3n,
     lastUpdateAt: T0 - 10n * DAY,
     lastObservedAt: T0 - 10n * DAY,
+    // One write unless a test says otherwise: the last one was risk-increasing.
+    lastRiskIncreasingAt: overrides.lastUpdateAt ?? T0 - 10n * DAY,
     ...overrides,
   };
 }

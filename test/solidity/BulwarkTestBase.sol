@@ -15,7 +15,7 @@ function reportFor(BoundedRiskUpdater updater, address asset, RiskParams memory 
     view
     returns (PackedRiskReport memory r)
 {
-    (, uint64 nonce,,) = updater.assetState(asset);
+    (, uint64 nonce,,,) = updater.assetState(asset);
     r = PackedRiskReport({
         asset: asset,
         newParams: updater.packParams(next),

@@ -100,7 +100,7 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         _move(next, field % 4, delta);
         if (two) _move(next, (uint256(field) + 1) % 4, delta2);
         PackedRiskReport memory r = _report(next);
-        (, uint64 nonceBefore,,) = updater.assetState(asset);
+        (, uint64 nonceBefore,,,) = updater.assetState(asset);
         try updater.submitReport(r, _sign(r, signerKeys[0])) {
             assertEq(abi.encode(updater.storedParams(asset)), abi.encode(next));
             _assertStep(cur.ltvBps, next.ltvBps, 50, 200, true);
@@ -114,7 +114,7 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
             assertLt(uint256(updater.effectiveLiquidationThresholdBps(asset)) * (BPS + next.liquidationBonusBps), BPS * BPS);
         } catch {
             assertEq(abi.encode(updater.storedParams(asset)), abi.encode(cur));
-            (, uint64 nonceAfter,,) = updater.assetState(asset);
+            (, uint64 nonceAfter,,,) = updater.assetState(asset);
             assertEq(nonceAfter, nonceBefore);
         }
     }

@@ -24,6 +24,9 @@ contract UpdaterHandler is Test {
     uint256 public stepViolations;
     uint256 public cooldownViolations;
     uint256 public lastWriteAt;
+    /// @dev The ghost of the updater's second clock: the last risk-increasing report or any governance
+    ///      or guardian write.
+    uint256 public lastRiskIncreasingWriteAt;
     uint256 public calls;
     uint256 public rulesChanges;
 
@@ -43,8 +46,9 @@ contract UpdaterHandler is Test {
         guardian = guardian_;
         keys = keys_;
         rules = rules_;
-        (,, uint40 listedAt,) = updater_.assetState(asset_);
+        (,, uint40 listedAt,,) = updater_.assetState(asset_);
         lastWriteAt = listedAt;
+        lastRiskIncreasingWriteAt = listedAt;
     }
 
     function submitReport(int16 dLtv, int16 dLt, int16 dLb, int16 dCf, int32 dCap, uint8 signer) external {
@@ -90,9 +94,14 @@ contract UpdaterHandler is Test {
                 uint256 b = next.liquidationCapPerWindow;
                 if ((a > b ? a - b : b - a) * BPS > a * rules.liquidationCap.maxStepBps) ++stepViolations;
             }
-            uint256 cooldown = increasing ? rules.riskIncreasingCooldown : rules.riskReducingCooldown;
-            if (block.timestamp < lastWriteAt + cooldown) ++cooldownViolations;
+            // Every report waits the risk-reducing cooldown after any write; a risk-increasing one also
+            // waits the risk-increasing cooldown after the last risk-increasing write.
+            if (block.timestamp < lastWriteAt + rules.riskReducingCooldown) ++cooldownViolations;
+            if (increasing && block.timestamp < lastRiskIncreasingWriteAt + rules.riskIncreasingCooldown) {
+                ++cooldownViolations;
+            }
             lastWriteAt = block.timestamp;
+            if (increasing) lastRiskIncreasingWriteAt = block.timestamp;
         } catch {}
     }
 
@@ -105,6 +114,7 @@ contract UpdaterHandler is Test {
         vm.prank(governance);
         try updater.governanceSetParams(asset, next) {
             lastWriteAt = block.timestamp;
+            lastRiskIncreasingWriteAt = block.timestamp;
         } catch {}
     }
 
@@ -146,6 +156,7 @@ contract UpdaterHandler is Test {
         vm.prank(guardian);
         try updater.guardianTighten(asset, next) {
             lastWriteAt = block.timestamp;
+            lastRiskIncreasingWriteAt = block.timestamp;
         } catch {}
     }
 
@@ -237,8 +248,19 @@ contract UpdaterInvariantTest is StdInvariant, BulwarkTestBase {
         assertEq(eff.ltvBps, updater.isFrozen(asset) ? 0 : stored.ltvBps);
     }
 
+    /// The two clocks the updater keeps in one word match the handler's ghosts (the risk-increasing one
+    /// is stored as a saturating 24-bit age behind the update clock).
+    function invariant_clocksMatchGhosts() public view {
+        (,, uint40 lastUpdateAt,, uint40 lastRiskIncreasingAt) = updater.assetState(asset);
+        assertEq(lastUpdateAt, handler.lastWriteAt(), "update clock");
+        uint256 oldest = lastUpdateAt > type(uint24).max ? lastUpdateAt - type(uint24).max : 0;
+        uint256 ghost = handler.lastRiskIncreasingWriteAt();
+        assertEq(lastRiskIncreasingAt, ghost > oldest ? ghost : oldest, "risk-increasing clock");
+        assertLe(lastRiskIncreasingAt, lastUpdateAt);
+    }
+
     function invariant_nonceCountsAcceptedReports() public view {
-        (, uint64 nonce,,) = updater.assetState(asset);
+        (, uint64 nonce,,,) = updater.assetState(asset);
         assertEq(nonce, handler.acceptedReports());
     }
 }
