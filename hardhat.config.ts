@@ -22,7 +22,7 @@ function compilerWithRuns(runs: number) {
 
 // Every contract is tuned for execution (runs 10,000) except MarginEngine, the largest: at 10,000 its
 // runtime code would exceed EIP-170's 24,576 bytes, so it gets the highest `runs` that leaves room for
-// the next change (test/codeSize.ts checks the limit; `npm run bench` prints the gas this costs).
+// the next change (test/contracts/codeSize.ts checks the limit; `npm run bench` prints the gas this costs).
 // Solidity tests compile it inside their own jobs at 10,000 runs: the optimizer does not change
 // behaviour, and the test VM does not enforce the size limit.
 const MARGIN_ENGINE_RUNS = 2_000;

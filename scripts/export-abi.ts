@@ -1,7 +1,7 @@
 /**
  * Writes calibrator/abi/contracts.ts from the compiled artifacts, as `as const` literals so viem types
  * every read and write. The keeper imports the ABIs from there and never needs Hardhat at run time;
- * test/abi.ts fails when the file drifts from the contracts (run `npm run abi` after a change).
+ * test/contracts/abi.ts fails when the file drifts from the contracts (run `npm run abi` after a change).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 

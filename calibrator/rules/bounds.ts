@@ -1,8 +1,8 @@
 /**
  * The contracts' governance limits in one place, so the deployment-file schema refuses exactly what the
  * contracts refuse: a file that validates deploys. Each constant is read back from the deployed
- * contracts and compared ("deployment schema limits = contract limits" in test/engine.ts and
- * test/updater.ts), and the schema is tried at each limit and one past it against the chain.
+ * contracts and compared ("deployment schema limits = contract limits" in test/contracts/engine.ts and
+ * test/contracts/updater.ts), and the schema is tried at each limit and one past it against the chain.
  */
 
 const DAY = 86_400;

@@ -150,7 +150,7 @@ function weightedCollateralValue(
 
 /**
  * MarginEngine._scan's borrow limit (18 decimals): Σ value × LTV / BPS, floored per collateral. The
- * backtest's borrows replayed on chain (test/backtest/differential.ts) fail if the two drift.
+ * backtest's borrows replayed on chain (test/differential/backtest.ts) fail if the two drift.
  */
 export function borrowLimit(balances: readonly bigint[], prices18: readonly bigint[], decimals: readonly number[], ltvBps: readonly number[]): bigint {
   return weightedCollateralValue(balances, prices18, decimals, ltvBps);

@@ -1,7 +1,7 @@
 /**
  * The TypeScript copy of the on-chain parameter rules: the registry's static invariants and ramp, and
  * the BoundedRiskUpdater's report checks, in the contract's order. The keeper validates every update
- * with this module before it signs; test/differential.ts asserts it accepts exactly what the
+ * with this module before it signs; test/differential/riskRules.ts asserts it accepts exactly what the
  * contracts accept. Pure: no I/O, no clock (the caller passes `now`).
  */
 import {

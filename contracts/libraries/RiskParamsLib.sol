@@ -6,7 +6,7 @@ import {PackedRiskParams} from "./PackedRiskParams.sol";
 
 /// @title RiskParamsLib
 /// @notice The static invariants every stored parameter set must satisfy, whatever path writes it.
-/// @dev The TypeScript copy lives in calibrator/rules/riskRules.ts; test/differential.ts keeps them equal.
+/// @dev The TypeScript copy lives in calibrator/rules/riskRules.ts; test/differential/riskRules.ts keeps them equal.
 library RiskParamsLib {
     /// @notice LTV is zero: a listed asset always has a positive borrow limit (freezing is separate).
     error ZeroLtv();

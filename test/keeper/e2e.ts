@@ -82,7 +82,7 @@ describe("keeper end to end: anvil, Ignition, fault-injection proxy", function (
       if (previous !== undefined && e.args.nonce !== previous + 1n) bad++;
       seen.set(asset, e.args.nonce);
       const rules = (await readAssetChainState(updater, e.args.asset as Address)).rules;
-      // The rule copy's bounds and step checks (held equal to the contract by test/differential.ts).
+      // The rule copy's bounds and step checks (held equal to the contract by test/differential/riskRules.ts).
       if (checkSteps(asset, rules, unpackParams(e.args.oldParams), unpackParams(e.args.newParams)).violation) bad++;
     }
     stats.landed = events.length;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { accrue, bucketUsedAt, debtOf, MAX_INDEX, sizeLiquidation, WAD } from "../calibrator/rules/engineMath.js";
+import { accrue, bucketUsedAt, debtOf, MAX_INDEX, sizeLiquidation, WAD } from "../../calibrator/rules/engineMath.js";
 import {
   DEFAULT_LIQUIDATION_CONFIG,
   DEFAULT_RATE_MODEL,
@@ -10,11 +10,11 @@ import {
   fund,
   heartbeat,
   units,
-} from "../scripts/lib/engine.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
+} from "../../scripts/lib/engine.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
 import { readFileSync } from "node:fs";
-import { deploymentSpecSchema } from "../calibrator/ops/deploymentSpec.js";
-import { ENGINE_LIMITS } from "../calibrator/rules/bounds.js";
+import { deploymentSpecSchema } from "../../calibrator/ops/deploymentSpec.js";
+import { ENGINE_LIMITS } from "../../calibrator/rules/bounds.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { packReport } from "../calibrator/rules/packing.js";
+import { packReport } from "../../calibrator/rules/packing.js";
 import {
   type AssetChainState,
   checkBounds,
@@ -19,12 +19,12 @@ import {
   rampAfterWrite,
   type RuleViolation,
   validateReport,
-} from "../calibrator/rules/riskRules.js";
-import { BPS, type Address, type AssetRules, type RiskParams, type RiskReport } from "../calibrator/rules/types.js";
-import { signReport } from "../scripts/lib/reportSigning.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../scripts/lib/system.js";
-import { readAssetChainState, readGlobals } from "../scripts/lib/chainState.js";
-import { Rng, testSeed } from "./helpers/random.js";
+} from "../../calibrator/rules/riskRules.js";
+import { BPS, type Address, type AssetRules, type RiskParams, type RiskReport } from "../../calibrator/rules/types.js";
+import { signReport } from "../../scripts/lib/reportSigning.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../../scripts/lib/system.js";
+import { readAssetChainState, readGlobals } from "../../scripts/lib/chainState.js";
+import { Rng, testSeed } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

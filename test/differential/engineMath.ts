@@ -18,7 +18,7 @@ import {
   scaledDebtRepaid,
   sizeLiquidation,
   WAD,
-} from "../calibrator/rules/engineMath.js";
+} from "../../calibrator/rules/engineMath.js";
 import {
   DEFAULT_LIQUIDATION_CONFIG,
   DEFAULT_RATE_MODEL,
@@ -26,9 +26,9 @@ import {
   E18,
   fund,
   units,
-} from "../scripts/lib/engine.js";
-import { DEFAULT_PARAMS } from "../scripts/lib/system.js";
-import { Rng, testSeed } from "./helpers/random.js";
+} from "../../scripts/lib/engine.js";
+import { DEFAULT_PARAMS } from "../../scripts/lib/system.js";
+import { Rng, testSeed } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -1,7 +1,7 @@
 /** Pure unit tests of calibrator/rules (no chain). The differential test pins them to the contract. */
 import { expect } from "chai";
-import { toRiskParams } from "../calibrator/rules/chainState.js";
-import { packParams, packReport, unpackParams } from "../calibrator/rules/packing.js";
+import { toRiskParams } from "../../calibrator/rules/chainState.js";
+import { packParams, packReport, unpackParams } from "../../calibrator/rules/packing.js";
 import {
   type AssetChainState,
   checkInvariants,
@@ -9,9 +9,9 @@ import {
   effectiveThresholdBps,
   rampAfterWrite,
   validateReport,
-} from "../calibrator/rules/riskRules.js";
-import type { RiskParams, RiskReport } from "../calibrator/rules/types.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../scripts/lib/system.js";
+} from "../../calibrator/rules/riskRules.js";
+import type { RiskParams, RiskReport } from "../../calibrator/rules/types.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
 
 const ASSET = "0x00000000000000000000000000000000000000aa" as const;
 const NOW = 1_800_000_000n;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { priceIsStale } from "../calibrator/rules/engineMath.js";
-import { Rng, testSeed } from "./helpers/random.js";
+import { priceIsStale } from "../../calibrator/rules/engineMath.js";
+import { Rng, testSeed } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;

@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { packParams, packReport } from "../calibrator/rules/packing.js";
-import { Param, type RiskParams } from "../calibrator/rules/types.js";
-import { mutableTypes, signReport } from "../scripts/lib/reportSigning.js";
-import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../scripts/lib/system.js";
-import { propose, refreshFeeds, submit, submitBatch } from "./helpers/reports.js";
+import { packParams, packReport } from "../../calibrator/rules/packing.js";
+import { Param, type RiskParams } from "../../calibrator/rules/types.js";
+import { mutableTypes, signReport } from "../../scripts/lib/reportSigning.js";
+import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../../scripts/lib/system.js";
+import { propose, refreshFeeds, submit, submitBatch } from "../helpers/reports.js";
 import { readFileSync } from "node:fs";
-import { deploymentSpecSchema, parseDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
-import { DataError } from "../calibrator/data/errors.js";
-import { ORACLE_LIMITS, UPDATER_LIMITS } from "../calibrator/rules/bounds.js";
+import { deploymentSpecSchema, parseDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
+import { DataError } from "../../calibrator/data/errors.js";
+import { ORACLE_LIMITS, UPDATER_LIMITS } from "../../calibrator/rules/bounds.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -71,7 +71,7 @@ describe("BoundedRiskUpdater: accepted reports", function () {
   it("matches the digest the TypeScript EIP-712 types produce", async function () {
     const system = await loadFixture(ready);
     const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
-    const { REPORT_TYPES, BATCH_TYPES } = await import("../calibrator/rules/eip712.js");
+    const { REPORT_TYPES, BATCH_TYPES } = await import("../../calibrator/rules/eip712.js");
     const { TypedDataEncoder } = await import("ethers");
     expect(await system.updater.reportDigest(packReport(report))).to.equal(
       TypedDataEncoder.hash(system.domain, mutableTypes(REPORT_TYPES), report),

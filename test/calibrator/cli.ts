@@ -1,13 +1,13 @@
 import { expect } from "chai";
-import { expectClose } from "./helpers/approx.js";
+import { expectClose } from "../helpers/approx.js";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exitReport } from "../calibrator/cliSupport/exitCodes.js";
+import { exitReport } from "../../calibrator/cliSupport/exitCodes.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 const bulwark = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
 
@@ -197,7 +197,7 @@ describe("bulwark CLI", function () {
 
 describe("bulwark CLI: paths on the command line resolve against the caller's directory (issue 17 item 4)", function () {
   this.timeout(60_000);
-  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const repo = fileURLToPath(new URL("../..", import.meta.url));
   const caller = mkdtempSync(join(tmpdir(), "bulwark-caller-"));
   const daily = readFileSync(join(repo, "data/binance_spot_eth_btc_2022_2025/ETHUSDT_1d_2022_2025.csv"), "utf8").split("\n").slice(0, 201).join("\n");
   writeFileSync(join(caller, "my.csv"), `${daily}\n`);
