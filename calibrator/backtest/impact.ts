@@ -173,23 +173,27 @@ export class ExecutionVenues {
     const { sqrtLawY } = this.constants;
     const market = this.volume > 0 && this.sigma > 0 ? Math.max(0, this.volume * (threshold / (sqrtLawY * this.sigma)) ** 2 - this.marketBacklog) : this.volume > 0 ? maxUsd : 0;
     if (market >= maxUsd) return maxUsd;
-    const poolMarginal = (extra: number) => poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + extra, POOL_PROBE_USD) / POOL_PROBE_USD;
     let pool = 0;
-    if (this.market.poolScale > 0 && poolMarginal(0) <= threshold) {
+    if (this.market.poolScale > 0 && this.poolMarginal(0) <= threshold) {
       const cap = maxUsd - market;
-      if (poolMarginal(cap) <= threshold) pool = cap;
+      if (this.poolMarginal(cap) <= threshold) pool = cap;
       else {
         let lo = 0;
         let hi = cap;
         for (let k = 0; k < 40 && hi - lo > Math.max(1, lo * 1e-2); k++) {
           const mid = (lo + hi) / 2;
-          if (poolMarginal(mid) <= threshold) lo = mid;
+          if (this.poolMarginal(mid) <= threshold) lo = mid;
           else hi = mid;
         }
         pool = lo;
       }
     }
     return Math.min(maxUsd, market + pool);
+  }
+
+  /** The pool's marginal slippage after `extraUsd` more of displacement (a probe sale). */
+  private poolMarginal(extraUsd: number): number {
+    return poolCost(this.market.slippage, this.market.poolScale, this.poolBacklog + extraUsd, POOL_PROBE_USD) / POOL_PROBE_USD;
   }
 
   /** Records a sale. */

@@ -11,6 +11,7 @@ import { type LiquidationAction, simulate, type SimAsset, type SimInput } from "
 import { CheckCalendar } from "../../calibrator/backtest/checkCalendar.js";
 import { TriggerHeap } from "../../calibrator/backtest/triggerHeap.js";
 import { AccountStore } from "../../calibrator/backtest/sim/accounts.js";
+import { profitBound } from "../../calibrator/backtest/sim/liquidation.js";
 import { PoolLedger } from "../../calibrator/backtest/sim/ledger.js";
 import { SimState } from "../../calibrator/backtest/sim/state.js";
 import { backtestVar } from "../../calibrator/backtest/varBacktest.js";
@@ -96,6 +97,29 @@ describe("backtest: building blocks", function () {
     while (heap.size > 0) popped.push(keys[heap.pop()]!);
     expect(popped).to.deep.equal([...keys].sort((a, b) => b - a));
     expect(() => heap.push(Number.NaN, 1, 0)).to.throw(RangeError, /NaN/);
+  });
+
+  it("profitBound is never below the profit of any smaller call, so the bots' skip before sizing drops no call that pays", function () {
+    const rng = new Rng(29);
+    for (let k = 0; k < 2_000; k++) {
+      const bonus = 0.02 + rng.next() * 0.13;
+      const fee = rng.next() * 0.5;
+      const premium = rng.next() * 0.08;
+      const marketToOracle = 0.7 + rng.next() * 0.6; // the market up to 30% under or over the oracle
+      const gas = rng.next() < 0.2 ? 0 : rng.next() * 200;
+      const maxUsd = 10 ** (rng.next() * 7);
+      const costPerSeized = (1 + bonus * fee) / (1 + bonus);
+      const bound = profitBound(maxUsd, 1 - premium - costPerSeized / marketToOracle, gas);
+      for (const share of [0, 0.3, 1]) {
+        const seizedUsd = maxUsd * share; // at market
+        const impactCost = seizedUsd * rng.next() * 0.05;
+        const outlay = (seizedUsd / marketToOracle) * costPerSeized; // repayment and fee, priced at the oracle
+        const profit = seizedUsd - impactCost - premium * seizedUsd - outlay - gas;
+        expect(bound, `case ${k}, share ${share}`).to.be.at.least(profit);
+      }
+    }
+    // And it is a bound, not a blanket refusal: a call that pays keeps a positive bound.
+    expectClose(profitBound(100_000, 0.02, 5), 1_995.1, 0.01);
   });
 
   it("AccountStore keeps every field through growth, and tokens and held follow each balance change", function () {

@@ -11,8 +11,10 @@
 export class AccountStore {
   /** Accounts so far (the opening population, then arrivals). */
   count = 0;
-  /** Scaled debt (debt-asset units at index 1). */
-  readonly scaled: bigint[] = [];
+  /** Scaled debt (debt-asset units at index 1). Written only through setScaled, which keeps `scaledF` in step. */
+  readonly scaled: readonly bigint[] = [];
+  /** `scaled` as floats (Number of each value, taken when it is written), for the float estimates. */
+  scaledF: Float64Array;
   /** Token units, account-major: `collateral[id * assets + i]`. */
   readonly collateral: bigint[] = [];
   /** `collateral` in whole tokens, same layout. */
@@ -40,6 +42,7 @@ export class AccountStore {
   ) {
     this.capacity = Math.max(16, capacity);
     this.tokens = new Float64Array(this.capacity * assets);
+    this.scaledF = new Float64Array(this.capacity);
     this.version = new Int32Array(this.capacity);
     this.liquidatableSince = new Float64Array(this.capacity);
     this.limitUse = new Float64Array(this.capacity);
@@ -53,7 +56,8 @@ export class AccountStore {
   add(collateral: readonly (bigint | undefined)[], scaled: bigint, limitUse: number, attentive: boolean): number {
     if (this.count === this.capacity) this.grow();
     const id = this.count++;
-    this.scaled.push(scaled);
+    (this.scaled as bigint[]).push(scaled);
+    this.scaledF[id] = Number(scaled);
     for (let i = 0; i < this.assets; i++) {
       const balance = collateral[i] ?? 0n;
       this.collateral.push(balance);
@@ -64,6 +68,12 @@ export class AccountStore {
     this.limitUse[id] = limitUse;
     this.attentive[id] = attentive ? 1 : 0;
     return id;
+  }
+
+  /** Sets the account's scaled debt, keeping `scaledF` in step. */
+  setScaled(id: number, scaled: bigint): void {
+    (this.scaled as bigint[])[id] = scaled;
+    this.scaledF[id] = Number(scaled);
   }
 
   balance(id: number, asset: number): bigint {
@@ -108,6 +118,7 @@ export class AccountStore {
       return to;
     };
     this.tokens = widen(this.tokens, (k) => new Float64Array(k), this.assets);
+    this.scaledF = widen(this.scaledF, (k) => new Float64Array(k));
     this.version = widen(this.version, (k) => new Int32Array(k));
     this.liquidatableSince = widen(this.liquidatableSince, (k) => new Float64Array(k));
     this.limitUse = widen(this.limitUse, (k) => new Float64Array(k));

@@ -159,6 +159,12 @@ export class LiquidationDesk {
     return best;
   }
 
+  /** The engine's sizing of a call on `target` against the account's debt and health now (a method, not a closure: this is the hot path). */
+  private sizeOn(id: number, target: number, debt: bigint, health: bigint, maxRepay: bigint): LiquidationSize {
+    const accounts = this.state.accounts;
+    return sizeLiquidationWith(this.termsOf(target), debt, health, accounts.balance(id, target), maxRepay, accounts.held[id] === 1);
+  }
+
   /** One account's liquidation calls this step (up to the bots' loop bound); returns its health afterwards. */
   pass(id: number, healthNow: bigint, debtNow: bigint): bigint {
     const state = this.state;
@@ -168,8 +174,6 @@ export class LiquidationDesk {
     const now = state.now;
     let health = healthNow;
     let debt = debtNow;
-    const sizeFor = (target: number, maxRepay: bigint): LiquidationSize =>
-      sizeLiquidationWith(this.termsOf(target), debt, health, accounts.balance(id, target), maxRepay, accounts.held[id] === 1);
     for (let call = 0; call < this.maxCallsPerAccountPerStep && health < WAD && debt > 0n; call++) {
       // Seize the collateral worth most (lowest asset index on a tie); another when that one would
       // leave dust; none when selling into the asset's depth this step can no longer pay.
@@ -194,7 +198,7 @@ export class LiquidationDesk {
       for (let h = 0; h < heldCount; h++) {
         const asset = this.heldAsset[h]!;
         if (this.saturatedNow[asset] === 1) continue;
-        const s = sizeFor(asset, debt);
+        const s = this.sizeOn(id, asset, debt, health, debt);
         size = s;
         if (s.ok) {
           target = asset;
@@ -216,7 +220,7 @@ export class LiquidationDesk {
         if (ok.seizedValue > available) {
           // Take what the bucket allows now, 0.1% under for rounding; too little to pay for gas is a block.
           const repay = (((available * BPS) / (BPS + BigInt(p.liquidationBonusBps)) / debtScale) * 999n) / 1_000n;
-          const resized = repay > 0n ? sizeFor(target, repay) : undefined;
+          const resized = repay > 0n ? this.sizeOn(id, target, debt, health, repay) : undefined;
           if (!resized || !resized.ok || resized.seizedValue > available || Number(resized.repaid) / debtUnitF < state.gasUsd * 10) {
             this.blocked++;
             break;
@@ -225,7 +229,7 @@ export class LiquidationDesk {
           ok = resized;
         }
       }
-      const chosen = this.chooseBot(target, id, ok, maxRepay, (repay) => sizeFor(target, repay));
+      const chosen = this.chooseBot(target, id, ok, maxRepay, debt, health);
       if (!chosen) {
         this.unprofitableSkips++;
         break;
@@ -241,7 +245,7 @@ export class LiquidationDesk {
       state.totalTokens[target] = state.totalTokens[target]! - Number(ok.seized) / unitsF[target]!;
       pool.totalScaledDebt -= scaledRemoved;
       pool.reserve += ok.fee;
-      accounts.scaled[id] = accounts.scaled[id]! - scaledRemoved;
+      accounts.setScaled(id, accounts.scaled[id]! - scaledRemoved);
       let writtenOff = 0n;
       let covered = 0n;
       if (accounts.scaled[id] !== 0n) {
@@ -253,7 +257,7 @@ export class LiquidationDesk {
         const kept = backedScaledDebt(scaledLeft, ledger.index, valueLeft, debtScale, this.config.minLeftoverValue);
         if (kept !== scaledLeft) {
           ({ loss: writtenOff, coveredByReserve: covered } = ledger.writeOff(scaledLeft - kept));
-          accounts.scaled[id] = kept;
+          accounts.setScaled(id, kept);
         }
       }
       pool.cash += ok.repaid + ok.fee;
@@ -298,7 +302,8 @@ export class LiquidationDesk {
     id: number,
     size: OkSize,
     maxRepay: bigint,
-    sizeWith: (maxRepay: bigint) => LiquidationSize,
+    debt: bigint,
+    health: bigint,
   ): { size: OkSize; maxRepay: bigint; sale: SaleQuote; bot: number } | undefined {
     const { state, bots, assets } = this;
     const { unitsF, debtUnitF, gasUsd } = state;
@@ -310,6 +315,8 @@ export class LiquidationDesk {
     const sigma = assets[target]!.venue.dailySigma[state.step] ?? 0;
     const waited = state.now - state.accounts.liquidatableSince[id]!;
     const venue = this.venues[target]!;
+    // Market USD per oracle USD of the seizure: the outlay is priced at the oracle, the sale at market.
+    const marketToOracle = price / state.priceF[target]!;
     for (let l = 0; l < bots.length; l++) {
       const agent = bots[l]!;
       if (waited < agent.delaySeconds) break;
@@ -317,12 +324,19 @@ export class LiquidationDesk {
       const premium = riskPremium(agent, sigma);
       if (edge <= premium) continue;
       const affordable = this.capitalLeft[l]! / costPerSeized;
+      // A float upper bound on the profit below, before the bisection, the exact sizing and the quote:
+      // impact costs nothing and the seizure is worth its whole cap at market. When even that cannot
+      // pay the hour's gas (by more than rounding), no sizing can, and skipping changes no outcome;
+      // most calls in a crash are such small accounts (profitBound).
+      const profitPerUsd = 1 - premium - costPerSeized / marketToOracle;
+      if (profitBound(Math.min(fullSeizedUsd, affordable), profitPerUsd, gasUsd) < 0) continue;
       const usd = venue.sizeAtMarginal(edge - premium, Math.min(fullSeizedUsd, affordable));
       if (!(usd > 0)) continue;
+      if (profitBound(usd, profitPerUsd, gasUsd) < 0) continue;
       const partial = usd < fullSeizedUsd;
       const candidateRepay = partial ? (maxRepay * BigInt(Math.floor((usd / fullSeizedUsd) * 1e9))) / 1_000_000_000n : maxRepay;
       if (candidateRepay === 0n) continue;
-      const candidate = partial ? sizeWith(candidateRepay) : size;
+      const candidate = partial ? this.sizeOn(id, target, debt, health, candidateRepay) : size;
       if (!candidate.ok || candidate.seized === 0n) continue;
       const seizedUsdNow = (Number(candidate.seized) / unitsF[target]!) * price;
       const quote = venue.quote(seizedUsdNow);
@@ -334,4 +348,14 @@ export class LiquidationDesk {
     }
     return undefined;
   }
+}
+
+/**
+ * An upper bound on a bot's profit (USD) from seizing at most `maxSeizedUsd` at market: the seizure less
+ * the outlay and the price-risk premium (`profitPerUsd` per market USD, impact taken as free), less gas,
+ * plus a millionth of the size and of a dollar for the exact sizing's rounding. Negative: no call of
+ * that size or smaller pays.
+ */
+export function profitBound(maxSeizedUsd: number, profitPerUsd: number, gasUsd: number): number {
+  return maxSeizedUsd * Math.max(0, profitPerUsd) + 1e-6 * (maxSeizedUsd + 1) - gasUsd;
 }

@@ -75,21 +75,28 @@ export class LivingBook {
       watch.file(id, state.healthOf(id));
       this.scheduleCheck(id, step);
     }
-    this.checks.drain(step, (id) => {
-      if (accounts.held[id] === 0) return; // closed: no more checks
-      if (watch.active.has(id) || accounts.parked[id] === 1) {
-        this.scheduleCheck(id, step);
-        return;
-      }
-      const sinceDays = (step - (this.lastCheck[id] ?? -1)) / 24;
-      if (this.rng.next() < 1 - Math.exp(-spec.leavePerDay * sinceDays)) {
-        this.leave(id);
-        return;
-      }
-      if (this.rebalance(id, "borrow")) watch.file(id, state.healthOf(id));
-      this.scheduleCheck(id, step);
-    });
+    this.checks.drain(step, this.visitCheck);
   }
+
+  /** One scheduled re-levering check at this step (bound once: the calendar calls it per account). */
+  private readonly visitCheck = (id: number): void => {
+    const { state, watch } = this;
+    const spec = this.spec!;
+    const { accounts } = state;
+    const step = state.step;
+    if (accounts.held[id] === 0) return; // closed: no more checks
+    if (watch.active.has(id) || accounts.parked[id] === 1) {
+      this.scheduleCheck(id, step);
+      return;
+    }
+    const sinceDays = (step - (this.lastCheck[id] ?? -1)) / 24;
+    if (this.rng.next() < 1 - Math.exp(-spec.leavePerDay * sinceDays)) {
+      this.leave(id);
+      return;
+    }
+    if (this.rebalance(id, "borrow")) watch.file(id, state.healthOf(id));
+    this.scheduleCheck(id, step);
+  };
 
   private scheduleCheck(id: number, step: number): void {
     const spec = this.spec!;
@@ -110,7 +117,7 @@ export class LivingBook {
       ledger.write();
       ledger.pool.cash += debt;
       ledger.pool.totalScaledDebt -= accounts.scaled[id]!;
-      accounts.scaled[id] = 0n;
+      accounts.setScaled(id, 0n);
       this.actions.push({ step, account: id, kind: "repay", amount: debt });
     }
     this.actions.push({ step, account: id, kind: "withdraw", amount: 0n, collateral: accounts.balances(id) });
@@ -156,7 +163,7 @@ export class LivingBook {
       if (debtAfter * debtScale > limit) return false; // rounding at the limit: skip
       if (leavesDustDebt(debt, debtAfter, debtScale, this.minDebtValue)) return false; // DebtBelowMinimum
       ledger.write();
-      accounts.scaled[id] = accounts.scaled[id]! + added;
+      accounts.setScaled(id, accounts.scaled[id]! + added);
       pool.cash -= amount;
       pool.totalScaledDebt += added;
       this.actions.push({ step, account: id, kind: "borrow", amount });
@@ -168,7 +175,7 @@ export class LivingBook {
     const repaid = leavesDustDebt(debt, want, debtScale, this.minDebtValue) ? debt : debt - want;
     ledger.write();
     const removed = scaledDebtRepaid(repaid, debt, accounts.scaled[id]!, ledger.index);
-    accounts.scaled[id] = accounts.scaled[id]! - removed;
+    accounts.setScaled(id, accounts.scaled[id]! - removed);
     pool.cash += repaid;
     pool.totalScaledDebt -= removed;
     this.actions.push({ step, account: id, kind: "repay", amount: repaid });

@@ -111,6 +111,6 @@ export class SimState {
 
   /** The account's debt in USD as a float (for estimates only). */
   debtUsdF(id: number): number {
-    return (Number(this.accounts.scaled[id]!) * this.indexF) / this.debtUnitF;
+    return (this.accounts.scaledF[id]! * this.indexF) / this.debtUnitF;
   }
 }
