@@ -3,7 +3,9 @@
  * network through ethers. Shared by the tests, the benchmarks and the demo so they exercise one setup.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { fileURLToPath } from "node:url";
 import { keccak256, toUtf8Bytes, Wallet } from "ethers";
+import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import { updaterDomain, type UpdaterDomain } from "../../calibrator/rules/eip712.js";
 import type { Address, AssetRules, RiskParams, RiskReport } from "../../calibrator/rules/types.js";
@@ -14,32 +16,23 @@ import type {
   PriceOracle,
 } from "../../types/ethers-contracts/index.js";
 
-const E18 = 10n ** 18n;
-
 /**
- * Default governance rules for a major collateral (docs/parameters.md explains each number).
- * Risk-reducing steps are 4x the risk-increasing ones; risk-reducing reports wait 1 hour, risk-increasing 3 days.
+ * The default governance rules and starting parameters are deploy/local.json's WETH entry (the demo's
+ * and the tests' system), read through the deployment schema, so the two cannot drift: rules for a
+ * major collateral (docs/parameters.md explains each number; risk-reducing steps are 4x the
+ * risk-increasing ones, risk-reducing reports wait 1 hour, risk-increasing 3 days) and Aave v3's
+ * WETH 80.5/83/5 as the starting point.
  */
-export const DEFAULT_RULES: AssetRules = {
-  ltv: { min: 5_000, max: 8_500, maxRiskIncreasingStep: 50, maxRiskReducingStep: 200 },
-  liquidationThreshold: { min: 6_000, max: 9_000, maxRiskIncreasingStep: 50, maxRiskReducingStep: 200 },
-  liquidationBonus: { min: 200, max: 1_500, maxRiskIncreasingStep: 25, maxRiskReducingStep: 100 },
-  closeFactor: { min: 2_000, max: 10_000, maxRiskIncreasingStep: 500, maxRiskReducingStep: 2_500 },
-  liquidationCap: { min: 100_000n * E18, max: 50_000_000n * E18, maxStepBps: 2_500 },
-  liquidationWindow: { min: 600n, max: 86_400n, maxStepBps: 5_000 },
-  riskIncreasingCooldown: 3 * 86_400,
-  riskReducingCooldown: 3_600,
-};
+const LOCAL_SPEC_FILE = fileURLToPath(new URL("../../deploy/local.json", import.meta.url));
+const LOCAL_WETH = loadDeploymentSpec(LOCAL_SPEC_FILE).assets.find((a) => a.symbol === "WETH");
+if (!LOCAL_WETH) throw new Error(`${LOCAL_SPEC_FILE} has no WETH asset: the test fixtures take their defaults from it`);
 
-/** Aave v3 WETH-like starting point: LTV 80.5%, threshold 83%, bonus 5%. */
-export const DEFAULT_PARAMS: RiskParams = {
-  ltvBps: 8_050,
-  liquidationThresholdBps: 8_300,
-  liquidationBonusBps: 500,
-  closeFactorBps: 5_000,
-  liquidationCapPerWindow: 5_000_000n * E18,
-  liquidationWindow: 3_600,
-};
+export const DEFAULT_RULES: AssetRules = LOCAL_WETH.rules;
+
+export const DEFAULT_PARAMS: RiskParams = LOCAL_WETH.params;
+
+/** The ramp duration of threshold cuts (deploy/local.json's WETH entry). */
+export const DEFAULT_RAMP_DURATION = LOCAL_WETH.rampDuration;
 
 export interface AssetSpec {
   symbol: string;
@@ -117,7 +110,7 @@ export async function deploySystem(ethers: HardhatEthers, options: SystemOptions
     const address = (await token.getAddress()) as Address;
     await oracle.connect(governance).setFeed(address, await feed.getAddress(), options.stalenessAllowance ?? 4_200);
     await updater.connect(governance).setAssetRules(address, options.rules ?? DEFAULT_RULES);
-    await updater.connect(governance).setRampDuration(address, options.rampDuration ?? 7 * 86_400);
+    await updater.connect(governance).setRampDuration(address, options.rampDuration ?? DEFAULT_RAMP_DURATION);
     await updater.connect(governance).governanceSetParams(address, options.params ?? DEFAULT_PARAMS);
     assets.push({ spec, token, address, feed });
   }
