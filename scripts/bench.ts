@@ -3,6 +3,7 @@
  * the in-process Hardhat network, each transaction alone in its block). Prints a table and writes
  * reports/bench.json as [{"name","value","unit"}].
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import type { Address, RiskParams, RiskReport } from "../calibrator/rules/types.js";
@@ -12,7 +13,6 @@ import { fitGarch } from "../calibrator/models/garch.js";
 import { impliedVolSurface } from "../calibrator/models/impliedSurface.js";
 import { loadOptionSnapshot } from "../calibrator/data/deribit.js";
 import { packReport } from "../calibrator/rules/packing.js";
-import { execFileSync } from "node:child_process";
 import { codeSize, MAX_RUNTIME_BYTES, PRODUCT_CONTRACTS } from "./lib/codeSize.js";
 import { engineGasFigures } from "./lib/engineBench.js";
 import { keeperCycleFigures } from "./lib/keeperBench.js";

@@ -328,9 +328,10 @@ export class LiquidationDesk {
       // impact costs nothing and the seizure is worth its whole cap at market. When even that cannot
       // pay the hour's gas (by more than rounding), no sizing can, and skipping changes no outcome;
       // most calls in a crash are such small accounts (profitBound).
+      const maxUsd = Math.min(fullSeizedUsd, affordable);
       const profitPerUsd = 1 - premium - costPerSeized / marketToOracle;
-      if (profitBound(Math.min(fullSeizedUsd, affordable), profitPerUsd, gasUsd) < 0) continue;
-      const usd = venue.sizeAtMarginal(edge - premium, Math.min(fullSeizedUsd, affordable));
+      if (profitBound(maxUsd, profitPerUsd, gasUsd) < 0) continue;
+      const usd = venue.sizeAtMarginal(edge - premium, maxUsd);
       if (!(usd > 0)) continue;
       if (profitBound(usd, profitPerUsd, gasUsd) < 0) continue;
       const partial = usd < fullSeizedUsd;
