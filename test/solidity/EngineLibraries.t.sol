@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {LiquidationRateLimit} from "../../contracts/libraries/LiquidationRateLimit.sol";
 import {InterestRateModel, RateModel} from "../../contracts/libraries/InterestRateModel.sol";
-import {AccountWord} from "../../contracts/libraries/AccountWord.sol";
+import {AccountWord, AccountWordLib} from "../../contracts/types/AccountWord.sol";
 import {IMarginEngine} from "../../contracts/interfaces/IMarginEngine.sol";
 import {RiskParams} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
@@ -85,18 +85,22 @@ contract EngineLibrariesFuzzTest is Test {
 
     /// @notice Pushing and removing positions keeps ids, decimals and the debt intact.
     function testFuzz_accountWordPushRemove(uint112 scaled, uint8[8] memory ids, uint8 removeAt) public pure {
-        uint256 w = AccountWord.withScaledDebt(0, scaled);
-        for (uint256 p = 0; p < 8; ++p) w = AccountWord.push(w, ids[p], (uint256(ids[p]) * 7) % 37);
-        assertEq(AccountWord.count(w), 8);
+        AccountWord w = AccountWord.wrap(0).withScaledDebt(scaled);
+        for (uint256 p = 0; p < 8; ++p) w = w.push(ids[p], (uint256(ids[p]) * 7) % 37);
+        assertEq(w.count(), 8);
         uint256 position = removeAt % 8;
-        uint256 removed = AccountWord.removeAt(w, position);
-        assertEq(AccountWord.count(removed), 7);
-        assertEq(AccountWord.scaledDebt(removed), scaled);
+        AccountWord removed = w.removeAt(position);
+        assertEq(removed.count(), 7);
+        assertEq(removed.scaledDebt(), scaled);
         for (uint256 p = 0; p < 7; ++p) {
             uint256 source = p == position ? 7 : p; // the last position moved into the hole
-            assertEq(AccountWord.idAt(removed, p), ids[source]);
-            assertEq(AccountWord.decimalsAt(removed, p), (uint256(ids[source]) * 7) % 37);
+            assertEq(removed.idAt(p), ids[source]);
+            assertEq(removed.decimalsAt(p), (uint256(ids[source]) * 7) % 37);
         }
+        assertEq(removed.positionOf(ids[position == 7 ? 0 : 7]) < 7, true);
+        // The largest debt stays out of the positions' bits.
+        assertEq(removed.withScaledDebt(AccountWordLib.MAX_SCALED_DEBT).idAt(6), removed.idAt(6));
+        assertEq(removed.withScaledDebt(AccountWordLib.MAX_SCALED_DEBT).count(), 7);
     }
 }
 

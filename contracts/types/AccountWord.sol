@@ -1,44 +1,49 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @title AccountWord
 /// @notice One storage word per borrower: scaled debt and, per collateral position, the collateral's
 ///         id and decimals, so a health check finds everything but balances and prices in one SLOAD.
 /// @dev Layout: scaledDebt 0..111, count 112..119, then 16 bits per position p from bit 120 + 16p:
 ///      id (8 bits) and decimals (8 bits). Positions are dense (0..count-1); removing one moves the
 ///      last into its place, and the position slots (token and balance) move with it.
-library AccountWord {
+type AccountWord is uint256;
+
+using AccountWordLib for AccountWord global;
+
+/// @title AccountWordLib
+/// @notice Reads and writes of an `AccountWord`.
+library AccountWordLib {
     uint256 internal constant MAX_COLLATERALS = 8;
     uint256 internal constant MAX_SCALED_DEBT = (1 << 112) - 1;
     uint256 private constant COUNT_SHIFT = 112;
     uint256 private constant POSITIONS_SHIFT = 120;
 
-    function scaledDebt(uint256 w) internal pure returns (uint256) {
-        return w & MAX_SCALED_DEBT;
+    function scaledDebt(AccountWord w) internal pure returns (uint256) {
+        return AccountWord.unwrap(w) & MAX_SCALED_DEBT;
     }
 
     /// @dev The caller checks `scaled <= MAX_SCALED_DEBT`.
-    function withScaledDebt(uint256 w, uint256 scaled) internal pure returns (uint256) {
-        return (w & ~MAX_SCALED_DEBT) | scaled;
+    function withScaledDebt(AccountWord w, uint256 scaled) internal pure returns (AccountWord) {
+        return AccountWord.wrap((AccountWord.unwrap(w) & ~MAX_SCALED_DEBT) | scaled);
     }
 
-    function count(uint256 w) internal pure returns (uint256) {
-        return (w >> COUNT_SHIFT) & 0xFF;
+    function count(AccountWord w) internal pure returns (uint256) {
+        return (AccountWord.unwrap(w) >> COUNT_SHIFT) & 0xFF;
     }
 
-    function idAt(uint256 w, uint256 position) internal pure returns (uint256) {
-        return (w >> (POSITIONS_SHIFT + 16 * position)) & 0xFF;
+    function idAt(AccountWord w, uint256 position) internal pure returns (uint256) {
+        return (AccountWord.unwrap(w) >> (POSITIONS_SHIFT + 16 * position)) & 0xFF;
     }
 
-    function decimalsAt(uint256 w, uint256 position) internal pure returns (uint256) {
-        return (w >> (POSITIONS_SHIFT + 16 * position + 8)) & 0xFF;
+    function decimalsAt(AccountWord w, uint256 position) internal pure returns (uint256) {
+        return (AccountWord.unwrap(w) >> (POSITIONS_SHIFT + 16 * position + 8)) & 0xFF;
     }
 
     /// @notice The position of collateral `id`, or `count` when the account does not hold it.
     /// @param w The account word.
     /// @param id The collateral id.
     /// @return position Its position.
-    function positionOf(uint256 w, uint256 id) internal pure returns (uint256 position) {
+    function positionOf(AccountWord w, uint256 id) internal pure returns (uint256 position) {
         uint256 n = count(w);
         for (position = 0; position < n; ++position) {
             if (idAt(w, position) == id) return position;
@@ -50,25 +55,28 @@ library AccountWord {
     /// @param id The collateral id.
     /// @param decimals The collateral's decimals.
     /// @return The new word.
-    function push(uint256 w, uint256 id, uint256 decimals) internal pure returns (uint256) {
+    function push(AccountWord w, uint256 id, uint256 decimals) internal pure returns (AccountWord) {
         uint256 n = count(w);
-        return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | ((n + 1) << COUNT_SHIFT)
-            | ((id | (decimals << 8)) << (POSITIONS_SHIFT + 16 * n));
+        return AccountWord.wrap(
+            (AccountWord.unwrap(w) & ~(uint256(0xFF) << COUNT_SHIFT)) | ((n + 1) << COUNT_SHIFT)
+                | ((id | (decimals << 8)) << (POSITIONS_SHIFT + 16 * n))
+        );
     }
 
     /// @notice Removes position `position` by moving the last one into it.
     /// @param w The account word.
     /// @param position The position to remove.
     /// @return The new word.
-    function removeAt(uint256 w, uint256 position) internal pure returns (uint256) {
+    function removeAt(AccountWord w, uint256 position) internal pure returns (AccountWord) {
+        uint256 word = AccountWord.unwrap(w);
         uint256 last = count(w) - 1;
         uint256 lastShift = POSITIONS_SHIFT + 16 * last;
-        uint256 lastEntry = (w >> lastShift) & 0xFFFF;
-        w &= ~(uint256(0xFFFF) << lastShift);
+        uint256 lastEntry = (word >> lastShift) & 0xFFFF;
+        word &= ~(uint256(0xFFFF) << lastShift);
         if (position != last) {
             uint256 shift = POSITIONS_SHIFT + 16 * position;
-            w = (w & ~(uint256(0xFFFF) << shift)) | (lastEntry << shift);
+            word = (word & ~(uint256(0xFFFF) << shift)) | (lastEntry << shift);
         }
-        return (w & ~(uint256(0xFF) << COUNT_SHIFT)) | (last << COUNT_SHIFT);
+        return AccountWord.wrap((word & ~(uint256(0xFF) << COUNT_SHIFT)) | (last << COUNT_SHIFT));
     }
 }
