@@ -5,16 +5,18 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IBoundedRiskUpdater} from "./interfaces/IBoundedRiskUpdater.sol";
 import {IPriceOracle} from "./interfaces/IPriceOracle.sol";
-import {AssetStateWord} from "./libraries/AssetStateWord.sol";
 import {
     BPS, RISK_PARAMS_TYPEHASH, RISK_REPORT_BATCH_TYPEHASH, RISK_REPORT_TYPEHASH
 } from "./libraries/ConstantsLib.sol";
 import {ZeroAddress} from "./libraries/Errors.sol";
-import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {
     AmountRule, AssetRules, BpsRule, PackedRiskReport, Param, RiskParams, Signature
 } from "./libraries/RiskTypes.sol";
 import {RiskParameterRegistry} from "./RiskParameterRegistry.sol";
+import {AssetState} from "./types/AssetState.sol";
+import {BpsRules, BpsRulesLib} from "./types/BpsRules.sol";
+import {PackedRiskParams, PackedRiskParamsLib} from "./types/PackedRiskParams.sol";
+import {ParamsSlot} from "./types/ParamsSlot.sol";
 
 /// @title BoundedRiskUpdater
 /// @notice Lets calibrated risk parameters into the registry only within governance-set bounds:
@@ -26,9 +28,6 @@ import {RiskParameterRegistry} from "./RiskParameterRegistry.sol";
 /// @dev The deployed contract: the report path plus the RiskParameterRegistry module it writes.
 ///      The rule order in `_validate` is mirrored by calibrator/rules/riskRules.ts (differential test).
 contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP712 {
-    using PackedRiskParams for uint256;
-    using AssetStateWord for uint256;
-
     /// @notice Most calibrator signers (and signatures per submission).
     uint256 public constant MAX_SIGNERS = 32;
     /// @notice Most reports in one batch.
@@ -50,9 +49,8 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         uint64 signerIndexSet;
     }
 
-    /// @dev The four bps rules packed in one slot: rule i (Param order) at bits [64i, 64i+64) as
-    ///      min | max << 16 | maxRiskIncreasingStep << 32 | maxRiskReducingStep << 48.
-    mapping(address asset => uint256) private _bpsRules;
+    /// @dev The four bps rules of an asset, one slot (BpsRules layout).
+    mapping(address asset => BpsRules) private _bpsRules;
     /// @dev Cap and window rules are only read when a report changes those fields.
     mapping(address asset => AmountRule) private _capRules;
     mapping(address asset => AmountRule) private _windowRules;
@@ -110,14 +108,14 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         Config memory config = _config;
         if (config.paused) revert UpdaterPaused();
         address asset = report.asset;
-        uint256 stateWord = _stateWords[asset];
-        (uint256 currentSlot, uint256 proposed,) = _validate(report, stateWord, config.maxReportAge);
-        _nextSlot(asset, currentSlot, proposed, stateWord);
+        AssetState state = _assetStates[asset];
+        (ParamsSlot currentSlot, PackedRiskParams proposed,) = _validate(report, state, config.maxReportAge);
+        _nextSlot(asset, currentSlot, proposed, state);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function packParams(RiskParams calldata params) external pure returns (uint256) {
-        return PackedRiskParams.pack(params);
+        return PackedRiskParams.unwrap(PackedRiskParamsLib.pack(params));
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -137,16 +135,17 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     {
         PackedRiskReport memory report = reportData; // one calldata copy instead of checked field reads
         address asset = report.asset;
-        uint256 stateWord = _stateWords[asset];
-        (uint256 currentSlot, uint256 proposed, bool riskIncreasing) = _validate(report, stateWord, reportAgeLimit);
-        stateWord = _writeParams(asset, currentSlot, proposed, stateWord);
-        _stateWords[asset] = stateWord.afterReport(report.observedAt, riskIncreasing);
+        AssetState state = _assetStates[asset];
+        (ParamsSlot currentSlot, PackedRiskParams proposed, bool riskIncreasing) =
+            _validate(report, state, reportAgeLimit);
+        state = _writeParams(asset, currentSlot, proposed, state);
+        _assetStates[asset] = state.afterReport(report.observedAt, riskIncreasing);
         emit ReportAccepted(
             asset,
             report.nonce,
             report.reportHash,
-            currentSlot & PackedRiskParams.PARAMS_MASK,
-            proposed,
+            PackedRiskParams.unwrap(currentSlot.targets()),
+            PackedRiskParams.unwrap(proposed),
             signerBitmap
         );
     }
@@ -161,31 +160,31 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     ///      raises through a crash) would restart the slow cooldown each time and starve every
     ///      risk-increasing move, the liquidation cap's included, for as long as they went on.
     /// @param report The report (copied to memory).
-    /// @param stateWord The asset's bookkeeping word.
+    /// @param state The asset's bookkeeping word.
     /// @param reportAgeLimit The max report age in force.
     /// @return currentSlot The asset's full params slot (targets and ramp state).
     /// @return proposed The report's new parameters, packed.
     /// @return riskIncreasing Whether the report has a risk-increasing move (it restarts that clock).
-    function _validate(PackedRiskReport memory report, uint256 stateWord, uint32 reportAgeLimit)
+    function _validate(PackedRiskReport memory report, AssetState state, uint32 reportAgeLimit)
         private
         view
-        returns (uint256 currentSlot, uint256 proposed, bool riskIncreasing)
+        returns (ParamsSlot currentSlot, PackedRiskParams proposed, bool riskIncreasing)
     {
         address asset = report.asset;
-        if (!stateWord.configured()) revert AssetNotConfigured(asset);
-        uint64 nonce = stateWord.nonce();
+        if (!state.configured()) revert AssetNotConfigured(asset);
+        uint64 nonce = state.nonce();
         if (report.nonce != nonce) revert InvalidNonce(asset, nonce, report.nonce);
         uint64 observedAt = report.observedAt;
         if (observedAt > block.timestamp) revert ReportFromFuture(asset, observedAt);
         if (block.timestamp - observedAt > reportAgeLimit) revert ReportTooOld(asset, observedAt, reportAgeLimit);
-        uint64 lastObservedAt = stateWord.lastObservedAt();
+        uint64 lastObservedAt = state.lastObservedAt();
         if (observedAt <= lastObservedAt) revert ReportNotNewer(asset, observedAt, lastObservedAt);
 
         currentSlot = _listedSlot(asset);
-        uint256 current = currentSlot & PackedRiskParams.PARAMS_MASK;
-        proposed = report.newParams;
-        if (proposed > PackedRiskParams.PARAMS_MASK) revert MalformedPackedParams(asset);
-        if (current != report.expectedCurrentParams) revert StaleCurrentParams(asset);
+        PackedRiskParams current = currentSlot.targets();
+        if (report.newParams > PackedRiskParamsLib.PARAMS_MASK) revert MalformedPackedParams(asset);
+        proposed = PackedRiskParams.wrap(report.newParams);
+        if (current != PackedRiskParams.wrap(report.expectedCurrentParams)) revert StaleCurrentParams(asset);
         if (proposed == current) revert NoChange(asset);
 
         riskIncreasing = _checkBpsSteps(asset, _bpsRules[asset], current, proposed);
@@ -210,9 +209,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             );
             riskIncreasing = true;
         }
-        if (riskIncreasing && currentSlot & FROZEN_BIT != 0) revert AssetFrozenRiskIncreasing(asset);
+        if (riskIncreasing && currentSlot.isFrozen()) revert AssetFrozenRiskIncreasing(asset);
 
-        uint256 readyAt = stateWord.readyAt(riskIncreasing);
+        uint256 readyAt = state.readyAt(riskIncreasing);
         if (block.timestamp < readyAt) revert CooldownActive(asset, readyAt);
 
         _requireHealthyFeed(asset);
@@ -237,24 +236,22 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
     /// @dev Bounds and steps of the four bps fields (Param order, 16 bits each at offsets 0..48 of
     ///      both words); returns whether any move is risk-increasing (up for LTV and threshold, down
     ///      for bonus and close factor). Unchanged fields pass.
-    function _checkBpsSteps(address asset, uint256 packedRules, uint256 current, uint256 proposed)
+    function _checkBpsSteps(address asset, BpsRules rules, PackedRiskParams current, PackedRiskParams proposed)
         private
         pure
         returns (bool riskIncreasing)
     {
-        // The four bps fields are the low 64 bits of both words: skip the loop when none changed.
-        if (uint64(current ^ proposed) == 0) return false;
+        if (current.sameBpsFields(proposed)) return false;
         for (uint256 i = 0; i < 4; ++i) {
-            uint256 from = uint16(current >> (16 * i));
-            uint256 to = uint16(proposed >> (16 * i));
+            uint256 from = current.bpsField(i);
+            uint256 to = proposed.bpsField(i);
             if (from == to) continue;
-            uint256 rule = packedRules >> (64 * i);
-            uint256 min = uint16(rule);
-            uint256 max = uint16(rule >> 16);
+            uint256 min = rules.min(i);
+            uint256 max = rules.max(i);
             if (to < min || to > max) revert ParamOutOfBounds(asset, Param(i), to, min, max);
             bool up = to > from;
             bool increasing = up == (i < 2); // i 0, 1: LTV and threshold
-            uint256 maxStep = increasing ? uint16(rule >> 32) : uint16(rule >> 48);
+            uint256 maxStep = rules.maxStep(i, increasing);
             uint256 step;
             unchecked {
                 step = up ? to - from : from - to; // the subtraction's order makes it non-negative
@@ -371,38 +368,35 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             revert RiskReducingCooldownTooLong(rules.riskReducingCooldown, rules.riskIncreasingCooldown);
         }
 
-        _bpsRules[asset] = _packBpsRule(rules.ltv, Param.Ltv)
-            | _packBpsRule(rules.liquidationThreshold, Param.LiquidationThreshold)
-            | _packBpsRule(rules.liquidationBonus, Param.LiquidationBonus)
-            | _packBpsRule(rules.closeFactor, Param.CloseFactor);
+        _bpsRules[asset] = BpsRulesLib.pack(rules);
         _capRules[asset] = rules.liquidationCap;
         _windowRules[asset] = rules.liquidationWindow;
-        _stateWords[asset] =
-            _stateWords[asset].withCooldowns(rules.riskIncreasingCooldown, rules.riskReducingCooldown);
+        _assetStates[asset] =
+            _assetStates[asset].withCooldowns(rules.riskIncreasingCooldown, rules.riskReducingCooldown);
         emit AssetRulesSet(asset, rules);
 
         // Bounds may only tighten around the live values: set the parameters first, then the bounds.
-        uint256 slot = _paramSlots[asset];
-        if (slot != 0) _checkAllBounds(asset, slot.unpack());
+        ParamsSlot slot = _paramSlots[asset];
+        if (slot.isListed()) _checkAllBounds(asset, slot.targets().unpack());
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function governanceSetParams(address asset, RiskParams calldata newParams) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 stateWord = _stateWords[asset];
-        if (!stateWord.configured()) revert AssetNotConfigured(asset);
-        uint256 currentSlot = _paramSlots[asset];
+        AssetState state = _assetStates[asset];
+        if (!state.configured()) revert AssetNotConfigured(asset);
+        ParamsSlot currentSlot = _paramSlots[asset];
         _checkAllBounds(asset, newParams);
-        stateWord = _writeParams(asset, currentSlot, PackedRiskParams.pack(newParams), stateWord);
-        _stateWords[asset] = stateWord.withLastUpdateNow();
-        emit GovernanceParamsSet(asset, currentSlot.unpack(), newParams);
+        state = _writeParams(asset, currentSlot, PackedRiskParamsLib.pack(newParams), state);
+        _assetStates[asset] = state.withLastUpdateNow();
+        emit GovernanceParamsSet(asset, currentSlot.targets().unpack(), newParams);
     }
 
     /// @inheritdoc IBoundedRiskUpdater
     function guardianTighten(address asset, RiskParams calldata newParams) external onlyRole(GUARDIAN_ROLE) {
-        uint256 currentSlot = _listedSlot(asset);
-        RiskParams memory current = currentSlot.unpack();
-        uint256 proposed = PackedRiskParams.pack(newParams);
-        if (proposed == currentSlot & PackedRiskParams.PARAMS_MASK) revert NoChange(asset);
+        ParamsSlot currentSlot = _listedSlot(asset);
+        RiskParams memory current = currentSlot.targets().unpack();
+        PackedRiskParams proposed = PackedRiskParamsLib.pack(newParams);
+        if (proposed == currentSlot.targets()) revert NoChange(asset);
         if (newParams.ltvBps > current.ltvBps) revert NotTightening(asset, Param.Ltv);
         if (newParams.liquidationThresholdBps > current.liquidationThresholdBps) {
             revert NotTightening(asset, Param.LiquidationThreshold);
@@ -418,8 +412,8 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
             revert NotTightening(asset, Param.LiquidationWindow);
         }
         _checkAllBounds(asset, newParams);
-        uint256 stateWord = _writeParams(asset, currentSlot, proposed, _stateWords[asset]);
-        _stateWords[asset] = stateWord.withLastUpdateNow();
+        AssetState state = _writeParams(asset, currentSlot, proposed, _assetStates[asset]);
+        _assetStates[asset] = state.withLastUpdateNow();
         emit GuardianTightened(asset, current, newParams);
     }
 
@@ -470,16 +464,16 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     /// @inheritdoc IBoundedRiskUpdater
     function assetRules(address asset) external view returns (AssetRules memory rules) {
-        uint256 packed = _bpsRules[asset];
-        rules.ltv = _unpackBpsRule(packed, Param.Ltv);
-        rules.liquidationThreshold = _unpackBpsRule(packed, Param.LiquidationThreshold);
-        rules.liquidationBonus = _unpackBpsRule(packed, Param.LiquidationBonus);
-        rules.closeFactor = _unpackBpsRule(packed, Param.CloseFactor);
+        BpsRules bps = _bpsRules[asset];
+        rules.ltv = bps.rule(uint256(Param.Ltv));
+        rules.liquidationThreshold = bps.rule(uint256(Param.LiquidationThreshold));
+        rules.liquidationBonus = bps.rule(uint256(Param.LiquidationBonus));
+        rules.closeFactor = bps.rule(uint256(Param.CloseFactor));
         rules.liquidationCap = _capRules[asset];
         rules.liquidationWindow = _windowRules[asset];
-        uint256 stateWord = _stateWords[asset];
-        rules.riskIncreasingCooldown = stateWord.riskIncreasingCooldown();
-        rules.riskReducingCooldown = stateWord.riskReducingCooldown();
+        AssetState state = _assetStates[asset];
+        rules.riskIncreasingCooldown = state.riskIncreasingCooldown();
+        rules.riskReducingCooldown = state.riskReducingCooldown();
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -488,8 +482,10 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         view
         returns (bool configured, uint64 nonce, uint40 lastUpdateAt, uint40 lastObservedAt, uint40 lastRiskIncreasingAt)
     {
-        uint256 w = _stateWords[asset];
-        return (w.configured(), w.nonce(), w.lastUpdateAt(), w.lastObservedAt(), w.lastRiskIncreasingAt());
+        AssetState state = _assetStates[asset];
+        return (
+            state.configured(), state.nonce(), state.lastUpdateAt(), state.lastObservedAt(), state.lastRiskIncreasingAt()
+        );
     }
 
     /// @inheritdoc IBoundedRiskUpdater
@@ -574,11 +570,11 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
 
     /// @dev Every field within its bounds (governance and guardian writes; rules changes).
     function _checkAllBounds(address asset, RiskParams memory p) private view {
-        uint256 packed = _bpsRules[asset];
-        _checkBpsBounds(asset, Param.Ltv, packed, p.ltvBps);
-        _checkBpsBounds(asset, Param.LiquidationThreshold, packed, p.liquidationThresholdBps);
-        _checkBpsBounds(asset, Param.LiquidationBonus, packed, p.liquidationBonusBps);
-        _checkBpsBounds(asset, Param.CloseFactor, packed, p.closeFactorBps);
+        BpsRules bps = _bpsRules[asset];
+        _checkBpsBounds(asset, Param.Ltv, bps, p.ltvBps);
+        _checkBpsBounds(asset, Param.LiquidationThreshold, bps, p.liquidationThresholdBps);
+        _checkBpsBounds(asset, Param.LiquidationBonus, bps, p.liquidationBonusBps);
+        _checkBpsBounds(asset, Param.CloseFactor, bps, p.closeFactorBps);
         AmountRule memory cap = _capRules[asset];
         if (p.liquidationCapPerWindow < cap.min || p.liquidationCapPerWindow > cap.max) {
             revert ParamOutOfBounds(asset, Param.LiquidationCap, p.liquidationCapPerWindow, cap.min, cap.max);
@@ -589,19 +585,9 @@ contract BoundedRiskUpdater is RiskParameterRegistry, IBoundedRiskUpdater, EIP71
         }
     }
 
-    function _checkBpsBounds(address asset, Param param, uint256 packed, uint256 value) private pure {
-        BpsRule memory rule = _unpackBpsRule(packed, param);
-        if (value < rule.min || value > rule.max) revert ParamOutOfBounds(asset, param, value, rule.min, rule.max);
-    }
-
-    function _packBpsRule(BpsRule calldata rule, Param param) private pure returns (uint256) {
-        uint256 word = uint256(rule.min) | (uint256(rule.max) << 16) | (uint256(rule.maxRiskIncreasingStep) << 32)
-            | (uint256(rule.maxRiskReducingStep) << 48);
-        return word << (64 * uint256(param));
-    }
-
-    function _unpackBpsRule(uint256 packed, Param param) private pure returns (BpsRule memory) {
-        uint256 word = packed >> (64 * uint256(param));
-        return BpsRule(uint16(word), uint16(word >> 16), uint16(word >> 32), uint16(word >> 48));
+    function _checkBpsBounds(address asset, Param param, BpsRules bps, uint256 value) private pure {
+        uint256 min = bps.min(uint256(param));
+        uint256 max = bps.max(uint256(param));
+        if (value < min || value > max) revert ParamOutOfBounds(asset, param, value, min, max);
     }
 }

@@ -15,7 +15,7 @@ import {BPS, BPS_TO_WAD, WAD} from "./libraries/ConstantsLib.sol";
 import {ZeroAddress} from "./libraries/Errors.sol";
 import {RateModel} from "./libraries/InterestRateModel.sol";
 import {LiquidationRateLimit} from "./libraries/LiquidationRateLimit.sol";
-import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
+import {PackedRiskParams} from "./types/PackedRiskParams.sol";
 import {AccountWord, AccountWordLib} from "./types/AccountWord.sol";
 import {CollateralConfig} from "./types/CollateralConfig.sol";
 import {EngineConfig} from "./types/EngineConfig.sol";
@@ -35,7 +35,6 @@ import {Position, PositionLib} from "./types/Position.sol";
 ///      internals are in engine/EngineState.sol, the lenders' ERC-4626 side in engine/EngineLending.sol,
 ///      governance in engine/EngineGovernance.sol and the views in engine/EngineViews.sol.
 contract MarginEngine is EngineGovernance, EngineViews {
-    using PackedRiskParams for uint256;
     using SafeERC20 for IERC20;
 
     /// @notice Deploys the pool for `debtAsset`.
@@ -305,7 +304,7 @@ contract MarginEngine is EngineGovernance, EngineViews {
     function _enforceRateLimit(
         uint256 id,
         address asset,
-        uint256 params,
+        PackedRiskParams params,
         Liquidation memory job,
         EngineConfig configWord
     ) private {

@@ -3,12 +3,13 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IRiskParameterRegistry} from "./interfaces/IRiskParameterRegistry.sol";
-import {AssetStateWord} from "./libraries/AssetStateWord.sol";
 import {GUARDIAN_ROLE as GUARDIAN} from "./libraries/ConstantsLib.sol";
 import {ZeroAddress} from "./libraries/Errors.sol";
-import {PackedRiskParams} from "./libraries/PackedRiskParams.sol";
 import {RiskParams} from "./libraries/RiskTypes.sol";
 import {RiskParamsLib} from "./libraries/RiskParamsLib.sol";
+import {AssetState} from "./types/AssetState.sol";
+import {PackedRiskParams, PackedRiskParamsLib} from "./types/PackedRiskParams.sol";
+import {ParamsSlot, ParamsSlotLib} from "./types/ParamsSlot.sol";
 
 /// @title RiskParameterRegistry
 /// @notice Holds each collateral asset's risk parameters in one storage slot, enforces the static
@@ -19,26 +20,18 @@ import {RiskParamsLib} from "./libraries/RiskParamsLib.sol";
 ///      updater and governance write" therefore holds by construction, and a report costs one cold
 ///      account instead of two plus a role check (docs/contracts.md, "One contract, two modules").
 ///      Roles: DEFAULT_ADMIN_ROLE is governance (a TimelockController), GUARDIAN_ROLE may freeze.
-///      Params slot layout: PackedRiskParams in bits 0..191 (targets), the ramp's starting threshold
-///      in 192..207, the ramp end in 208..247 (40-bit time), the frozen flag at bit 248. The ramp start
-///      lives in the asset's state word and is read only while a ramp runs: a steady-state read is one SLOAD.
+///      Each asset has two words: its `ParamsSlot` (targets, running ramp, frozen flag; one SLOAD in
+///      the steady state) and its `AssetState` (nonce, clocks, cooldowns, ramp start and duration),
+///      shared with the report path.
 abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl {
-    using PackedRiskParams for uint256;
-    using AssetStateWord for uint256;
-
     /// @notice Role allowed to freeze an asset, pause reports and tighten parameters at once.
     bytes32 public constant GUARDIAN_ROLE = GUARDIAN;
     /// @notice Longest ramp governance may set.
     uint32 public constant MAX_RAMP_DURATION = 60 days;
 
-    uint256 private constant RAMP_FROM_SHIFT = 192;
-    uint256 private constant RAMP_END_SHIFT = 208;
-    uint256 private constant RAMP_MASK = ((1 << 56) - 1) << RAMP_FROM_SHIFT; // rampFrom (16) and rampEnd (40)
-    uint256 internal constant FROZEN_BIT = 1 << 248;
-
-    mapping(address asset => uint256) internal _paramSlots;
-    /// @dev AssetStateWord layout; shared with the report path.
-    mapping(address asset => uint256) internal _stateWords;
+    mapping(address asset => ParamsSlot) internal _paramSlots;
+    /// @dev Shared with the report path.
+    mapping(address asset => AssetState) internal _assetStates;
 
     /// @notice Grants governance and (optionally) the guardian their roles.
     /// @param governance The timelock that administers roles and ramp durations.
@@ -55,24 +48,24 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     function setRampDuration(address asset, uint32 newRampDuration) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (asset == address(0)) revert ZeroAddress();
         if (newRampDuration > MAX_RAMP_DURATION) revert RampDurationTooLong(newRampDuration, MAX_RAMP_DURATION);
-        uint256 word = _stateWords[asset];
-        _stateWords[asset] = word.withRampDuration(newRampDuration);
-        emit RampDurationSet(asset, word.rampDuration(), newRampDuration);
+        AssetState state = _assetStates[asset];
+        _assetStates[asset] = state.withRampDuration(newRampDuration);
+        emit RampDurationSet(asset, state.rampDuration(), newRampDuration);
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function freeze(address asset) external onlyRole(GUARDIAN_ROLE) {
-        uint256 slot = _listedSlot(asset);
-        if (slot & FROZEN_BIT != 0) revert AssetAlreadyFrozen(asset);
-        _paramSlots[asset] = slot | FROZEN_BIT;
+        ParamsSlot slot = _listedSlot(asset);
+        if (slot.isFrozen()) revert AssetAlreadyFrozen(asset);
+        _paramSlots[asset] = slot.frozen();
         emit AssetFrozen(asset, slot.ltvBps());
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function unfreeze(address asset) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        uint256 slot = _listedSlot(asset);
-        if (slot & FROZEN_BIT == 0) revert AssetNotFrozen(asset);
-        _paramSlots[asset] = slot & ~FROZEN_BIT;
+        ParamsSlot slot = _listedSlot(asset);
+        if (!slot.isFrozen()) revert AssetNotFrozen(asset);
+        _paramSlots[asset] = slot.unfrozen();
         emit AssetUnfrozen(asset, slot.ltvBps());
     }
 
@@ -80,24 +73,21 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
 
     /// @inheritdoc IRiskParameterRegistry
     function effectiveParams(address asset) external view returns (RiskParams memory p) {
-        uint256 slot = _listedSlot(asset);
-        p = slot.unpack();
+        ParamsSlot slot = _listedSlot(asset);
+        p = slot.targets().unpack();
         p.liquidationThresholdBps = _effectiveThreshold(asset, slot);
-        if (slot & FROZEN_BIT != 0) p.ltvBps = 0;
+        if (slot.isFrozen()) p.ltvBps = 0;
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function effectiveParamsPacked(address asset) external view returns (uint256 packed) {
-        uint256 slot = _listedSlot(asset);
-        // Replace the threshold field by its effective value; a frozen asset lends nothing (LTV 0).
-        packed = (slot & PackedRiskParams.PARAMS_MASK & ~uint256(0xFFFF_FFFF))
-            | (uint256(_effectiveThreshold(asset, slot)) << 16);
-        if (slot & FROZEN_BIT == 0) packed |= slot & 0xFFFF;
+        ParamsSlot slot = _listedSlot(asset);
+        packed = PackedRiskParams.unwrap(slot.effective(_effectiveThreshold(asset, slot)));
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function storedParams(address asset) external view returns (RiskParams memory) {
-        return _listedSlot(asset).unpack();
+        return _listedSlot(asset).targets().unpack();
     }
 
     /// @inheritdoc IRiskParameterRegistry
@@ -111,46 +101,46 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
         view
         returns (uint16 fromBps, uint16 toBps, uint40 start, uint40 end)
     {
-        uint256 slot = _paramSlots[asset];
-        return (_rampFrom(slot), slot.liquidationThresholdBps(), _stateWords[asset].rampStart(), _rampEnd(slot));
+        ParamsSlot slot = _paramSlots[asset];
+        return (slot.rampFrom(), slot.liquidationThresholdBps(), _assetStates[asset].rampStart(), slot.rampEnd());
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function rampDuration(address asset) external view returns (uint32) {
-        return _stateWords[asset].rampDuration();
+        return _assetStates[asset].rampDuration();
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function isListed(address asset) external view returns (bool) {
-        return _paramSlots[asset] != 0;
+        return _paramSlots[asset].isListed();
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function isFrozen(address asset) external view returns (bool) {
-        return _paramSlots[asset] & FROZEN_BIT != 0;
+        return _paramSlots[asset].isFrozen();
     }
 
     /// @inheritdoc IRiskParameterRegistry
     function unpackParams(uint256 packed) external pure returns (RiskParams memory) {
-        return packed.unpack();
+        return PackedRiskParams.wrap(packed & PackedRiskParamsLib.PARAMS_MASK).unpack();
     }
 
     // ------------------------------------------------------------------ the single write path
 
-    /// @dev Writes `newParams` (PackedRiskParams layout) over the asset's stored parameters, listing
-    ///      the asset on its first write. Checks the static invariants; starts a ramp for a threshold
-    ///      cut. Takes and returns the asset's state word so that the caller writes it once.
-    function _writeParams(address asset, uint256 currentSlot, uint256 newParams, uint256 stateWord)
+    /// @dev Writes `newParams` over the asset's stored parameters, listing the asset on its first write.
+    ///      Checks the static invariants; starts a ramp for a threshold cut. Takes and returns the asset's
+    ///      state so that the caller writes it once.
+    function _writeParams(address asset, ParamsSlot currentSlot, PackedRiskParams newParams, AssetState state)
         internal
-        returns (uint256 newStateWord)
+        returns (AssetState newState)
     {
-        (uint256 next, bool startsRamp) = _nextSlot(asset, currentSlot, newParams, stateWord);
+        (ParamsSlot next, bool startsRamp) = _nextSlot(asset, currentSlot, newParams, state);
         _paramSlots[asset] = next;
-        newStateWord = stateWord;
+        newState = state;
         if (startsRamp) {
-            newStateWord = stateWord.withRampStartNow();
+            newState = state.withRampStartNow();
             emit ThresholdRampStarted(
-                asset, _rampFrom(next), next.liquidationThresholdBps(), uint40(block.timestamp), _rampEnd(next)
+                asset, next.rampFrom(), next.liquidationThresholdBps(), uint40(block.timestamp), next.rampEnd()
             );
         }
     }
@@ -158,28 +148,27 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
     /// @dev The slot after writing `newParams` over `current`, with the invariants checked. A threshold
     ///      cut below the effective value starts a ramp from the effective value (even mid-ramp, as in
     ///      Euler v2, but never slower than the running ramp); an unchanged target keeps the running
-    ///      ramp; a raise applies at once.
-    function _nextSlot(address asset, uint256 current, uint256 newParams, uint256 stateWord)
+    ///      ramp; a raise (or a cut with no ramp duration) applies at once and ends any running ramp.
+    function _nextSlot(address asset, ParamsSlot current, PackedRiskParams newParams, AssetState state)
         internal
         view
-        returns (uint256 next, bool startsRamp)
+        returns (ParamsSlot next, bool startsRamp)
     {
-        newParams &= PackedRiskParams.PARAMS_MASK;
         uint16 newThreshold = newParams.liquidationThresholdBps();
         uint16 maxEffective = newThreshold;
-        uint256 rampBits; // a raise (or a cut with no ramp duration) ends any running ramp
-        if (current != 0) {
+        next = ParamsSlotLib.afterWrite(newParams, current);
+        if (current.isListed()) {
             uint16 effective = _effectiveThreshold(asset, current);
             if (newThreshold == current.liquidationThresholdBps()) {
                 maxEffective = effective;
-                rampBits = current & RAMP_MASK; // the running ramp (if any) continues unchanged
+                next = next.withRampOf(current); // the running ramp (if any) continues unchanged
             } else if (newThreshold < effective) {
-                uint256 duration = stateWord.rampDuration();
+                uint256 duration = state.rampDuration();
                 // A further cut never slows a running ramp (a run of 1-bps cuts must not stall a large
                 // one): the new ramp falls at least at the running ramp's pace from the effective value,
                 // (effective - oldTarget) / (oldEnd - now), so its line stays at or below the running
                 // schedule, and ends within the ramp duration, so it is never slower than a fresh ramp.
-                uint256 oldEnd = _rampEnd(current);
+                uint256 oldEnd = current.rampEnd();
                 uint256 oldTarget = current.liquidationThresholdBps();
                 if (duration != 0 && block.timestamp < oldEnd && effective > oldTarget) {
                     uint256 atRunningPace = ((oldEnd - block.timestamp) * (effective - newThreshold)) / (effective - oldTarget);
@@ -188,39 +177,30 @@ abstract contract RiskParameterRegistry is IRiskParameterRegistry, AccessControl
                 if (duration != 0) {
                     startsRamp = true;
                     maxEffective = effective;
-                    rampBits = (uint256(effective) << RAMP_FROM_SHIFT) | ((block.timestamp + duration) << RAMP_END_SHIFT);
+                    next = next.withRamp(effective, block.timestamp + duration);
                 }
             }
         }
         RiskParamsLib.checkInvariants(newParams, maxEffective);
-        next = newParams | rampBits | (current & FROZEN_BIT);
     }
 
     /// @dev Linear interpolation from the ramp's start value to the target; the decrease is rounded
     ///      up, so the effective threshold is the straight line rounded down. A ramp started from it
     ///      mid-ramp then starts at or below the running line, and a schedule at or below another in
     ///      real numbers stays at or below it in integers (floor is monotone).
-    function _effectiveThreshold(address asset, uint256 slot) internal view returns (uint16) {
-        uint256 end = _rampEnd(slot);
+    function _effectiveThreshold(address asset, ParamsSlot slot) internal view returns (uint16) {
+        uint256 end = slot.rampEnd();
         uint16 target = slot.liquidationThresholdBps();
         if (block.timestamp >= end) return target;
-        uint256 start = _stateWords[asset].rampStart();
-        uint256 from = _rampFrom(slot);
+        uint256 start = _assetStates[asset].rampStart();
+        uint256 from = slot.rampFrom();
         uint256 span = end - start;
         uint256 drop = ((from - target) * (block.timestamp - start) + span - 1) / span;
         return uint16(from - drop);
     }
 
-    function _listedSlot(address asset) internal view returns (uint256 slot) {
+    function _listedSlot(address asset) internal view returns (ParamsSlot slot) {
         slot = _paramSlots[asset];
-        if (slot == 0) revert AssetNotListed(asset);
-    }
-
-    function _rampFrom(uint256 slot) private pure returns (uint16) {
-        return uint16(slot >> RAMP_FROM_SHIFT);
-    }
-
-    function _rampEnd(uint256 slot) private pure returns (uint40) {
-        return uint40(slot >> RAMP_END_SHIFT);
+        if (!slot.isListed()) revert AssetNotListed(asset);
     }
 }

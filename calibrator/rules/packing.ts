@@ -1,5 +1,5 @@
 /**
- * The PackedRiskParams word (contracts/libraries/PackedRiskParams.sol): how reports carry parameters
+ * The PackedRiskParams word (contracts/types/PackedRiskParams.sol): how reports carry parameters
  * on the wire and how events log them. Layout, from bit 0: ltvBps 16, liquidationThresholdBps 16,
  * liquidationBonusBps 16, closeFactorBps 16, liquidationCapPerWindow 96, liquidationWindow 32.
  */

@@ -54,7 +54,7 @@ export interface AssetChainState {
   lastRiskIncreasingAt: bigint;
 }
 
-/** The largest age (s) of the risk-increasing clock behind the update clock (AssetStateWord: 24 bits). */
+/** The largest age (s) of the risk-increasing clock behind the update clock (AssetState: 24 bits). */
 export const RISK_INCREASING_AGE_MAX = (1n << 24n) - 1n;
 
 /**
@@ -69,7 +69,7 @@ export function reportReadyAt(state: AssetChainState, riskIncreasing: boolean): 
   return increasing > reducing ? increasing : reducing;
 }
 
-/** The clocks after a report lands at `at` (AssetStateWord.afterReport). */
+/** The clocks after a report lands at `at` (AssetStateLib.afterReport). */
 export function clocksAfterReport(
   state: AssetChainState,
   riskIncreasing: boolean,

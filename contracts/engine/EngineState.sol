@@ -14,7 +14,7 @@ import {IRiskParameterRegistry} from "../interfaces/IRiskParameterRegistry.sol";
 import {BPS, GUARDIAN_ROLE as GUARDIAN, WAD} from "../libraries/ConstantsLib.sol";
 import {ZeroAddress} from "../libraries/Errors.sol";
 import {InterestRateModel, RateModel} from "../libraries/InterestRateModel.sol";
-import {PackedRiskParams} from "../libraries/PackedRiskParams.sol";
+import {PackedRiskParams} from "../types/PackedRiskParams.sol";
 import {AccountWord, AccountWordLib} from "../types/AccountWord.sol";
 import {CollateralConfig} from "../types/CollateralConfig.sol";
 import {EngineConfig} from "../types/EngineConfig.sol";
@@ -29,7 +29,6 @@ import {Position, PositionLib} from "../types/Position.sol";
 ///      touches each word once. The parts that read it: EngineLending (ERC-4626), EngineGovernance,
 ///      EngineViews and MarginEngine itself (borrowers and liquidations).
 abstract contract EngineState is IMarginEngine, ERC4626, AccessControl, ReentrancyGuardTransient {
-    using PackedRiskParams for uint256;
 
     /// @notice Role allowed to pause borrowing and withdrawals.
     bytes32 public constant GUARDIAN_ROLE = GUARDIAN;
@@ -103,7 +102,7 @@ abstract contract EngineState is IMarginEngine, ERC4626, AccessControl, Reentran
         uint256 targetPosition;
         uint256 targetBalance;
         uint256 targetPrice;
-        uint256 targetParams;
+        PackedRiskParams targetParams;
         uint256 targetUnit;
         /// @dev A collateral other than the target had no price and was valued at 0 (lenient scans only).
         bool unpriced;
@@ -137,7 +136,7 @@ abstract contract EngineState is IMarginEngine, ERC4626, AccessControl, Reentran
             } else {
                 price = oracle.getPrice(token);
             }
-            uint256 params = registry.effectiveParamsPacked(token);
+            PackedRiskParams params = PackedRiskParams.wrap(registry.effectiveParamsPacked(token));
             uint256 value = (balance * price) / unit;
             s.collateralValue += value;
             s.borrowLimit += (value * params.ltvBps()) / BPS;

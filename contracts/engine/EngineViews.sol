@@ -5,7 +5,7 @@ import {AccountSnapshot, IMarginEngine, LiquidationConfig} from "../interfaces/I
 import {WAD} from "../libraries/ConstantsLib.sol";
 import {InterestRateModel, RateModel} from "../libraries/InterestRateModel.sol";
 import {LiquidationRateLimit} from "../libraries/LiquidationRateLimit.sol";
-import {PackedRiskParams} from "../libraries/PackedRiskParams.sol";
+import {PackedRiskParams} from "../types/PackedRiskParams.sol";
 import {AccountWord} from "../types/AccountWord.sol";
 import {CollateralConfig} from "../types/CollateralConfig.sol";
 import {EngineConfig} from "../types/EngineConfig.sol";
@@ -15,7 +15,6 @@ import {EngineLending} from "./EngineLending.sol";
 /// @notice MarginEngine's read-only interface: accounts at current prices, the pool with interest to
 ///         this block, and the stored configuration decoded.
 abstract contract EngineViews is EngineLending {
-    using PackedRiskParams for uint256;
 
     /// @inheritdoc IMarginEngine
     function healthFactor(address account) external view returns (uint256) {
@@ -109,7 +108,7 @@ abstract contract EngineViews is EngineLending {
     /// @inheritdoc IMarginEngine
     function liquidationCapacity(address asset) external view returns (uint256 used, uint256 available) {
         CollateralConfig config = _listedCollateral(asset);
-        uint256 params = registry.effectiveParamsPacked(asset);
+        PackedRiskParams params = PackedRiskParams.wrap(registry.effectiveParamsPacked(asset));
         uint256 cap = params.liquidationCapPerWindow();
         used = LiquidationRateLimit.usedAt(_rateLimits[config.id()], cap, params.liquidationWindow(), block.timestamp);
         available = used >= cap ? 0 : cap - used;

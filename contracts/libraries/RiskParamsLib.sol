@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {BPS} from "./ConstantsLib.sol";
-import {PackedRiskParams} from "./PackedRiskParams.sol";
+import {PackedRiskParams} from "../types/PackedRiskParams.sol";
 
 /// @title RiskParamsLib
 /// @notice The static invariants every stored parameter set must satisfy, whatever path writes it.
@@ -25,13 +25,13 @@ library RiskParamsLib {
 
     /// @notice Reverts unless the packed parameters `p` satisfy the invariants, given the highest
     ///         liquidation threshold the asset will have from now on (the effective value at the start of a ramp).
-    /// @param p The new target parameters, packed (PackedRiskParams layout).
+    /// @param p The new target parameters, packed.
     /// @param maxEffectiveThresholdBps max(effective threshold right after the write, target threshold).
-    function checkInvariants(uint256 p, uint16 maxEffectiveThresholdBps) internal pure {
-        uint16 ltv = PackedRiskParams.ltvBps(p);
-        uint16 threshold = PackedRiskParams.liquidationThresholdBps(p);
-        uint16 bonus = PackedRiskParams.liquidationBonusBps(p);
-        uint16 closeFactor = PackedRiskParams.closeFactorBps(p);
+    function checkInvariants(PackedRiskParams p, uint16 maxEffectiveThresholdBps) internal pure {
+        uint16 ltv = p.ltvBps();
+        uint16 threshold = p.liquidationThresholdBps();
+        uint16 bonus = p.liquidationBonusBps();
+        uint16 closeFactor = p.closeFactorBps();
         if (ltv == 0) revert ZeroLtv();
         if (ltv >= threshold) revert LtvNotBelowThreshold(ltv, threshold);
         if (threshold >= BPS) revert ThresholdNotBelowOne(threshold);
@@ -45,7 +45,7 @@ library RiskParamsLib {
             revert ToxicLiquidationSpiral(maxEffectiveThresholdBps, bonus);
         }
         if (closeFactor == 0 || closeFactor > BPS) revert InvalidCloseFactor(closeFactor);
-        if (PackedRiskParams.liquidationCapPerWindow(p) == 0) revert ZeroLiquidationCap();
-        if (PackedRiskParams.liquidationWindow(p) == 0) revert ZeroLiquidationWindow();
+        if (p.liquidationCapPerWindow() == 0) revert ZeroLiquidationCap();
+        if (p.liquidationWindow() == 0) revert ZeroLiquidationWindow();
     }
 }

@@ -231,7 +231,7 @@ describe("Differential: TypeScript rules vs the contract", function () {
             effectiveThresholdBps(report.newParams.liquidationThresholdBps, predicted, at),
           );
           if (predicted.end > at && predicted.start < state.ramp.end && state.ramp.end > at) counts.set("submit:cutMidRamp", (counts.get("submit:cutMidRamp") ?? 0) + 1);
-          // The two cooldown clocks the write leaves (AssetStateWord.afterReport) against clocksAfterReport.
+          // The two cooldown clocks the write leaves (AssetStateLib.afterReport) against clocksAfterReport.
           const { riskIncreasing } = checkSteps(asset, state.rules, state.stored!, report.newParams);
           const clocks = clocksAfterReport(state, riskIncreasing, at, report.observedAt);
           const [, nonce, lastUpdateAt, lastObservedAt, lastRiskIncreasingAt] = await system.updater.assetState(asset);

@@ -6,7 +6,7 @@ import {Vm} from "forge-std/Vm.sol";
 import {BoundedRiskUpdater} from "../../contracts/BoundedRiskUpdater.sol";
 import {PriceOracle} from "../../contracts/PriceOracle.sol";
 import {IPriceOracle} from "../../contracts/interfaces/IPriceOracle.sol";
-import {PackedRiskParams} from "../../contracts/libraries/PackedRiskParams.sol";
+import {PackedRiskParams} from "../../contracts/types/PackedRiskParams.sol";
 import {AssetRules, BpsRule, AmountRule, PackedRiskReport, RiskParams, Signature} from "../../contracts/libraries/RiskTypes.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
@@ -95,6 +95,6 @@ abstract contract BulwarkTestBase is Test {
     }
 
     function _unpack(uint256 word) internal pure returns (RiskParams memory) {
-        return PackedRiskParams.unpack(word);
+        return PackedRiskParams.wrap(word).unpack();
     }
 }

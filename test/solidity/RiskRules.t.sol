@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IBoundedRiskUpdater} from "../../contracts/interfaces/IBoundedRiskUpdater.sol";
-import {PackedRiskParams} from "../../contracts/libraries/PackedRiskParams.sol";
+import {PackedRiskParams, PackedRiskParamsLib} from "../../contracts/types/PackedRiskParams.sol";
 import {RiskParamsLib} from "../../contracts/libraries/RiskParamsLib.sol";
 import {
     BPS,
@@ -18,7 +18,7 @@ import {BulwarkTestBase} from "./BulwarkTestBase.sol";
 
 /// @notice Exposes the internal invariant check so a fuzzer can call it and catch its reverts.
 contract InvariantChecker {
-    function check(uint256 packed, uint16 maxEffective) external pure {
+    function check(PackedRiskParams packed, uint16 maxEffective) external pure {
         RiskParamsLib.checkInvariants(packed, maxEffective);
     }
 }
@@ -35,8 +35,8 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
     function testFuzz_packUnpackRoundTrip(uint16 ltv, uint16 lt, uint16 lb, uint16 cf, uint96 cap, uint32 window) public view {
         RiskParams memory p = RiskParams(ltv, lt, lb, cf, cap, window);
         uint256 word = updater.packParams(p);
-        assertLe(word, PackedRiskParams.PARAMS_MASK, "packed word uses bits above 191");
-        RiskParams memory q = PackedRiskParams.unpack(word);
+        assertLe(word, PackedRiskParamsLib.PARAMS_MASK, "packed word uses bits above 191");
+        RiskParams memory q = PackedRiskParams.wrap(word).unpack();
         assertEq(abi.encode(q), abi.encode(p));
     }
 
@@ -50,7 +50,7 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         bool expectedOk = ltv > 0 && ltv < lt && lt < 10_000 && uint256(maxEffective) * (10_000 + uint256(lb)) < 1e8 && cf > 0
             && cf <= 10_000 && cap > 0 && window > 0;
         bool ok;
-        try checker.check(PackedRiskParams.packMemory(p), maxEffective) {
+        try checker.check(PackedRiskParamsLib.packMemory(p), maxEffective) {
             ok = true;
         } catch {
             ok = false;
@@ -75,19 +75,19 @@ contract RiskRulesFuzzTest is BulwarkTestBase {
         RiskParams memory p = _initialParams();
         p.ltvBps = 0;
         vm.expectRevert(RiskParamsLib.ZeroLtv.selector);
-        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        checker.check(PackedRiskParamsLib.packMemory(p), p.liquidationThresholdBps);
         p = _initialParams();
         p.closeFactorBps = 0;
         vm.expectRevert(abi.encodeWithSelector(RiskParamsLib.InvalidCloseFactor.selector, 0));
-        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        checker.check(PackedRiskParamsLib.packMemory(p), p.liquidationThresholdBps);
         p = _initialParams();
         p.liquidationCapPerWindow = 0;
         vm.expectRevert(RiskParamsLib.ZeroLiquidationCap.selector);
-        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        checker.check(PackedRiskParamsLib.packMemory(p), p.liquidationThresholdBps);
         p = _initialParams();
         p.liquidationWindow = 0;
         vm.expectRevert(RiskParamsLib.ZeroLiquidationWindow.selector);
-        checker.check(PackedRiskParams.packMemory(p), p.liquidationThresholdBps);
+        checker.check(PackedRiskParamsLib.packMemory(p), p.liquidationThresholdBps);
     }
 
     /// @dev Any accepted report stays within bounds and steps; any rejected one leaves the state unchanged.

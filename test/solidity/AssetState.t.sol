@@ -2,13 +2,11 @@
 pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
-import {AssetStateWord} from "../../contracts/libraries/AssetStateWord.sol";
+import {AssetState} from "../../contracts/types/AssetState.sol";
 
 /// @notice Fuzz tests of the updater's bookkeeping word: the two cooldown clocks (the risk-increasing
 ///         one stored as a saturating age), the wrapping nonce, and the fields a report must not touch.
-contract AssetStateWordFuzzTest is Test {
-    using AssetStateWord for uint256;
-
+contract AssetStateFuzzTest is Test {
     uint256 private constant AGE_MAX = (1 << 24) - 1;
 
     /// @notice After any sequence of reports (risk-increasing or not) and governance writes at any gaps,
@@ -29,7 +27,7 @@ contract AssetStateWordFuzzTest is Test {
         // The clock is kept in a local: the optimizer may reuse one TIMESTAMP read across vm.warp calls.
         uint256 t = bound(rampStartAt, 1, 2_000_000_000);
         vm.warp(t);
-        uint256 w = uint256(0).withRampDuration(rampDuration).withCooldowns(increasing, reducing).withRampStartNow();
+        AssetState w = AssetState.wrap(0).withRampDuration(rampDuration).withCooldowns(increasing, reducing).withRampStartNow();
         w = w.withLastUpdateNow();
         uint256 ghostRisk = t;
         uint64 reports;
@@ -61,7 +59,7 @@ contract AssetStateWordFuzzTest is Test {
     /// @notice A saturated clock is older than any allowed cooldown: it never holds a report back.
     function testFuzz_saturatedClockIsOlderThanAnyCooldown(uint32 gap) public {
         vm.warp(1_700_000_000);
-        uint256 w = uint256(0).withCooldowns(90 days, 1 hours).withLastUpdateNow();
+        AssetState w = AssetState.wrap(0).withCooldowns(90 days, 1 hours).withLastUpdateNow();
         uint256 t = 1_700_000_000 + bound(gap, AGE_MAX, 400 days);
         vm.warp(t);
         w = w.afterReport(t, false);
@@ -72,7 +70,7 @@ contract AssetStateWordFuzzTest is Test {
     /// @notice The 32-bit nonce wraps to 0 without spilling into the update clock.
     function test_nonceWrapsWithinItsBits() public {
         vm.warp(1_700_000_000);
-        uint256 w = uint256(type(uint32).max).withCooldowns(3 days, 1 hours);
+        AssetState w = AssetState.wrap(type(uint32).max).withCooldowns(3 days, 1 hours);
         w = w.afterReport(block.timestamp, true);
         assertEq(w.nonce(), 0);
         assertEq(w.lastUpdateAt(), block.timestamp);
