@@ -30,11 +30,11 @@ import { glidePath } from "../calibrator/keeper/plan.js";
 import { CRASH_WINDOWS, crashWindow } from "../calibrator/stress/crashWindows.js";
 import type { Address, RiskParams } from "../calibrator/rules/types.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../types/ethers-contracts/index.js";
-import { booksViolation, loadHours, openPopulation, type ReplayMarket, replayHours } from "./lib/crashReplay.js";
-import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "./lib/demoReport.js";
-import { deployBulwark } from "./lib/deployBulwark.js";
+import { booksViolation, loadHours, openPopulation, type ReplayMarket, replayHours } from "../test/fixtures/crashReplay.js";
+import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "../calibrator/report/demoHtml.js";
+import { deployBulwark } from "../calibrator/ops/deploy.js";
 import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
-import { fund } from "./lib/engine.js";
+import { fund } from "../test/fixtures/engine.js";
 import { toRiskParams } from "../calibrator/rules/chainState.js";
 
 // The demo's errors leave as the CLI's do: one line, exit 2 for bad options, no stack trace.

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
-import { deployBulwark } from "./lib/deployBulwark.js";
+import { deployBulwark } from "../calibrator/ops/deploy.js";
 import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 
 const file = process.env.BULWARK_DEPLOYMENT ?? "deploy/local.json";

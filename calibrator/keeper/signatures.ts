@@ -7,7 +7,7 @@ import { InputError } from "../data/errors.js";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashTypedData, type Hex, type LocalAccount, parseSignature, recoverTypedDataAddress, signatureToCompactSignature } from "viem";
-import { BATCH_TYPES, type UpdaterDomain } from "../rules/eip712.js";
+import { BATCH_TYPES, REPORT_TYPES, type UpdaterDomain } from "../rules/eip712.js";
 import type { Address, CompactSignature, RiskParamsJson as ParamsJson, RiskReport } from "../rules/types.js";
 import { riskParamsFromJson, riskParamsToJson } from "../rules/paramsJson.js";
 
@@ -26,6 +26,12 @@ export function batchDigest(domain: UpdaterDomain, reports: readonly RiskReport[
 
 export async function signBatchWith(account: LocalAccount, domain: UpdaterDomain, reports: readonly RiskReport[]): Promise<SignedBy> {
   return { signer: account.address, signature: await account.signTypedData(typed(domain, reports)) };
+}
+
+/** A signature of one report, for the updater's single-report path (`submitReport`). */
+export async function signReportWith(account: LocalAccount, domain: UpdaterDomain, report: RiskReport): Promise<SignedBy> {
+  const signature = await account.signTypedData({ domain, types: REPORT_TYPES, primaryType: "RiskReport", message: report });
+  return { signer: account.address, signature };
 }
 
 export async function recoverBatchSigner(domain: UpdaterDomain, reports: readonly RiskReport[], signature: Hex): Promise<Address> {

@@ -1,5 +1,5 @@
 /**
- * The whole Bulwark system from one deployment file (deploy/*.json, scripts/lib/deploymentSpec.ts):
+ * The whole Bulwark system from one deployment file (deploy/*.json, calibrator/ops/deploymentSpec.ts):
  * TimelockController, PriceOracle, BoundedRiskUpdater (the registry), MarginEngine, and per collateral
  * its feed, governance bounds, ramp, starting parameters and listing. Mock tokens and feeds are
  * deployed where the file says "mock" (local networks).

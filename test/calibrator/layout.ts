@@ -17,12 +17,27 @@ function sources(dir: string): string[] {
 describe("calibrator: layout", function () {
   it("library code and scripts never import a CLI command file (calibrator/commands/ is for calibrator/cli.ts only)", function () {
     const offenders: string[] = [];
-    for (const file of [...sources("calibrator"), ...sources("scripts")]) {
+    for (const file of [...sources("calibrator"), ...sources("scripts"), ...sources("bench")]) {
       const path = relative(".", file);
       if (path === join("calibrator", "cli.ts") || path.startsWith(join("calibrator", "commands"))) continue;
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)["']([^"']+)["']/g)) {
         if (/(^|\/)commands\//.test(m[1]!)) offenders.push(`${path} imports ${m[1]}`);
+      }
+    }
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it("scripts/ holds entry points only: no library folder, and nothing outside scripts/ imports from it", function () {
+    const folders = readdirSync("scripts").filter((name) => statSync(join("scripts", name)).isDirectory());
+    expect(folders, "library code belongs in calibrator/, bench/ or test/fixtures/").to.deep.equal([]);
+    const offenders: string[] = [];
+    for (const root of ["calibrator", "bench", "test", "ignition"]) {
+      for (const file of sources(root)) {
+        const text = readFileSync(file, "utf8");
+        for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)["']([^"']+)["']/g)) {
+          if (/(^|\/)scripts\//.test(m[1]!)) offenders.push(`${relative(".", file)} imports ${m[1]}`);
+        }
       }
     }
     expect(offenders).to.deep.equal([]);

@@ -11,7 +11,7 @@ import {
   validateReport,
 } from "../../calibrator/rules/riskRules.js";
 import type { RiskParams, RiskReport } from "../../calibrator/rules/types.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 
 const ASSET = "0x00000000000000000000000000000000000000aa" as const;
 const NOW = 1_800_000_000n;

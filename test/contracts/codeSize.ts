@@ -7,7 +7,7 @@
  * nothing about a deployment: there the test is skipped (pending), never passed.
  */
 import { expect } from "chai";
-import { codeSize, MAX_INITCODE_BYTES, MAX_RUNTIME_BYTES, PRODUCT_CONTRACTS } from "../../scripts/lib/codeSize.js";
+import { codeSize, MAX_INITCODE_BYTES, MAX_RUNTIME_BYTES, PRODUCT_CONTRACTS } from "../../calibrator/ops/codeSize.js";
 
 describe("contract sizes", function () {
   for (const name of PRODUCT_CONTRACTS) {

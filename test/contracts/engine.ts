@@ -10,8 +10,8 @@ import {
   fund,
   heartbeat,
   units,
-} from "../../scripts/lib/engine.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
+} from "../fixtures/engine.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 import { readFileSync } from "node:fs";
 import { deploymentSpecSchema } from "../../calibrator/ops/deploymentSpec.js";
 import { ENGINE_LIMITS } from "../../calibrator/rules/bounds.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { replayCrash } from "../../scripts/lib/crashReplay.js";
-import { DEFAULT_PARAMS } from "../../scripts/lib/system.js";
+import { replayCrash } from "../fixtures/crashReplay.js";
+import { DEFAULT_PARAMS } from "../fixtures/system.js";
 
 const { ethers, networkHelpers } = await network.create();
 

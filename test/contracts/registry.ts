@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { RiskParams } from "../../calibrator/rules/types.js";
-import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../../scripts/lib/system.js";
+import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../fixtures/system.js";
 import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import { propose, refreshFeeds, submit } from "../helpers/reports.js";
-import { readAssetChainState, readGlobals } from "../../scripts/lib/chainState.js";
+import { readAssetChainState, readGlobals } from "../fixtures/chainState.js";
 import { validateReport } from "../../calibrator/rules/riskRules.js";
 
 const { ethers, networkHelpers } = await network.create();

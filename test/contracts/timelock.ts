@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ZeroHash, id } from "ethers";
 import { network } from "hardhat";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
-import { executeBatch, scheduleBatch, type TimelockCall } from "../../scripts/lib/timelock.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
+import { executeBatch, scheduleBatch, type TimelockCall } from "../fixtures/timelock.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { packParams, packReport } from "../../calibrator/rules/packing.js";
 import { Param, type RiskParams } from "../../calibrator/rules/types.js";
-import { mutableTypes, signReport } from "../../scripts/lib/reportSigning.js";
-import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../../scripts/lib/system.js";
+import { signReport } from "../fixtures/signing.js";
+import { buildReport, DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, storedParams } from "../fixtures/system.js";
 import { propose, refreshFeeds, submit, submitBatch } from "../helpers/reports.js";
 import { readFileSync } from "node:fs";
 import { deploymentSpecSchema, parseDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
@@ -71,13 +71,14 @@ describe("BoundedRiskUpdater: accepted reports", function () {
   it("matches the digest the TypeScript EIP-712 types produce", async function () {
     const system = await loadFixture(ready);
     const report = await buildReport(system.updater, system.assets[0]!.address, raise(DEFAULT_PARAMS));
-    const { REPORT_TYPES, BATCH_TYPES } = await import("../../calibrator/rules/eip712.js");
-    const { TypedDataEncoder } = await import("ethers");
+    const { REPORT_TYPES } = await import("../../calibrator/rules/eip712.js");
+    const { batchDigest } = await import("../../calibrator/keeper/signatures.js");
+    const { hashTypedData } = await import("viem");
     expect(await system.updater.reportDigest(packReport(report))).to.equal(
-      TypedDataEncoder.hash(system.domain, mutableTypes(REPORT_TYPES), report),
+      hashTypedData({ domain: system.domain, types: REPORT_TYPES, primaryType: "RiskReport", message: report }),
     );
     expect(await system.updater.batchDigest([packReport(report), packReport(report)])).to.equal(
-      TypedDataEncoder.hash(system.domain, mutableTypes(BATCH_TYPES), { reports: [report, report] }),
+      batchDigest(system.domain, [report, report]),
     );
   });
 

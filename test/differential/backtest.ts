@@ -10,8 +10,8 @@ import { loadCandles } from "../../calibrator/data/candles.js";
 import { loadPoolSnapshot } from "../../calibrator/data/uniswapPool.js";
 import { WAD } from "../../calibrator/rules/engineMath.js";
 import type { RiskParams } from "../../calibrator/rules/types.js";
-import { DEFAULT_LIQUIDATION_CONFIG, DEFAULT_RATE_MODEL, deployEngine, E18 } from "../../scripts/lib/engine.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
+import { DEFAULT_LIQUIDATION_CONFIG, DEFAULT_RATE_MODEL, deployEngine, E18 } from "../fixtures/engine.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 
 const { ethers, networkHelpers } = await network.create();
 const GAS = { gasLimit: 600_000n };

@@ -26,8 +26,8 @@ import {
   E18,
   fund,
   units,
-} from "../../scripts/lib/engine.js";
-import { DEFAULT_PARAMS } from "../../scripts/lib/system.js";
+} from "../fixtures/engine.js";
+import { DEFAULT_PARAMS } from "../fixtures/system.js";
 import { Rng, testSeed } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();

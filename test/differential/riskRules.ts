@@ -21,9 +21,9 @@ import {
   validateReport,
 } from "../../calibrator/rules/riskRules.js";
 import { BPS, type Address, type AssetRules, type RiskParams, type RiskReport } from "../../calibrator/rules/types.js";
-import { signReport } from "../../scripts/lib/reportSigning.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../../scripts/lib/system.js";
-import { readAssetChainState, readGlobals } from "../../scripts/lib/chainState.js";
+import { signReport } from "../fixtures/signing.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../fixtures/system.js";
+import { readAssetChainState, readGlobals } from "../fixtures/chainState.js";
 import { Rng, testSeed } from "../helpers/random.js";
 
 const { ethers, networkHelpers } = await network.create();

@@ -2,8 +2,8 @@
 import type { Wallet } from "ethers";
 import { packReport } from "../../calibrator/rules/packing.js";
 import type { Address, RiskParams, RiskReport } from "../../calibrator/rules/types.js";
-import { signBatch, signReport } from "../../scripts/lib/reportSigning.js";
-import { buildReport, type System } from "../../scripts/lib/system.js";
+import { signBatch, signReport } from "../fixtures/signing.js";
+import { buildReport, type System } from "../fixtures/system.js";
 
 /** Signs `report` with `wallets` (default: the first `quorum` calibrators) and relays it. */
 export async function submit(system: System, report: RiskReport, wallets?: readonly Wallet[]) {

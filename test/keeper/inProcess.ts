@@ -17,16 +17,15 @@ import { recentWindowCalibration } from "../helpers/calibrationFixture.js";
 import { readAssetState, readExposures } from "../../calibrator/keeper/chain.js";
 import { liquidationValue } from "../../calibrator/keeper/impact.js";
 import type { Address } from "../../calibrator/rules/types.js";
-import { readAssetChainState } from "../../scripts/lib/chainState.js";
 import { signCommand } from "../../calibrator/commands/sign.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
 import { fromBatchFile, signaturesFromDirectory, signBatchWith, writeSignatureFile } from "../../calibrator/keeper/signatures.js";
 import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
 import { Keeper } from "../../calibrator/keeper/cycle.js";
 import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
-import { deployBulwark } from "../../scripts/lib/deployBulwark.js";
+import { deployBulwark } from "../../calibrator/ops/deploy.js";
 import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
-import { fund } from "../../scripts/lib/engine.js";
+import { fund } from "../fixtures/engine.js";
 import { toRiskParams } from "../../calibrator/rules/chainState.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../../types/ethers-contracts/index.js";
 
@@ -130,8 +129,15 @@ describe("keeper on the in-process network", function () {
     expect(toRiskParams(await updater.storedParams(weth)).liquidationThresholdBps).to.equal(8_901);
     // The cut ramps: the effective threshold is still 90% right after the report.
     expect(Number((await updater.effectiveParams(weth)).liquidationThresholdBps)).to.be.at.least(8_999);
-    // The keeper's viem reader and the tests' ethers reader see the same state, ramp included.
-    expect(await readAssetState(client, addresses.updater, weth)).to.deep.equal(await readAssetChainState(updater, weth));
+    // The keeper's reader (viem) sees the state the contract reports through its own getters, ramp included.
+    const read = await readAssetState(client, addresses.updater, weth);
+    const [rampFrom, rampTo, rampStart, rampEnd] = await updater.thresholdRamp(weth);
+    const [, nonce, lastUpdateAt] = await updater.assetState(weth);
+    expect(read.stored).to.deep.equal(toRiskParams(await updater.storedParams(weth)));
+    expect([read.ramp.fromBps, read.stored!.liquidationThresholdBps, read.ramp.start, read.ramp.end]).to.deep.equal([Number(rampFrom), Number(rampTo), rampStart, rampEnd]);
+    expect(read.ramp.fromBps).to.equal(9_000);
+    expect(read.ramp.end > read.ramp.start).to.equal(true);
+    expect([read.nonce, read.lastUpdateAt]).to.deep.equal([nonce, lastUpdateAt]);
     // impact.ts values accounts exactly as the engine does (the rule copy must not drift).
     const exposures = await readExposures(client, addresses.engine, borrowers);
     const thresholds = new Map([[weth.toLowerCase() as Address, Number((await updater.effectiveParams(weth)).liquidationThresholdBps)]]);

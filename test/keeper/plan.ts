@@ -26,7 +26,7 @@ import {
 import { updaterDomain } from "../../calibrator/rules/eip712.js";
 import { type AssetChainState, checkInvariants, effectiveThresholdBps, rampAfterWrite, validateReport } from "../../calibrator/rules/riskRules.js";
 import type { Address, RiskParams } from "../../calibrator/rules/types.js";
-import { DEFAULT_PARAMS, DEFAULT_RULES } from "../../scripts/lib/system.js";
+import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 import { Rng, testSeed } from "../helpers/random.js";
 
 const ASSET = "0x00000000000000000000000000000000000000aa" as Address;

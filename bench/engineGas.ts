@@ -6,8 +6,8 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
-import { deployEngine, type EngineSystem, ENGINE_ASSETS, fund, heartbeat, units } from "./engine.js";
-import type { AssetSpec } from "./system.js";
+import { deployEngine, type EngineSystem, ENGINE_ASSETS, fund, heartbeat, units } from "../test/fixtures/engine.js";
+import type { AssetSpec } from "../test/fixtures/system.js";
 
 export interface GasFigure {
   name: string;

@@ -2,7 +2,7 @@
  * The demo's HTML report: a self-contained page (Chart.js inlined, so it opens offline) with the
  * parameter glide path, the crash replay and the summary tables from reports/demo.json.
  */
-import { chartJsSource } from "../../calibrator/report/chartJs.js";
+import { chartJsSource } from "./chartJs.js";
 
 export interface DemoParamsRow {
   asset: string;

@@ -2,25 +2,12 @@
  * backtest.sim.10k_positions_35k_steps: the simulator alone (no calibration) on ETHUSDT hourly 2022–2025
  * (34,347 steps) with 10,000 seeded WETH positions under the static policy; median of repeated runs.
  */
-import { performance } from "node:perf_hooks";
-import { loadBacktestConfig } from "../../calibrator/backtest/config.js";
-import { cutWindow } from "../../calibrator/backtest/market.js";
-import { prepareSimInput, runScenario, stressScenarios } from "../../calibrator/backtest/run.js";
-import { simulate } from "../../calibrator/backtest/simulator.js";
-import { loadCandles } from "../../calibrator/data/candles.js";
-
-/** The median wall time (ms, one decimal) of `runs` calls after a warm-up call, and the last call's result. */
-function timedMedian<T>(runs: number, run: () => T): { medianMs: number; last: T } {
-  let last = run(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    last = run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { medianMs: Number(times[Math.floor(runs / 2)]!.toFixed(1)), last };
-}
+import { loadBacktestConfig } from "../calibrator/backtest/config.js";
+import { cutWindow } from "../calibrator/backtest/market.js";
+import { prepareSimInput, runScenario, stressScenarios } from "../calibrator/backtest/run.js";
+import { simulate } from "../calibrator/backtest/simulator.js";
+import { loadCandles } from "../calibrator/data/candles.js";
+import { timedMedian } from "./timing.js";
 
 export function backtestSimFigure(runs = 5): { name: string; value: number; unit: string; target: number; detail: string } {
   const loaded = loadBacktestConfig("config/backtest.sample.json");

@@ -11,15 +11,15 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { pino } from "pino";
 import { mnemonicToAccount } from "viem/accounts";
-import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config.js";
-import { parseKeeperConfig } from "../../calibrator/keeper/config.js";
-import { Keeper } from "../../calibrator/keeper/cycle.js";
-import { KeeperMetrics } from "../../calibrator/keeper/metrics.js";
-import { keeperClient } from "../../calibrator/keeper/run.js";
-import type { MockAggregator } from "../../types/ethers-contracts/index.js";
-import { startAnvil } from "./anvil.js";
-import { deployBulwark } from "./deployBulwark.js";
-import { loadDeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
+import { loadConfig, withPathsResolved } from "../calibrator/calibrate/config.js";
+import { parseKeeperConfig } from "../calibrator/keeper/config.js";
+import { Keeper } from "../calibrator/keeper/cycle.js";
+import { KeeperMetrics } from "../calibrator/keeper/metrics.js";
+import { keeperClient } from "../calibrator/keeper/run.js";
+import type { MockAggregator } from "../types/ethers-contracts/index.js";
+import { startAnvil } from "../test/fixtures/anvil.js";
+import { deployBulwark } from "../calibrator/ops/deploy.js";
+import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 

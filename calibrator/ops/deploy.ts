@@ -6,8 +6,8 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { BaseContract } from "ethers";
 import { bulwarkSystemModule } from "../../ignition/modules/BulwarkSystem.js";
-import type { Address } from "../../calibrator/rules/types.js";
-import type { DeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
+import type { Address } from "../rules/types.js";
+import type { DeploymentSpec } from "./deploymentSpec.js";
 
 export interface DeployedAddresses {
   chainId: number;
