@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { backtestCommand, stressCommand } from "./commands/backtest.js";
+import { backtestCommand } from "./commands/backtest.js";
+import { stressCommand } from "./commands/stress.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { feedCommand } from "./commands/feed.js";
 import { ivCommand } from "./commands/iv.js";

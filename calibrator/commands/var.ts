@@ -4,7 +4,7 @@ import { filteredHistoricalSimulation } from "../models/fhs.js";
 import { fitGarch } from "../models/garch.js";
 import { historicalVarEs, normalVarEs, studentTDofFromKurtosis, studentTVarEs } from "../models/tails.js";
 import { sampleMoments } from "../models/volatility.js";
-import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
+import { type CandleInputOptions, loadReturns, withCandleInput } from "../cliSupport/candleInput.js";
 import { nonNegativeInteger, openUnitInterval, positiveInteger, positiveNumber } from "../cliSupport/options.js";
 
 type Method = "historical" | "normal" | "student-t" | "fhs";

@@ -4,7 +4,7 @@ import { InputError } from "../data/errors.js";
 import { Command, Option } from "commander";
 import { fitGarch } from "../models/garch.js";
 import { annualize, ewma, historicalVolatility } from "../models/volatility.js";
-import { type CandleInputOptions, loadReturns, withCandleInput } from "./candleInput.js";
+import { type CandleInputOptions, loadReturns, withCandleInput } from "../cliSupport/candleInput.js";
 import { openUnitInterval, positiveNumber } from "../cliSupport/options.js";
 
 export interface VolResult {

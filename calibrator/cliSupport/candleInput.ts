@@ -1,7 +1,7 @@
 /** The candle-file input shared by the commands that work on returns (`vol`, `var`). */
 import type { Command } from "commander";
 import { type CandleSeries, candleLogReturns, loadCandles } from "../data/candles.js";
-import { candleLoadFromOptions, type GapOptions, type PlausibilityOptions, withGapOptions, withPlausibilityOptions } from "../cliSupport/candleLoading.js";
+import { candleLoadFromOptions, type GapOptions, type PlausibilityOptions, withGapOptions, withPlausibilityOptions } from "./candleLoading.js";
 
 export interface CandleInputOptions extends GapOptions, PlausibilityOptions {
   input: string;
