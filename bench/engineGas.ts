@@ -3,11 +3,11 @@
  * deploys afresh, lets an hour pass (so interest accrues and every pool word is written, as in
  * production) and refreshes the feeds before the measured transaction.
  */
-import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
 import { deployEngine, type EngineSystem, ENGINE_ASSETS, fund, heartbeat, units } from "../test/fixtures/engine.js";
-import type { AssetSpec } from "../test/fixtures/system.js";
+import type { AssetSpec, FixtureConnection } from "../test/fixtures/system.js";
 
 export interface GasFigure {
   name: string;
@@ -22,12 +22,13 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> 
   return Number((await (await tx).wait())!.gasUsed);
 }
 
-export async function engineGasFigures(ethers: HardhatEthers, helpers: NetworkHelpers): Promise<GasFigure[]> {
+export async function engineGasFigures(connection: FixtureConnection, helpers: NetworkHelpers): Promise<GasFigure[]> {
+  const { ethers } = connection;
   const signers = await ethers.getSigners();
   const [lender, alice, bob, liquidator] = signers.slice(5, 9) as HardhatEthersSigner[];
 
   async function setup(assets: readonly AssetSpec[] = ENGINE_ASSETS): Promise<EngineSystem> {
-    const s = await deployEngine(ethers, { assets });
+    const s = await deployEngine(connection, { assets });
     await fund(s.usdc, s.engine, lender!, units(10_000_000, USDC));
     await s.engine.connect(lender!).deposit(units(10_000_000, USDC), lender!.address);
     return s;

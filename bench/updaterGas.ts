@@ -3,12 +3,11 @@
  * transaction alone in its block): single and batched reports, a threshold cut that starts a ramp,
  * and the registry read the engine makes (measured inside a consumer contract, cold).
  */
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { packReport } from "../calibrator/rules/packing.js";
 import type { Address, RiskParams, RiskReport } from "../calibrator/rules/types.js";
 import { signBatch, signReport } from "../test/fixtures/signing.js";
-import { buildReport, DEFAULT_PARAMS, deploySystem, type AssetSpec, type System } from "../test/fixtures/system.js";
+import { buildReport, DEFAULT_PARAMS, deploySystem, type AssetSpec, type System, type FixtureConnection } from "../test/fixtures/system.js";
 import type { BenchFigure } from "./timing.js";
 
 /** A realistic calibrated update: LTV and threshold up by one risk-increasing step each. */
@@ -27,9 +26,10 @@ async function gasOf(tx: { wait(): Promise<{ gasUsed: bigint } | null> }): Promi
 }
 
 /** The updater's and registry's figures, with the brief's budgets. */
-export async function updaterGasFigures(ethers: HardhatEthers, helpers: NetworkHelpers): Promise<BenchFigure[]> {
+export async function updaterGasFigures(connection: FixtureConnection, helpers: NetworkHelpers): Promise<BenchFigure[]> {
+  const { ethers } = connection;
   async function singleReportGas(quorum: number): Promise<number> {
-    const system = await deploySystem(ethers, { quorum, calibratorCount: Math.max(3, quorum) });
+    const system = await deploySystem(connection, { quorum, calibratorCount: Math.max(3, quorum) });
     const asset = system.assets[0]!.address;
     await helpers.time.increase(3 * 86_400);
     await freshFeeds(system);
@@ -44,7 +44,7 @@ export async function updaterGasFigures(ethers: HardhatEthers, helpers: NetworkH
       decimals: 18,
       price8: BigInt(100 + i) * 10n ** 8n,
     }));
-    const system = await deploySystem(ethers, { assets: specs, quorum: 1 });
+    const system = await deploySystem(connection, { assets: specs, quorum: 1 });
     await helpers.time.increase(3 * 86_400);
     await freshFeeds(system);
     const reports: RiskReport[] = [];
@@ -54,7 +54,7 @@ export async function updaterGasFigures(ethers: HardhatEthers, helpers: NetworkH
   }
 
   async function thresholdCutGas(): Promise<number> {
-    const system = await deploySystem(ethers, { quorum: 1 });
+    const system = await deploySystem(connection, { quorum: 1 });
     const asset = system.assets[0]!.address;
     await helpers.time.increase(3_600);
     await freshFeeds(system);
@@ -65,7 +65,7 @@ export async function updaterGasFigures(ethers: HardhatEthers, helpers: NetworkH
   }
 
   async function effectiveParamsGas(ramping: boolean): Promise<number> {
-    const system = await deploySystem(ethers, { quorum: 1 });
+    const system = await deploySystem(connection, { quorum: 1 });
     const asset = system.assets[0]!.address;
     if (ramping) {
       const cut = { ...DEFAULT_PARAMS, ltvBps: 7_900, liquidationThresholdBps: 8_100 };

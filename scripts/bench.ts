@@ -14,11 +14,11 @@ import type { BenchFigure } from "../bench/timing.js";
 import { updaterGasFigures } from "../bench/updaterGas.js";
 import { codeSize, MAX_RUNTIME_BYTES, PRODUCT_CONTRACTS } from "../calibrator/ops/codeSize.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 
 const results: BenchFigure[] = [
-  ...(await updaterGasFigures(ethers, networkHelpers)),
-  ...(await engineGasFigures(ethers, networkHelpers)),
+  ...(await updaterGasFigures({ ethers, ignition }, networkHelpers)),
+  ...(await engineGasFigures({ ethers, ignition }, networkHelpers)),
   ...PRODUCT_CONTRACTS.map((name) => ({
     name: `size.${name}.runtime`,
     value: codeSize(name).runtimeBytes,

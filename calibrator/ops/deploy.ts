@@ -8,6 +8,10 @@ import type { BaseContract } from "ethers";
 import { bulwarkSystemModule } from "../../ignition/modules/BulwarkSystem.js";
 import type { Address } from "../rules/types.js";
 import type { DeploymentSpec } from "./deploymentSpec.js";
+import { InputError } from "../data/errors.js";
+
+/** Hardhat's and anvil's chain id: the only chain where an account may administer the system. */
+export const LOCAL_CHAIN_ID = 31_337;
 
 export interface DeployedAddresses {
   chainId: number;
@@ -31,6 +35,16 @@ export async function deployBulwark(
   spec: DeploymentSpec,
   deploymentId?: string,
 ): Promise<{ addresses: DeployedAddresses; contracts: Record<string, BaseContract> }> {
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  if (spec.governance.admin !== "timelock" && chainId !== LOCAL_CHAIN_ID) {
+    throw new InputError(`governance.admin must be "timelock" on chain ${chainId}: an account as admin is for local test systems (chain ${LOCAL_CHAIN_ID}) only`);
+  }
+  // The module renounces the deployer's admin role last, so a deployer named as admin would leave the
+  // contracts with no admin at all.
+  const [deployer] = await ethers.getSigners();
+  if (deployer && spec.governance.admin.toLowerCase() === deployer.address.toLowerCase()) {
+    throw new InputError(`governance.admin must not be the deployer (${deployer.address}): the deployment renounces the deployer's admin role`);
+  }
   const fromBlock = await ethers.provider.getBlockNumber();
   const contracts = await ignition.deploy(bulwarkSystemModule(spec), { displayUi: false, deploymentId });
   const at = async (name: string) => (await contracts[name]!.getAddress()) as Address;
@@ -45,7 +59,7 @@ export async function deployBulwark(
     });
   }
   const addresses: DeployedAddresses = {
-    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    chainId,
     fromBlock,
     timelock: await at("timelock"),
     oracle: await at("oracle"),

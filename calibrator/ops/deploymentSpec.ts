@@ -37,6 +37,12 @@ export const deploymentSpecSchema = z
       /** Who may execute; the zero address lets anyone execute a ready operation. */
       executors: z.array(address).default(["0x0000000000000000000000000000000000000000"]),
       guardian: z.union([address, z.literal("deployer")]),
+      /**
+       * Who administers the contracts after deployment: the timelock (the default, and the only choice
+       * deployBulwark accepts off a local chain), or an account, for the tests' local systems where a
+       * test account governs directly. Never the deployer's own address: it renounces its role last.
+       */
+      admin: z.union([address, z.literal("timelock")]).default("timelock"),
     }),
     calibrators: z.object({
       signers: z.array(address).min(1).max(U.maxSigners),

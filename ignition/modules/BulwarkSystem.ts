@@ -5,11 +5,13 @@
  * deployed where the file says "mock" (local networks).
  *
  * Bootstrap: the deployer holds the admin role only during this module, configures every asset,
- * grants the role to the timelock and renounces it, so after deployment only the timelock governs.
+ * grants the role to the timelock and renounces it, so after deployment only the timelock governs
+ * (a local test system may name an account as `governance.admin` instead; deployBulwark refuses that
+ * off a local chain).
  * The asset list is read from the file when the module is built (Ignition modules are static).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
+import type { ContractCallFuture, NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 import type { DeploymentSpec } from "../../calibrator/ops/deploymentSpec.js";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -60,7 +62,7 @@ export function bulwarkSystemModule(spec: DeploymentSpec) {
 
     const mocks: Record<string, NamedArtifactContractDeploymentFuture<string>> = {};
     if (typeof debtAsset !== "string") mocks[`token_${spec.engine.debtSymbol}`] = debtAsset;
-    const configured = [];
+    const configured: ContractCallFuture<string, string>[] = [];
     for (const a of spec.assets) {
       const token = a.token === "mock" ? m.contract("MockERC20", [a.symbol, a.symbol, a.decimals], { id: `token_${a.symbol}` }) : a.token;
       const feed = typeof a.feed === "string" ? a.feed : m.contract("MockAggregator", [8, price8(a.feed.mockPrice), `${a.symbol} / USD`], { id: `feed_${a.symbol}` });
@@ -70,11 +72,22 @@ export function bulwarkSystemModule(spec: DeploymentSpec) {
       const rules = m.call(updater, "setAssetRules", [token, a.rules], { id: `${a.symbol}_setAssetRules` });
       const ramp = m.call(updater, "setRampDuration", [token, a.rampDuration], { id: `${a.symbol}_setRampDuration` });
       const params = m.call(updater, "governanceSetParams", [token, a.params], { id: `${a.symbol}_governanceSetParams`, after: [rules, setFeed, ramp] });
-      configured.push(m.call(engine, "listCollateral", [token, a.supplyCap * 10n ** BigInt(a.decimals)], { id: `${a.symbol}_listCollateral`, after: [params] }));
+      // Each listing waits for the previous one: Ignition runs the independent futures of a batch in the
+      // order of their ids (alphabetical), and a collateral's id (its listing order) must follow the
+      // file's asset order (test/contracts/deploy.ts).
+      const previous = configured.at(-1);
+      configured.push(
+        m.call(engine, "listCollateral", [token, a.supplyCap * 10n ** BigInt(a.decimals)], {
+          id: `${a.symbol}_listCollateral`,
+          after: previous === undefined ? [params] : [params, previous],
+        }),
+      );
     }
-    // Hand every admin role to the timelock, then give up the deployer's.
+    // Hand every admin role to the timelock (or the spec's admin account, local tests only), then give
+    // up the deployer's.
+    const admin = spec.governance.admin === "timelock" ? timelock : spec.governance.admin;
     for (const [name, contract] of [["oracle", oracle], ["updater", updater], ["engine", engine]] as const) {
-      const grant = m.call(contract, "grantRole", [DEFAULT_ADMIN_ROLE, timelock], { id: `${name}_grantAdminToTimelock`, after: configured });
+      const grant = m.call(contract, "grantRole", [DEFAULT_ADMIN_ROLE, admin], { id: `${name}_grantAdmin`, after: configured });
       m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `${name}_renounceDeployerAdmin`, after: [grant] });
     }
     return { timelock, oracle, updater, engine, ...mocks };

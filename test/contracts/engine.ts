@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { deploymentSpecSchema } from "../../calibrator/ops/deploymentSpec.js";
 import { ENGINE_LIMITS } from "../../calibrator/rules/bounds.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
 
 const USDC = 6;
@@ -28,7 +28,7 @@ const price18 = (price8: bigint) => price8 * 10n ** 10n;
 const ZERO_RATES = { ...DEFAULT_RATE_MODEL, slope1Bps: 0, slope2Bps: 0 };
 
 async function engineWith(rateModel: typeof DEFAULT_RATE_MODEL) {
-  const s = await deployEngine(ethers, { rateModel });
+  const s = await deployEngine({ ethers, ignition }, { rateModel });
   const signers = await ethers.getSigners();
   const [lender, alice, bob, liquidator] = signers.slice(5, 9) as [
     (typeof signers)[number],
@@ -111,7 +111,7 @@ describe("MarginEngine: deployment and governance", function () {
   });
 
   it("requires a price feed and supported decimals at listing, and a supply cap that fits", async function () {
-    const base = await deployEngine(ethers, { assets: [{ symbol: "WETH", decimals: 18, price8: 2_000n * 10n ** 8n }] });
+    const base = await deployEngine({ ethers, ignition }, { assets: [{ symbol: "WETH", decimals: 18, price8: 2_000n * 10n ** 8n }] });
     const g = base.engine.connect(base.governance);
     const rules = DEFAULT_RULES;
     for (const [decimals, withFeed] of [
@@ -397,7 +397,7 @@ describe("MarginEngine: collateral and borrowing", function () {
 
   it("caps the collateral assets per account at MAX_COLLATERALS_PER_ACCOUNT", async function () {
     const assets = Array.from({ length: 9 }, (_, i) => ({ symbol: `C${i}`, decimals: 18, price8: 10n ** 8n }));
-    const f = await deployEngine(ethers, { assets });
+    const f = await deployEngine({ ethers, ignition }, { assets });
     const [, , , , , alice] = await ethers.getSigners();
     expect(await f.engine.MAX_COLLATERALS_PER_ACCOUNT()).to.equal(8n);
     for (const a of f.assets.slice(0, 8)) {
@@ -797,7 +797,7 @@ describe("MarginEngine: liquidations", function () {
   it("rate-limits seized value per asset; capacity frees gradually; deep-underwater accounts bypass", async function () {
     const cap = 100_000n * E18;
     const window = BigInt(DEFAULT_PARAMS.liquidationWindow);
-    const f = await deployEngine(ethers, {
+    const f = await deployEngine({ ethers, ignition }, {
       rateModel: ZERO_RATES,
       params: { ...DEFAULT_PARAMS, liquidationCapPerWindow: cap },
     });

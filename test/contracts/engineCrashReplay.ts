@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import { replayCrash } from "../fixtures/crashReplay.js";
 import { DEFAULT_PARAMS } from "../fixtures/system.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 
 const E18 = 10n ** 18n;
 const usd = (v: bigint, decimals = 18) => (Number(v) / 10 ** decimals).toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -11,7 +11,7 @@ const usd = (v: bigint, decimals = 18) => (Number(v) / 10 ** decimals).toLocaleS
 describe("MarginEngine: replay of the 12-13 March 2020 crash (Binance ETHUSDT/BTCUSDT hourly)", function () {
   it("liquidates within the rate limits hour by hour and keeps the books exact at every step", async function () {
     this.timeout(300_000);
-    const r = await replayCrash(ethers, networkHelpers, {
+    const r = await replayCrash({ ethers, ignition }, networkHelpers, {
       files: [
         "data/binance_spot_eth_btc_2017_2021/ETHUSDT_1h_2020-01_2020-03.csv",
         "data/binance_spot_eth_btc_2017_2021/BTCUSDT_1h_2020-01_2020-03.csv",

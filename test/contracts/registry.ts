@@ -7,14 +7,14 @@ import { propose, refreshFeeds, submit } from "../helpers/reports.js";
 import { readAssetChainState, readGlobals } from "../fixtures/chainState.js";
 import { validateReport } from "../../calibrator/rules/riskRules.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
 
 const DAY = 86_400;
 const RAMP = 7 * DAY;
 
 async function deployed() {
-  return deploySystem(ethers, { quorum: 1, rampDuration: RAMP });
+  return deploySystem({ ethers, ignition }, { quorum: 1, rampDuration: RAMP });
 }
 
 const withThreshold = (lt: number, ltv = DEFAULT_PARAMS.ltvBps): RiskParams => ({
@@ -30,8 +30,19 @@ async function halfWayDownARamp() {
   const g = system.updater.connect(system.governance);
   await g.governanceSetParams(asset, withThreshold(7_900, 7_600));
   const start = BigInt(await time.latest());
-  await time.increaseTo(start + BigInt(RAMP / 2) - 1n);
-  return { system, asset, g };
+  const half = start + BigInt(RAMP / 2);
+  await time.increaseTo(half - 1n);
+  return { system, asset, g, half };
+}
+
+/**
+ * The half-way fixture with the next transaction pinned to the ramp's midpoint: a snapshot restore
+ * does not restore the wall clock, so "the next block is one second later" holds only when set.
+ */
+async function atHalfWay() {
+  const f = await loadFixture(halfWayDownARamp);
+  await time.setNextBlockTimestamp(f.half);
+  return f;
 }
 
 describe("RiskParameterRegistry: threshold ramps", function () {
@@ -71,7 +82,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("a further cut keeps at least the running ramp's pace (a 1-bps cut mid-ramp ends with it, not a full duration later)", async function () {
-    const { system, asset, g } = await loadFixture(halfWayDownARamp);
+    const { system, asset, g } = await atHalfWay();
     // Half-way down 8300 → 7900 (effective 8100, 3.5 days left): a cut to 7800 at the running pace of
     // 200 bps per 3.5 days takes 300 / 200 × 3.5 days = 5.25 days, under the 7-day duration.
     const tx = await g.governanceSetParams(asset, withThreshold(7_800, 7_000));
@@ -83,7 +94,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("issue 16 finding 3: hourly 1-bps cuts no longer stall a guardian cut of 8300 → 6300 over 2 days", async function () {
-    const system = await deploySystem(ethers, { quorum: 1, rampDuration: 2 * DAY });
+    const system = await deploySystem({ ethers, ignition }, { quorum: 1, rampDuration: 2 * DAY });
     const asset = system.assets[0]!.address;
     await system.updater.connect(system.guardian).guardianTighten(asset, withThreshold(6_300, 6_000));
     const start = BigInt(await time.latest());
@@ -103,7 +114,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("a cut during a ramp restarts from the current effective value", async function () {
-    const { system, asset, g } = await loadFixture(halfWayDownARamp);
+    const { system, asset, g } = await atHalfWay();
     const tx = await g.governanceSetParams(asset, withThreshold(7_500, 7_000));
     const now = BigInt(await time.latest());
     await expect(tx).to.emit(system.registry, "ThresholdRampStarted").withArgs(asset, 8_100, 7_500, now, now + BigInt(RAMP));
@@ -111,7 +122,7 @@ describe("RiskParameterRegistry: threshold ramps", function () {
   });
 
   it("keeps a running ramp when another field changes and ends it on a raise", async function () {
-    const { system, asset, g } = await loadFixture(halfWayDownARamp);
+    const { system, asset, g } = await atHalfWay();
     await expect(g.governanceSetParams(asset, { ...withThreshold(7_900, 7_600), liquidationBonusBps: 600 })).not.to.emit(
       system.registry,
       "ThresholdRampStarted",

@@ -4,7 +4,7 @@ import { network } from "hardhat";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 import { executeBatch, scheduleBatch, type TimelockCall } from "../fixtures/timelock.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
 
 const DELAY = 2 * 86_400;

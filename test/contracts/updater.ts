@@ -10,7 +10,7 @@ import { deploymentSpecSchema, parseDeploymentSpec } from "../../calibrator/ops/
 import { DataError } from "../../calibrator/data/errors.js";
 import { ORACLE_LIMITS, UPDATER_LIMITS } from "../../calibrator/rules/bounds.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
 
 const DAY = 86_400;
@@ -21,7 +21,7 @@ const raise = (p: RiskParams, bps = 50): RiskParams => ({
 });
 
 async function deployed() {
-  return deploySystem(ethers, { quorum: 2, calibratorCount: 3 });
+  return deploySystem({ ethers, ignition }, { quorum: 2, calibratorCount: 3 });
 }
 
 /** A system past the risk-increasing cooldown, with fresh feeds. */

@@ -13,7 +13,7 @@ import type { RiskParams } from "../../calibrator/rules/types.js";
 import { DEFAULT_LIQUIDATION_CONFIG, DEFAULT_RATE_MODEL, deployEngine, E18 } from "../fixtures/engine.js";
 import { DEFAULT_PARAMS, DEFAULT_RULES } from "../fixtures/system.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const GAS = { gasLimit: 600_000n };
 const HOUR = 3_600;
 
@@ -27,7 +27,7 @@ describe("backtest simulator versus the MarginEngine on the Hardhat network", fu
     const path = cutWindow(series, "2020-03-12 00:00:00", "2020-03-12 23:00:00");
     // A $150k-per-hour cap (it binds) on Aave-like parameters.
     const params: RiskParams = { ...DEFAULT_PARAMS, liquidationCapPerWindow: 150_000n * E18 };
-    const system = await deployEngine(ethers, { assets: [{ symbol: "WETH", decimals: 18, price8: 1n }, { symbol: "WBTC", decimals: 8, price8: 1n }], params, stalenessAllowance: 4_200 });
+    const system = await deployEngine({ ethers, ignition }, { assets: [{ symbol: "WETH", decimals: 18, price8: 1n }, { symbol: "WBTC", decimals: 8, price8: 1n }], params, stalenessAllowance: 4_200 });
     const { engine, usdc, assets } = system;
 
     const latest = (await ethers.provider.getBlock("latest"))!.timestamp;

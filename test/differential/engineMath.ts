@@ -30,7 +30,7 @@ import {
 import { DEFAULT_PARAMS } from "../fixtures/system.js";
 import { Rng, testSeed } from "../helpers/random.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 
 const CASES = 120;
 const MIN_LEFTOVERS = [0n, 10n * E18, 1_000n * E18, 50_000n * E18] as const;
@@ -40,7 +40,7 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
     this.timeout(300_000);
     const rng = new Rng(testSeed(20261122));
     // No interest, so the debt the test reads is the debt the liquidation sees one block later.
-    const s = await deployEngine(ethers, {
+    const s = await deployEngine({ ethers, ignition }, {
       rateModel: { ...DEFAULT_RATE_MODEL, slope1Bps: 0, slope2Bps: 0 },
       params: { ...DEFAULT_PARAMS, liquidationCapPerWindow: 50_000_000n * E18 },
     });
@@ -158,7 +158,7 @@ describe("MarginEngine vs calibrator/rules/engineMath.ts (differential)", functi
   it("refuses exactly the borrows and repayments that engineMath.leavesDustDebt calls dust (issue 16 item 8)", async function () {
     this.timeout(120_000);
     const rng = new Rng(testSeed(20261203) + 1);
-    const s = await deployEngine(ethers, { rateModel: { ...DEFAULT_RATE_MODEL, slope1Bps: 0, slope2Bps: 0 } });
+    const s = await deployEngine({ ethers, ignition }, { rateModel: { ...DEFAULT_RATE_MODEL, slope1Bps: 0, slope2Bps: 0 } });
     const [, , , , , lender, borrower, payer] = await ethers.getSigners();
     await fund(s.usdc, s.engine, lender!, units(10n ** 8n, 6));
     await s.engine.connect(lender!).deposit(units(10n ** 8n, 6), lender!.address);

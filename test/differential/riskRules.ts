@@ -26,7 +26,7 @@ import { DEFAULT_PARAMS, DEFAULT_RULES, deploySystem, type System } from "../fix
 import { readAssetChainState, readGlobals } from "../fixtures/chainState.js";
 import { Rng, testSeed } from "../helpers/random.js";
 
-const { ethers, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 const CONFIGS = 40;
@@ -136,7 +136,7 @@ describe("Differential: TypeScript rules vs the contract", function () {
 
   it(`agree on ${CONFIGS * PREVIEWS_PER_CONFIG} previews and ${CONFIGS * SUBMISSIONS_PER_CONFIG} submissions (seed ${seed})`, async function () {
     const rng = new Rng(seed);
-    const system = await deploySystem(ethers, { quorum: 1, assets: [{ symbol: "FEED", decimals: 18, price8: 10n ** 8n }] });
+    const system = await deploySystem({ ethers, ignition }, { quorum: 1, assets: [{ symbol: "FEED", decimals: 18, price8: 10n ** 8n }] });
     const feed = system.assets[0]!.feed;
     const g = system.updater.connect(system.governance);
     const counts = new Map<string, number>();
