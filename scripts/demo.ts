@@ -36,6 +36,7 @@ import { deployBulwark } from "../calibrator/ops/deploy.js";
 import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 import { fund } from "../test/fixtures/engine.js";
 import { toRiskParams } from "../calibrator/rules/chainState.js";
+import { bigintsAsStrings } from "../calibrator/data/jsonFile.js";
 
 // The demo's errors leave as the CLI's do: one line, exit 2 for bad options, no stack trace.
 exitOnUncaught("demo");
@@ -199,7 +200,7 @@ for (; cycles < options.maxCycles; ) {
     }
     console.log(`  day ${dayOf(at).toFixed(1).padStart(5)}: ${lines.join(" | ")}  (gas ${gasUsed.toLocaleString("en-US")}${result.impactScale !== undefined && result.impactScale !== 1 ? `, impact budget shrank the step to ${result.impactScale}` : ""})`);
   } else if (result.submit && result.submit.status !== "dryRun") {
-    console.log(`  cycle ${cycles}: ${JSON.stringify(result.submit, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    console.log(`  cycle ${cycles}: ${JSON.stringify(result.submit, bigintsAsStrings)}`);
   }
   // When can anything move next? The glide path of each asset from the chain's state now says.
   const now = BigInt(await time.latest());
@@ -301,7 +302,7 @@ const report: DemoReport = {
   },
   timings,
 };
-writeFileSync("reports/demo.json", `${JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+writeFileSync("reports/demo.json", `${JSON.stringify(report, bigintsAsStrings, 2)}\n`);
 writeFileSync("reports/demo.html", renderDemoHtml(report));
 console.log(`\nWrote reports/demo.json, reports/demo.html and the keeper's JSON log ${logFile} in ${(timings.totalMs / 1000).toFixed(1)} s.`);
 

@@ -4,6 +4,7 @@
  * signers, set bounds, …). Keys come from environment variables named on the command line.
  */
 import { InputError } from "../data/errors.js";
+import { bigintsAsStrings } from "../data/jsonFile.js";
 import { Command } from "commander";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -15,7 +16,7 @@ import { loadDeployment } from "../ops/deployment.js";
 import { encodeProposal, loadProposal } from "../ops/governance.js";
 
 const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
-const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x));
+const json = (v: unknown) => JSON.stringify(v, bigintsAsStrings);
 
 export function inspectCommand(): Command {
   return new Command("inspect")

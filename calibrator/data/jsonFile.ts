@@ -3,6 +3,14 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { DataError } from "./errors.js";
 
+/**
+ * JSON.stringify's replacer for values holding bigints (token amounts, caps): each becomes its decimal
+ * string, the form the deployment and config files use for integers past 2^53.
+ */
+export function bigintsAsStrings(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
 export function parseWithSchema<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

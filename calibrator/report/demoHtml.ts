@@ -3,6 +3,7 @@
  * parameter glide path, the crash replay and the summary tables from reports/demo.json.
  */
 import { chartJsSource } from "./chartJs.js";
+import { bigintsAsStrings } from "../data/jsonFile.js";
 
 export interface DemoParamsRow {
   asset: string;
@@ -67,7 +68,7 @@ export function renderDemoHtml(report: DemoReport): string {
   ]
     .map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`)
     .join("");
-  const data = JSON.stringify({ glide: report.glide, crash: c }, (_, v) => (typeof v === "bigint" ? v.toString() : v)).replace(/</g, "\\u003c");
+  const data = JSON.stringify({ glide: report.glide, crash: c }, bigintsAsStrings).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Bulwark demo — ${esc(report.window.name)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}canvas{max-height:320px;margin-bottom:2em}</style>

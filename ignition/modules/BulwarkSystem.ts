@@ -23,6 +23,13 @@ export function price8(price: string): bigint {
   return BigInt(whole!) * 10n ** 8n + BigInt(fraction.padEnd(8, "0"));
 }
 
+/** price8's inverse: an 8-decimal feed answer as the file's decimal string ("2000", "0.00000001"). */
+export function priceString(answer8: bigint): string {
+  const whole = answer8 / 10n ** 8n;
+  const fraction = (answer8 % 10n ** 8n).toString().padStart(8, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : `${whole}`;
+}
+
 export function bulwarkSystemModule(spec: DeploymentSpec) {
   return buildModule("BulwarkSystem", (m) => {
     const deployer = m.getAccount(0);
