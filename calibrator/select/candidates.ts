@@ -1,0 +1,71 @@
+/**
+ * The candidate parameter sets a selection scores: a documented grid around the formula's point
+ * (docs/policy.md), every set valid on chain and inside the spiral guard. Pure.
+ */
+import { BPS } from "../rules/types.js";
+
+export interface CandidateBps {
+  ltvBps: number;
+  liquidationThresholdBps: number;
+  liquidationBonusBps: number;
+  closeFactorBps: number;
+}
+
+/** The grid's axes, as offsets from the formula's point (bps). */
+export interface CandidateGrid {
+  thresholdOffsetsBps: readonly number[];
+  /** LTV = threshold − gap; the formula's own gap is always added. */
+  ltvGapsBps: readonly number[];
+  bonusOffsetsBps: readonly number[];
+  closeFactorsBps: readonly number[];
+}
+
+export const DEFAULT_CANDIDATE_GRID: CandidateGrid = {
+  thresholdOffsetsBps: [-1_200, -900, -600, -400, -200, 0, 200, 400],
+  ltvGapsBps: [250, 400, 600, 900],
+  bonusOffsetsBps: [0, 100, 200],
+  closeFactorsBps: [5_000, 10_000],
+};
+
+/** What a candidate must satisfy: the deployment's bounds and the policy's spiral margin. */
+export interface CandidateLimits {
+  ltvBps: readonly [number, number];
+  liquidationThresholdBps: readonly [number, number];
+  liquidationBonusBps: readonly [number, number];
+  closeFactorBps: readonly [number, number];
+  spiralMarginBps: number;
+}
+
+/** The grid around `point`, deduplicated, in a fixed order; `point` itself is first when it is valid. */
+export function candidateGrid(point: CandidateBps, limits: CandidateLimits, grid: CandidateGrid = DEFAULT_CANDIDATE_GRID): CandidateBps[] {
+  const inside = (x: number, [lo, hi]: readonly [number, number]) => x >= lo && x <= hi;
+  const valid = (c: CandidateBps) =>
+    inside(c.ltvBps, limits.ltvBps) &&
+    inside(c.liquidationThresholdBps, limits.liquidationThresholdBps) &&
+    inside(c.liquidationBonusBps, limits.liquidationBonusBps) &&
+    inside(c.closeFactorBps, limits.closeFactorBps) &&
+    c.ltvBps < c.liquidationThresholdBps &&
+    c.liquidationThresholdBps * (BPS + c.liquidationBonusBps) <= (BPS - limits.spiralMarginBps) * BPS;
+  const seen = new Set<string>();
+  const out: CandidateBps[] = [];
+  const add = (c: CandidateBps) => {
+    const key = `${c.ltvBps}/${c.liquidationThresholdBps}/${c.liquidationBonusBps}/${c.closeFactorBps}`;
+    if (seen.has(key) || !valid(c)) return;
+    seen.add(key);
+    out.push(c);
+  };
+  add(point);
+  const formulaGap = point.liquidationThresholdBps - point.ltvBps;
+  const gaps = [...new Set([formulaGap, ...grid.ltvGapsBps])];
+  for (const dt of grid.thresholdOffsetsBps) {
+    for (const gap of gaps) {
+      for (const db of grid.bonusOffsetsBps) {
+        for (const cf of grid.closeFactorsBps) {
+          const lt = point.liquidationThresholdBps + dt;
+          add({ ltvBps: lt - gap, liquidationThresholdBps: lt, liquidationBonusBps: point.liquidationBonusBps + db, closeFactorBps: cf });
+        }
+      }
+    }
+  }
+  return out;
+}
