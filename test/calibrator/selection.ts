@@ -8,6 +8,11 @@ import { chooseCandidate, efficientFrontier, lossEs, scoreCandidate } from "../.
 import { chunk, runScoreTasks } from "../../calibrator/select/pool.js";
 import { closedDays, dayPath, DEFAULT_SCENARIO_SPEC, drawScenarios, type ScenarioSet } from "../../calibrator/select/scenarios.js";
 
+/** |actual − expected| ≤ tolerance (Hardhat's chai matchers take closeTo's arguments as integers). */
+function expectNear(actual: number, expected: number, tolerance: number): void {
+  expect(Math.abs(actual - expected), `${actual} against ${expected}`).to.be.at.most(tolerance);
+}
+
 const DEEP_MARKET: SelectionMarket = {
   slippageGrid: Float64Array.of(0.001, 0.01, 0.1),
   poolDepthUsd: Float64Array.of(1e9, 1e10, 1e11),
@@ -58,8 +63,8 @@ describe("selection by simulation: one candidate on one path", function () {
     const book: SelectionBook = { valueUsd: Float64Array.of(100_000), use: Float64Array.of(1) };
     // −50% in the first hour, flat after; debt 80,000 against 50,000 of collateral when the bots arrive.
     const e = evaluateCandidate(candidate, book, DEEP_MARKET, oneScenario([Math.log(0.5)], 3), 0, new EvaluationScratch(1));
-    expect(e.liquidatedUsd).to.be.closeTo(50_000, 1e-6);
-    expect(e.badDebtUsd).to.be.closeTo(80_000 - 50_000 / 1.05, 1e-6);
+    expectNear(e.liquidatedUsd, 50_000, 1e-6);
+    expectNear(e.badDebtUsd, 80_000 - 50_000 / 1.05, 1e-6);
   });
 
   it("a fall that liquidators follow in time leaves no bad debt, and one they cannot reach (no market) leaves the shortfall", function () {
@@ -72,7 +77,7 @@ describe("selection by simulation: one candidate on one path", function () {
     const stuck = evaluateCandidate(candidate, book, noMarket, oneScenario(slide, 0), 0, new EvaluationScratch(1));
     const price = 0.98 ** 20;
     expect(stuck.liquidatedUsd).to.equal(0);
-    expect(stuck.badDebtUsd).to.be.closeTo(0.99 * 0.8 * 100_000 - price * 100_000, 1e-6);
+    expectNear(stuck.badDebtUsd, 0.99 * 0.8 * 100_000 - price * 100_000, 1e-6);
   });
 
   it("gas above the call's edge stops the call", function () {
@@ -82,7 +87,7 @@ describe("selection by simulation: one candidate on one path", function () {
     const dear = evaluateCandidate(candidate, book, { ...DEEP_MARKET, gasCostUsd: 1_000 }, oneScenario(path, 0), 0, new EvaluationScratch(1));
     expect(cheap.liquidatedUsd).to.be.greaterThan(0);
     expect(dear.liquidatedUsd).to.equal(0);
-    expect(dear.badDebtUsd).to.be.closeTo(800 - 500, 1e-9);
+    expectNear(dear.badDebtUsd, 800 - 500, 1e-9);
   });
 });
 
@@ -134,9 +139,9 @@ describe("selection by simulation: scenarios", function () {
         max = Math.max(max, level);
         min = Math.min(min, level);
       }
-      expect(level).to.be.closeTo(Math.log(day.close / day.open), 1e-12);
-      expect(max).to.be.closeTo(Math.log(day.high / day.open), 1e-12);
-      expect(min).to.be.closeTo(Math.log(day.low / day.open), 1e-12);
+      expectNear(level, Math.log(day.close / day.open), 1e-12);
+      expectNear(max, Math.log(day.high / day.open), 1e-12);
+      expectNear(min, Math.log(day.low / day.open), 1e-12);
     }
   });
 
