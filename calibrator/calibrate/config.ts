@@ -54,11 +54,63 @@ const assetSchema = z
   })
   .strict();
 
+const bps = z.number().int().min(0).max(10_000);
+
+/**
+ * Selection by simulation (docs/policy.md): opt-in. Without it the formula's point is published; with
+ * it, the most lending candidate whose ES of bad debt stays within the budget.
+ */
+const selectionSchema = z
+  .object({
+    /** ES of bad debt ≤ this fraction of the candidate's lending (default 0.4%: a year of reserve income). */
+    budgetFractionOfDebt: z.number().gt(0).max(0.2).default(0.004),
+    confidence: z.number().gt(0.5).lt(1).default(0.99),
+    scenarios: z
+      .object({
+        count: z.number().int().min(10).max(100_000),
+        hours: z.number().int().min(24).max(24 * 30).multipleOf(24),
+        crashShare: z.number().min(0).max(1),
+        crashQuantile: z.number().gt(0).max(0.5),
+        seed: z.number().int().nonnegative(),
+      })
+      .strict()
+      .partial()
+      .default({}),
+    /** Liquidators' price-risk aversion κ in the screening model (the backtest's bots draw 0.5–1.5). */
+    riskAversion: z.number().nonnegative().max(10).default(1),
+    /** The book when the caller has none (the CLI): the backtest population's distribution, `sample` accounts of it. */
+    book: z
+      .object({
+        count: z.number().int().positive().max(1_000_000),
+        seed: z.number().int().nonnegative(),
+        minUsd: z.number().positive(),
+        maxUsd: z.number().positive(),
+        minLimitUse: z.number().gt(0).max(1),
+        maxLimitUse: z.number().gt(0).max(1),
+        sample: z.number().int().positive().max(100_000).optional(),
+      })
+      .strict()
+      .refine((b) => b.minUsd <= b.maxUsd, { message: "minUsd must be at most maxUsd", path: ["minUsd"] })
+      .refine((b) => b.minLimitUse <= b.maxLimitUse, { message: "minLimitUse must be at most maxLimitUse", path: ["minLimitUse"] })
+      .optional(),
+    /** The engine's liquidation config when the caller has no deployment (defaults: deploy/local.json's). */
+    engine: z
+      .object({ protocolFeeBps: bps, fullCloseHealthBps: bps, rateLimitBypassHealthBps: bps })
+      .strict()
+      .default({ protocolFeeBps: 1_000, fullCloseHealthBps: 9_500, rateLimitBypassHealthBps: 9_500 }),
+    /** Worker threads for the CLI and the keeper (0: the calling thread). The backtest scores in its own thread. */
+    workers: z.number().int().min(0).max(64).default(2),
+  })
+  .strict();
+
+export type SelectionConfig = z.infer<typeof selectionSchema>;
+
 export const configSchema = z
   .object({
     debtAsset: z.string().trim().min(1),
     policy: policySchema.default({}),
     fhs: z.object({ paths: z.number().int().positive(), seed: z.number().int().nonnegative() }).strict().default({ paths: 10_000, seed: 1 }),
+    selection: selectionSchema.optional(),
     assets: z
       .array(assetSchema)
       .min(1)

@@ -23,8 +23,14 @@ import { reportHash } from "../report/reportHash.js";
 import type { RiskParamsJson } from "../rules/types.js";
 import { type CalibrationAsset, type CalibrationConfig, loadConfig } from "./config.js";
 import { codeVersion, perFileVersion, poolSnapshot, sha256 } from "./inputs.js";
+import { slippageCurve } from "../backtest/depth.js";
+import { selectNow, selectOnPool, type SelectionProblem, type selectionReport } from "../select/select.js";
+import { bookFromPopulation } from "../select/book.js";
+import { type SelectionContext, selectionProblem, selectionSettings, withSelection } from "./selection.js";
 
 const dailyCandles = perFileVersion((file) => loadCandles(file));
+/** The pool's slippage curve, once per snapshot version. */
+const poolCurve = perFileVersion((dir) => slippageCurve(poolSnapshot(dir)));
 
 export interface AssetCalibration {
   symbol: string;
@@ -36,6 +42,10 @@ export interface AssetCalibration {
   report: Record<string, unknown> & { reportHash: `0x${string}` };
   /** The estimates behind each parameter, typed (the same numbers as the report's intermediates). */
   reasoning: CalibrationReasoning;
+  /** The selection by simulation that chose `params` (also in the report), when the config asks for one. */
+  selection?: ReturnType<typeof selectionReport>;
+  /** The selection still to run (`deferSelection`), when the config asks for one and the caller gave a book. */
+  selectionProblem?: SelectionProblem;
 }
 
 /** Why each parameter has its value: every estimate that fed it, as fractions (0.01 = 1%). */
@@ -92,6 +102,13 @@ export interface CalibrateOptions {
   symbols?: readonly string[];
   /** The plausibility limits the candle file is held to (default: `plausibilityLimits()`). */
   plausibility?: PlausibilityLimits;
+  /**
+   * The book, bounds and venue a selection by simulation scores over (the keeper's on-chain book, the
+   * backtest's population); without it a selection uses the config's `selection.book`, or is skipped.
+   */
+  selectionContext?: (symbol: string) => SelectionContext | undefined;
+  /** Leave the selection to the caller (`selectionProblem`), which scores it on a worker pool. */
+  deferSelection?: boolean;
 }
 
 /** Calibrates every asset of a config file (paths inside it resolve against the file's folder). */
@@ -103,7 +120,28 @@ export function calibrate(configFile: string, options: CalibrateOptions = {}): A
 export function calibrateConfig(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): AssetCalibration[] {
   const policy: PolicyConstants = { ...DEFAULT_POLICY, ...config.policy };
   const wanted = options.symbols ? config.assets.filter((a) => options.symbols!.includes(a.symbol)) : config.assets;
-  return wanted.map((asset) => calibrateAsset(config, asset, base, policy, options.candlesFor?.(asset.symbol), options.plausibility));
+  const calibrations = wanted.map((asset) => calibrateAsset(config, asset, base, policy, options));
+  if (options.deferSelection || !config.selection) return calibrations;
+  const settings = selectionSettings(config.selection);
+  return calibrations.map((c) => (c.selectionProblem ? applySelection(c, selectNow([c.selectionProblem], settings)[0]!, config.selection!) : c));
+}
+
+function applySelection(c: AssetCalibration, selection: Parameters<typeof withSelection>[1], config: NonNullable<CalibrationConfig["selection"]>): AssetCalibration {
+  const { selectionProblem: problem, ...rest } = c;
+  return withSelection(rest, selection, selectionSettings(config), problem!);
+}
+
+/**
+ * `calibrateConfig` with the selections scored on `selection.workers` threads, one pool for every
+ * asset (the CLI and the keeper; the result is the same as the synchronous one's).
+ */
+export async function calibrateConfigOnPool(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): Promise<AssetCalibration[]> {
+  const calibrations = calibrateConfig(config, base, { ...options, deferSelection: true });
+  const selection = config.selection;
+  if (!selection) return calibrations;
+  const pending = calibrations.filter((c) => c.selectionProblem);
+  const selections = await selectOnPool(pending.map((c) => c.selectionProblem!), selectionSettings(selection), selection.workers);
+  return calibrations.map((c) => (c.selectionProblem ? applySelection(c, selections[pending.indexOf(c)]!, selection) : c));
 }
 
 interface VolatilityEstimate {
@@ -219,17 +257,11 @@ function liquidityEstimate(pool: PoolSnapshot, stressedSizeUsd: number): Pick<Ri
   return { stressedSlippage, depthWithin, spot };
 }
 
-function calibrateAsset(
-  config: CalibrationConfig,
-  asset: CalibrationAsset,
-  base: string,
-  policy: PolicyConstants,
-  override: CandleSeries | undefined,
-  plausibility: PlausibilityLimits | undefined,
-): AssetCalibration {
+function calibrateAsset(config: CalibrationConfig, asset: CalibrationAsset, base: string, policy: PolicyConstants, options: CalibrateOptions): AssetCalibration {
   const at = (p: string) => resolve(base, p);
+  const override = options.candlesFor?.(asset.symbol);
   const candleFile = override ? override.file : at(asset.candles);
-  const candles = override ?? loadCandles(candleFile, { plausibility });
+  const candles = override ?? loadCandles(candleFile, { plausibility: options.plausibility });
   const vol = volatilityEstimate(candles, asset, policy, config.fhs, at);
   const pool = poolSnapshot(at(asset.pool));
   const liquidity = liquidityEstimate(pool, asset.stressedSizeUsd);
@@ -302,5 +334,28 @@ function calibrateAsset(
     spiralCeiling: 1 - policy.toxicSpiralMargin,
     crisis: vol.crisis,
   };
-  return { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, crisis: vol.crisis, report: { ...body, reportHash: reportHash(body) }, reasoning };
+  const calibration: AssetCalibration = { symbol: asset.symbol, params, dataEnd: candles.time.at(-1)!, crisis: vol.crisis, report: { ...body, reportHash: reportHash(body) }, reasoning };
+  const selection = config.selection;
+  const context = selection ? (options.selectionContext?.(asset.symbol) ?? bookFromConfig(selection)) : undefined;
+  if (!selection || !context) return calibration;
+  const problem = selectionProblem({
+    config: selection,
+    context,
+    formula: { ...result, capPerWindowUsd: result.liquidationCapPerWindowUsd, windowSeconds: result.liquidationWindow },
+    returns: candleLogReturns(candles),
+    candles,
+    daily: asset.longRunHistory ? asset.longRunHistory.map((f) => dailyCandles(at(f))) : [],
+    lookbackDays: Math.round(policy.longRunLookbackYears * 365),
+    curve: poolCurve(at(asset.pool)),
+    gasCostUsd: asset.gasCostUsd,
+    spiralMarginBps: Math.round(policy.toxicSpiralMargin * 10_000),
+  });
+  return { ...calibration, selectionProblem: problem };
+}
+
+/** The config's own book (its population distribution), for a caller that has none. */
+function bookFromConfig(selection: NonNullable<CalibrationConfig["selection"]>): SelectionContext | undefined {
+  if (!selection.book) return undefined;
+  const { sample, ...spec } = selection.book;
+  return { book: bookFromPopulation(spec, 0, 1, sample ?? spec.count) };
 }

@@ -1,0 +1,129 @@
+/**
+ * Selection by simulation, end to end for one or more assets (docs/policy.md, "Selection by
+ * simulation"): the candidate grid around the formula's point, every candidate scored on every stress
+ * path over the book, and the most capital-efficient candidate whose ES of bad debt stays within the
+ * budget. `selectNow` runs in this thread (the backtest's calibrations are synchronous); `selectOnPool`
+ * scores every asset's chunks on one Piscina pool (the CLI and the keeper). Both give the same result.
+ */
+import { BPS } from "../rules/types.js";
+import { type CandidateBps, type CandidateGrid, candidateGrid, type CandidateLimits, DEFAULT_CANDIDATE_GRID } from "./candidates.js";
+import { type Candidate, candidateLending, type SelectionBook, type SelectionMarket } from "./evaluate.js";
+import { type CandidateScore, chooseCandidate, efficientFrontier, scoreCandidate } from "./frontier.js";
+import { chunk, runScoreTasks } from "./pool.js";
+import type { ScenarioSet } from "./scenarios.js";
+import { scoreChunk, type ScoreTask } from "./score.js";
+
+/** What one asset's selection needs. */
+export interface SelectionProblem {
+  /** The formula's parameters (policy/riskPolicy.ts): the grid's centre and its first candidate. */
+  point: CandidateBps;
+  /** The formula's liquidation cap, USD of seized value per hour (kept for every candidate). */
+  capPerHourUsd: number;
+  limits: CandidateLimits;
+  book: SelectionBook;
+  market: SelectionMarket;
+  scenarios: ScenarioSet;
+}
+
+export interface SelectionSettings {
+  /** The ES budget: ES of bad debt ≤ this fraction of the candidate's lending. */
+  budgetFractionOfDebt: number;
+  confidence: number;
+  grid: CandidateGrid;
+}
+
+export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = { budgetFractionOfDebt: 0.004, confidence: 0.99, grid: DEFAULT_CANDIDATE_GRID };
+
+export interface Selection {
+  candidates: CandidateBps[];
+  scores: CandidateScore[];
+  frontier: CandidateScore[];
+  chosen: CandidateBps;
+  chosenScore: CandidateScore;
+  /** False when no candidate met the budget and the least-ES one was taken. */
+  withinBudget: boolean;
+  /** The formula's own score, or null when its point is outside the limits. */
+  formulaScore: CandidateScore | null;
+}
+
+const asCandidate = (c: CandidateBps, capPerHourUsd: number): Candidate => ({
+  ltv: c.ltvBps / BPS,
+  liquidationThreshold: c.liquidationThresholdBps / BPS,
+  liquidationBonus: c.liquidationBonusBps / BPS,
+  closeFactor: c.closeFactorBps / BPS,
+  capPerHourUsd,
+});
+
+function problemCandidates(problem: SelectionProblem, settings: SelectionSettings): CandidateBps[] {
+  const candidates = candidateGrid(problem.point, problem.limits, settings.grid);
+  if (candidates.length === 0) throw new RangeError("no candidate parameter set lies inside the bounds and the spiral margin");
+  return candidates;
+}
+
+function tasksOf(problem: SelectionProblem, candidates: readonly CandidateBps[], parts: number): ScoreTask[] {
+  return chunk(candidates, parts).map((part) => ({
+    candidates: part.map((c) => asCandidate(c, problem.capPerHourUsd)),
+    book: problem.book,
+    market: problem.market,
+    scenarios: problem.scenarios,
+  }));
+}
+
+/** The choice from the chunks' losses (in candidate order). */
+function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: readonly Float64Array[], settings: SelectionSettings): Selection {
+  const count = problem.scenarios.count;
+  const all = new Float64Array(candidates.length * count);
+  let offset = 0;
+  for (const l of losses) {
+    all.set(l, offset);
+    offset += l.length;
+  }
+  const scores = candidates.map((c, i) =>
+    scoreCandidate(i, candidateLending(asCandidate(c, problem.capPerHourUsd), problem.book), all.subarray(i * count, (i + 1) * count), settings.confidence, settings.budgetFractionOfDebt),
+  );
+  const { chosen, withinBudget } = chooseCandidate(scores);
+  const p = problem.point;
+  const formulaIsFirst = candidates[0]!.ltvBps === p.ltvBps && candidates[0]!.liquidationThresholdBps === p.liquidationThresholdBps && candidates[0]!.liquidationBonusBps === p.liquidationBonusBps && candidates[0]!.closeFactorBps === p.closeFactorBps;
+  return { candidates, scores, frontier: efficientFrontier(scores), chosen: candidates[chosen.index]!, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null };
+}
+
+/** Every problem's selection, scored in this thread. */
+export function selectNow(problems: readonly SelectionProblem[], settings: SelectionSettings = DEFAULT_SELECTION_SETTINGS): Selection[] {
+  return problems.map((problem) => {
+    const candidates = problemCandidates(problem, settings);
+    return decide(problem, candidates, tasksOf(problem, candidates, 1).map(scoreChunk), settings);
+  });
+}
+
+/** Every problem's selection, scored on `workers` threads (0: in this thread), one pool for all. */
+export async function selectOnPool(problems: readonly SelectionProblem[], settings: SelectionSettings, workers: number): Promise<Selection[]> {
+  const parts = Math.max(1, workers * 2); // two chunks a thread evens out chunks of unequal cost
+  const plans = problems.map((problem) => {
+    const candidates = problemCandidates(problem, settings);
+    return { problem, candidates, tasks: tasksOf(problem, candidates, parts) };
+  });
+  const results = await runScoreTasks(plans.flatMap((p) => p.tasks), workers);
+  let next = 0;
+  return plans.map((p) => {
+    const losses = results.slice(next, next + p.tasks.length);
+    next += p.tasks.length;
+    return decide(p.problem, p.candidates, losses, settings);
+  });
+}
+
+/** The report's view of a selection: the frontier, the chosen point and the formula's, in bps and USD. */
+export function selectionReport(selection: Selection, settings: SelectionSettings, scenarios: ScenarioSet) {
+  const row = (s: CandidateScore) => ({ ...selection.candidates[s.index]!, lendingUsd: s.lendingUsd, meanBadDebtUsd: s.meanBadDebtUsd, esBadDebtUsd: s.esBadDebtUsd, budgetUsd: s.budgetUsd });
+  let crashBlocks = 0;
+  for (const k of scenarios.kind) crashBlocks += k;
+  return {
+    budgetFractionOfDebt: settings.budgetFractionOfDebt,
+    confidence: settings.confidence,
+    scenarios: { count: scenarios.count, hours: scenarios.hours, crashBlocks },
+    candidates: selection.candidates.length,
+    withinBudget: selection.withinBudget,
+    chosen: row(selection.chosenScore),
+    formula: selection.formulaScore ? row(selection.formulaScore) : null,
+    frontier: selection.frontier.map(row),
+  };
+}
