@@ -25,3 +25,16 @@ export function timedMedian<T>(runs: number, run: () => T, decimals = 1): { medi
   times.sort((a, b) => a - b);
   return { medianMs: Number(times[Math.floor(runs / 2)]!.toFixed(decimals)), last };
 }
+
+/** `timedMedian` for an asynchronous run (a worker pool's): the median wall time of `runs` awaited calls after a warm-up. */
+export async function timedMedianAsync<T>(runs: number, run: () => Promise<T>, decimals = 1): Promise<{ medianMs: number; last: T }> {
+  let last = await run(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    last = await run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: Number(times[Math.floor(runs / 2)]!.toFixed(decimals)), last };
+}

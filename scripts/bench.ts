@@ -33,12 +33,17 @@ const [backtestSim, backtestSeeds] = JSON.parse(
   execFileSync(process.execPath, ["--import", "tsx", "scripts/bench-backtest.ts"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }),
 ) as [BenchFigure & { detail: string }, BenchFigure & { detail: string }];
 results.push(backtestSim, backtestSeeds);
+const selectFigures = JSON.parse(
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/bench-select.ts"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }),
+) as (BenchFigure & { detail: string })[];
+results.push(...selectFigures);
 
 console.log(
   "\nBulwark benchmarks: gas from transaction receipts (registry reads measured inside a consumer contract, cold);" +
     " times are medians of 15 runs after a warm-up (GARCH on ETHUSDT 2022-2025: 1,431 daily, 34,348 hourly returns);" +
     " keeper.cycle.ms is the median of 7 full cycles (10 assets, 2-of-3 batch, receipt) against a separate anvil process;" +
-    ` backtest.sim is the median of 5 simulator runs in a process of its own (${backtestSim.detail}); backtest.sim.10seeds.window the median of 5 runs (${backtestSeeds.detail})\n`,
+    ` backtest.sim is the median of 5 simulator runs in a process of its own (${backtestSim.detail}); backtest.sim.10seeds.window the median of 5 runs (${backtestSeeds.detail});` +
+    ` calibrator.select.ms is the median of 3 selections in a process of its own (${selectFigures[0]!.detail})\n`,
 );
 console.log(`${"name".padEnd(52)} ${"value".padStart(10)}  unit  target`);
 for (const r of results) {

@@ -10,6 +10,8 @@ import { calibrateConfig } from "../calibrate/pipeline.js";
 import type { RiskParams } from "../rules/types.js";
 import type { MarketPath } from "./market.js";
 import { riskParamsFromJson } from "../rules/paramsJson.js";
+import type { SelectionContext } from "../calibrate/selection.js";
+import { type CandidateBps, type CandidateLimits, carryOffsets, clampToLimits } from "../select/candidates.js";
 
 export interface Calibration {
   /** The first step the calibration can act on: −1 for the opening one (data up to the opening). */
@@ -32,6 +34,12 @@ export interface CalibrationPlan {
   fhsPaths: number;
   /** Asset indices to calibrate. */
   assets: readonly number[];
+  /**
+   * Selection by simulation (when the calibration config has a `selection` block): a fresh one every
+   * `everyHours`, its offsets carried to the calibrations between (within asset i's `limits`);
+   * `context` gives asset i's book, bounds and venue at candle row `end`.
+   */
+  selector?: { everyHours: number; limits: (assetIndex: number) => CandidateLimits; context: (assetIndex: number, end: number) => SelectionContext | undefined };
 }
 
 /** Rows [start, end] of a series as a series of its own (gaps re-indexed). */
@@ -74,6 +82,9 @@ export function calibrationSchedule(
     fhs: { ...config.fhs, paths: plan.fhsPaths },
     assets: config.assets.map((a) => ({ ...a, options: undefined })),
   };
+  const selecting = plan.selector && config.selection ? plan.selector : undefined;
+  // Per asset, the last selection: the formula's point then and the candidate chosen.
+  const lastSelection: ({ step: number; point: CandidateBps; chosen: CandidateBps } | undefined)[] = symbols.map(() => undefined);
   return points.map((step, done) => {
     const params: (RiskParams | undefined)[] = symbols.map(() => undefined);
     const horizonVar: (number | undefined)[] = symbols.map(() => undefined);
@@ -83,9 +94,21 @@ export function calibrationSchedule(
       const asset = path.assets[i]!;
       const end = asset.firstIndex + step; // the last candle closed by the step's time
       const candles = sliceCandles(asset.candles, end - plan.lookbackHours, end);
-      const [result] = calibrateConfig(backtestConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!] });
+      const last = lastSelection[i];
+      const fresh = selecting !== undefined && (last === undefined || step - last.step >= selecting.everyHours);
+      const context = fresh ? selecting.context(i, end) : undefined;
+      const [result] = calibrateConfig(backtestConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!], selectionContext: () => context });
       if (!result) throw new Error(`the calibration config has no asset ${symbols[i]}`);
-      params[i] = riskParamsFromJson(result.params);
+      let chosen = riskParamsFromJson(result.params);
+      if (result.selection) {
+        const point = result.report.formulaParams as CandidateBps;
+        // The selection's grid was centred on the formula's point clamped to the bounds: offsets are from it.
+        lastSelection[i] = { step, point: clampToLimits(bpsOf(point), selecting!.limits(i)), chosen: bpsOf(chosen) };
+      } else if (selecting && last) {
+        const limits = selecting.limits(i);
+        chosen = { ...chosen, ...carryOffsets(last.chosen, last.point, clampToLimits(bpsOf(chosen), limits), limits) };
+      }
+      params[i] = chosen;
       const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };
       horizonVar[i] = intermediates.fhsVar;
       horizonPeriods[i] = intermediates.horizonPeriods;
@@ -95,3 +118,5 @@ export function calibrationSchedule(
     return { step, params, horizonVar, horizonPeriods, crisis };
   });
 }
+
+const bpsOf = (p: CandidateBps): CandidateBps => ({ ltvBps: p.ltvBps, liquidationThresholdBps: p.liquidationThresholdBps, liquidationBonusBps: p.liquidationBonusBps, closeFactorBps: p.closeFactorBps });

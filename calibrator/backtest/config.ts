@@ -138,6 +138,15 @@ export const backtestConfigSchema = z
             everyHours: z.number().int().positive(),
             lookbackHours: z.number().int().min(200),
             fhsPaths: z.number().int().positive().default(2_000),
+            /**
+             * Selection by simulation along the path, when the calibration config has a `selection` block:
+             * a fresh selection every `everyHours` (its offsets from the formula's point carry to the
+             * calibrations between, as the keeper's cache does), over `bookSample` accounts of the population.
+             */
+            selection: z
+              .object({ everyHours: z.number().int().positive().default(24), bookSample: z.number().int().positive().max(100_000).default(400) })
+              .strict()
+              .default({ everyHours: 24, bookSample: 400 }),
           })
           .strict(),
       })

@@ -24,6 +24,7 @@ import { drawPopulation, loadPopulation, type Position } from "./population.js";
 import { simulate, type ScheduledTarget, type SimInput, type SimMetrics, type SimResult } from "./simulator.js";
 import { backtestVar, type VarBacktest } from "./varBacktest.js";
 import { type SeedSummary, summarizeSeeds } from "./seeds.js";
+import { backtestSelection } from "./selectionContext.js";
 
 export type PolicyName = "static" | "calibrated";
 
@@ -269,7 +270,7 @@ function runScenario(
     symbols,
     loaded.calibration,
     loaded.calibrationBase,
-    { ...calibrated, assets: policy === "calibrated" ? symbols.map((_, i) => i) : [0] },
+    { ...calibrated, assets: policy === "calibrated" ? symbols.map((_, i) => i) : [0], selector: policy === "calibrated" ? backtestSelection(loaded, path) : undefined },
     (done, total) => onProgress?.("calibrate", done, total),
   );
   const calibrationMs = performance.now() - startCalibration;

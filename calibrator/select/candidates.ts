@@ -36,16 +36,52 @@ export interface CandidateLimits {
   spiralMarginBps: number;
 }
 
-/** The grid around `point`, deduplicated, in a fixed order; `point` itself is first when it is valid. */
-export function candidateGrid(point: CandidateBps, limits: CandidateLimits, grid: CandidateGrid = DEFAULT_CANDIDATE_GRID): CandidateBps[] {
-  const inside = (x: number, [lo, hi]: readonly [number, number]) => x >= lo && x <= hi;
-  const valid = (c: CandidateBps) =>
+const inside = (x: number, [lo, hi]: readonly [number, number]) => x >= lo && x <= hi;
+
+/** Inside the bounds, LTV below the threshold, and LT × (1 + LB) within the spiral margin. */
+export function isValidCandidate(c: CandidateBps, limits: CandidateLimits): boolean {
+  return (
     inside(c.ltvBps, limits.ltvBps) &&
     inside(c.liquidationThresholdBps, limits.liquidationThresholdBps) &&
     inside(c.liquidationBonusBps, limits.liquidationBonusBps) &&
     inside(c.closeFactorBps, limits.closeFactorBps) &&
     c.ltvBps < c.liquidationThresholdBps &&
-    c.liquidationThresholdBps * (BPS + c.liquidationBonusBps) <= (BPS - limits.spiralMarginBps) * BPS;
+    c.liquidationThresholdBps * (BPS + c.liquidationBonusBps) <= (BPS - limits.spiralMarginBps) * BPS
+  );
+}
+
+/**
+ * The point as the updater would take it: every field inside its bounds, the threshold lowered to the
+ * spiral margin and the LTV below the threshold (the formula may ask for less than the bounds allow, in
+ * a crash, and the keeper then writes the bound).
+ */
+export function clampToLimits(point: CandidateBps, limits: CandidateLimits): CandidateBps {
+  const clamp = (x: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, x));
+  const lb = clamp(point.liquidationBonusBps, limits.liquidationBonusBps);
+  const spiralCap = Math.floor(((BPS - limits.spiralMarginBps) * BPS) / (BPS + lb));
+  const lt = Math.min(clamp(point.liquidationThresholdBps, limits.liquidationThresholdBps), spiralCap);
+  const ltv = Math.min(clamp(point.ltvBps, limits.ltvBps), lt - 1);
+  return { ltvBps: ltv, liquidationThresholdBps: lt, liquidationBonusBps: lb, closeFactorBps: clamp(point.closeFactorBps, limits.closeFactorBps) };
+}
+
+/**
+ * A selection's choice carried to a later formula point: the same offsets from it (threshold, LTV gap,
+ * bonus) and the same close factor, or `point` itself when that falls outside the limits.
+ */
+export function carryOffsets(chosen: CandidateBps, formerPoint: CandidateBps, point: CandidateBps, limits: CandidateLimits): CandidateBps {
+  const lt = point.liquidationThresholdBps + (chosen.liquidationThresholdBps - formerPoint.liquidationThresholdBps);
+  const carried = {
+    ltvBps: lt - (chosen.liquidationThresholdBps - chosen.ltvBps),
+    liquidationThresholdBps: lt,
+    liquidationBonusBps: point.liquidationBonusBps + (chosen.liquidationBonusBps - formerPoint.liquidationBonusBps),
+    closeFactorBps: chosen.closeFactorBps,
+  };
+  return isValidCandidate(carried, limits) ? carried : point;
+}
+
+/** The grid around `point`, deduplicated, in a fixed order; `point` itself is first when it is valid. */
+export function candidateGrid(point: CandidateBps, limits: CandidateLimits, grid: CandidateGrid = DEFAULT_CANDIDATE_GRID): CandidateBps[] {
+  const valid = (c: CandidateBps) => isValidCandidate(c, limits);
   const seen = new Set<string>();
   const out: CandidateBps[] = [];
   const add = (c: CandidateBps) => {

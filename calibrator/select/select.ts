@@ -6,7 +6,7 @@
  * scores every asset's chunks on one Piscina pool (the CLI and the keeper). Both give the same result.
  */
 import { BPS } from "../rules/types.js";
-import { type CandidateBps, type CandidateGrid, candidateGrid, type CandidateLimits, DEFAULT_CANDIDATE_GRID } from "./candidates.js";
+import { type CandidateBps, type CandidateGrid, candidateGrid, type CandidateLimits, clampToLimits, DEFAULT_CANDIDATE_GRID } from "./candidates.js";
 import { type Candidate, candidateLending, type SelectionBook, type SelectionMarket } from "./evaluate.js";
 import { type CandidateScore, chooseCandidate, efficientFrontier, scoreCandidate } from "./frontier.js";
 import { chunk, runScoreTasks } from "./pool.js";
@@ -55,8 +55,8 @@ const asCandidate = (c: CandidateBps, capPerHourUsd: number): Candidate => ({
 });
 
 function problemCandidates(problem: SelectionProblem, settings: SelectionSettings): CandidateBps[] {
-  const candidates = candidateGrid(problem.point, problem.limits, settings.grid);
-  if (candidates.length === 0) throw new RangeError("no candidate parameter set lies inside the bounds and the spiral margin");
+  const candidates = candidateGrid(clampToLimits(problem.point, problem.limits), problem.limits, settings.grid);
+  if (candidates.length === 0) throw new RangeError("no candidate parameter set lies inside the bounds and the spiral margin (check the bounds)");
   return candidates;
 }
 
@@ -82,7 +82,7 @@ function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: r
     scoreCandidate(i, candidateLending(asCandidate(c, problem.capPerHourUsd), problem.book), all.subarray(i * count, (i + 1) * count), settings.confidence, settings.budgetFractionOfDebt),
   );
   const { chosen, withinBudget } = chooseCandidate(scores);
-  const p = problem.point;
+  const p = clampToLimits(problem.point, problem.limits);
   const formulaIsFirst = candidates[0]!.ltvBps === p.ltvBps && candidates[0]!.liquidationThresholdBps === p.liquidationThresholdBps && candidates[0]!.liquidationBonusBps === p.liquidationBonusBps && candidates[0]!.closeFactorBps === p.closeFactorBps;
   return { candidates, scores, frontier: efficientFrontier(scores), chosen: candidates[chosen.index]!, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null };
 }

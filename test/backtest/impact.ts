@@ -314,7 +314,7 @@ describe("backtest: the calibrated policy's spiral guard along a real crash", fu
   this.timeout(120_000);
   it("property: at every hour of 12–13 March 2020, ramps included, each asset's effective LT × (1 + bonus) stays at or below 1 − margin, and the crisis holds the bonus", function () {
     const loaded = loadBacktestConfig("test/fixtures/backtest.test.json");
-    loaded.config.policies.calibrated = { everyHours: 3, lookbackHours: 1_440, fhsPaths: 300 };
+    loaded.config.policies.calibrated = { everyHours: 3, lookbackHours: 1_440, fhsPaths: 300, selection: { everyHours: 24, bookSample: 400 } };
     const scenario = stressScenarios(loaded).find((s) => s.name === "2020-03-12")!.build();
     const symbols = loaded.config.assets.map((a) => a.symbol);
     const calibrations = calibrationSchedule(scenario.path, symbols, loaded.calibration, loaded.calibrationBase, { ...loaded.config.policies.calibrated, assets: [0, 1] });

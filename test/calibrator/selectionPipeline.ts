@@ -92,7 +92,7 @@ describe("selection by simulation: in the calibration", function () {
     // Without the block the formula's point is published, and it is the report's formulaParams.
     const [plain] = calibrateConfig(base, dir, { symbols: ["WETH"] });
     expect(plain!.selection).to.equal(undefined);
-    expect((c!.report as { formulaParams: unknown }).formulaParams).to.deep.equal(plain!.params);
+    expect(c!.report["formulaParams"]).to.deep.equal(plain!.params);
   });
 
   it("a tighter budget never lends more", function () {
