@@ -116,6 +116,11 @@ export function calibrate(configFile: string, options: CalibrateOptions = {}): A
   return calibrateConfig(loadConfig(configFile), dirname(resolve(configFile)), options);
 }
 
+/** `calibrate` with any selection scored on the config's worker threads (the CLI). */
+export function calibrateOnPool(configFile: string, options: CalibrateOptions = {}): Promise<AssetCalibration[]> {
+  return calibrateConfigOnPool(loadConfig(configFile), dirname(resolve(configFile)), options);
+}
+
 /** Calibrates a parsed config whose relative paths are resolved against `base`. */
 export function calibrateConfig(config: CalibrationConfig, base: string, options: CalibrateOptions = {}): AssetCalibration[] {
   const policy: PolicyConstants = { ...DEFAULT_POLICY, ...config.policy };

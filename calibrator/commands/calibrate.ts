@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { InputError } from "../data/errors.js";
 import { explainCalibration } from "../calibrate/explain.js";
-import { calibrate } from "../calibrate/pipeline.js";
+import { calibrateOnPool } from "../calibrate/pipeline.js";
 import { loadDeploymentSpec } from "../ops/deploymentSpec.js";
 import { canonicalJson } from "../report/reportHash.js";
 import { type PlausibilityOptions, plausibilityFromOptions, withPlausibilityOptions } from "../cliSupport/candleLoading.js";
@@ -19,9 +19,9 @@ export function calibrateCommand(): Command {
     .requiredOption("--config <file>", "calibration config (see config/calibrate.sample.json)")
     .option("--deployment <file>", "deployment file whose governance bounds the targets are checked against (e.g. deploy/local.json): says what the chain will clamp")
     .option("--json", "machine-readable output: the full report of each asset, with its reasoning and its clamp")
-    .action((options: CalibrateOptions) => {
+    .action(async (options: CalibrateOptions) => {
       const spec = options.deployment ? loadDeploymentSpec(options.deployment) : undefined;
-      const result = calibrate(options.config, { plausibility: plausibilityFromOptions(options) });
+      const result = await calibrateOnPool(options.config, { plausibility: plausibilityFromOptions(options) });
       const rulesOf = (symbol: string) => {
         if (!spec) return undefined;
         const asset = spec.assets.find((a) => a.symbol === symbol);
@@ -52,6 +52,16 @@ export function calibrateCommand(): Command {
         console.log(`\n${e.symbol}: why`);
         for (const line of e.lines) console.log(`  ${line}`);
         for (const w of e.warnings) console.log(`  warning: ${w}`);
+        const s = result.find((r) => r.symbol === e.symbol)!.selection;
+        if (s) {
+          const usd = (x: number) => `$${(x / 1e6).toFixed(2)}M`;
+          console.log(
+            `  selection by simulation: ${s.candidates} candidates on ${s.scenarios.count} paths (${s.scenarios.crashBlocks} historical crash blocks);` +
+              ` chosen lends ${usd(s.chosen.lendingUsd)} at a ${(s.confidence * 100).toFixed(0)}% ES of bad debt of ${usd(s.chosen.esBadDebtUsd)}` +
+              ` (budget ${usd(s.chosen.budgetUsd)}${s.withinBudget ? "" : ", none within it: the least ES"})` +
+              (s.formula ? `; the formula's point lends ${usd(s.formula.lendingUsd)} at ${usd(s.formula.esBadDebtUsd)}` : ""),
+          );
+        }
       }
       if (!spec) console.log("\n(targets not checked against governance bounds: give --deployment to see what the chain would clamp)");
     });

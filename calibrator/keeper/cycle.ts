@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { boundedRiskUpdaterAbi } from "../abi/contracts.js";
 import { type CalibrationConfig, loadConfig } from "../calibrate/config.js";
 import { inputsVersion } from "../calibrate/inputs.js";
-import { type AssetCalibration, calibrateConfig } from "../calibrate/pipeline.js";
+import { type AssetCalibration, calibrateConfigOnPool } from "../calibrate/pipeline.js";
 import { ImplausibleDataError, InputError } from "../data/errors.js";
 import { checkPriceSeries, plausibilityLimits } from "../data/plausibility.js";
 import { spiralMarginBps } from "../policy/riskPolicy.js";
@@ -125,7 +125,8 @@ export class Keeper {
         { file: source, timeField: "updatedAt", valueField: "answer", time: candles.time, value: candles.close, row: (i) => i + 1 },
         plausibilityLimits({ ...config.plausibility, now }),
       );
-      const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles });
+      // With a selection block the selection runs on worker threads, once per input version (this cache).
+      const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles });
       this.calibrations.set(asset.symbol, { key, calibration: result! });
       return result!;
     }
@@ -134,7 +135,7 @@ export class Keeper {
     const key = inputsVersion(files.map((f) => resolve(base, f)));
     const hit = this.calibrations.get(asset.symbol);
     if (hit?.key === key) return hit.calibration;
-    const [result] = calibrateConfig(calibration, base, { symbols: [asset.symbol], plausibility: plausibilityLimits({ ...config.plausibility, now }) });
+    const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], plausibility: plausibilityLimits({ ...config.plausibility, now }) });
     this.calibrations.set(asset.symbol, { key, calibration: result! });
     return result!;
   }

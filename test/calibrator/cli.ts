@@ -120,6 +120,34 @@ describe("bulwark CLI", function () {
     expect(out.timings.fitMs).to.be.a("number");
   });
 
+  it("calibrate with a selection block scores the candidates on worker threads and publishes the chosen set with its frontier", function () {
+    const config = JSON.parse(readFileSync("config/calibrate.sample.json", "utf8")) as Record<string, unknown> & { assets: Record<string, unknown>[] };
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-select-"));
+    const file = join(dir, "calibrate.json");
+    const at = (p: string) => fileURLToPath(new URL(`../../config/${p}`, import.meta.url));
+    const assets = config.assets.map((a) => ({
+      ...a,
+      candles: at(a.candles as string),
+      pool: at(a.pool as string),
+      options: { ...(a.options as Record<string, string>), snapshot: at((a.options as Record<string, string>).snapshot!) },
+      longRunHistory: (a.longRunHistory as string[]).map(at),
+    }));
+    const selection = { scenarios: { count: 100 }, workers: 2, book: { count: 2_000, seed: 7, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98, sample: 200 } };
+    writeFileSync(file, JSON.stringify({ ...config, assets, selection }));
+    const run = bulwark("calibrate", "--config", file, "--json");
+    expect(run.status, run.stderr).to.equal(0);
+    const out = JSON.parse(run.stdout) as { symbol: string; params: { ltvBps: number; liquidationThresholdBps: number }; report: { selection: { candidates: number; chosen: { ltvBps: number; liquidationThresholdBps: number }; frontier: unknown[] } } }[];
+    for (const a of out) {
+      expect(a.report.selection.candidates).to.be.at.least(50);
+      expect(a.report.selection.frontier.length).to.be.at.least(2);
+      expect(a.params.ltvBps).to.equal(a.report.selection.chosen.ltvBps);
+      expect(a.params.liquidationThresholdBps).to.equal(a.report.selection.chosen.liquidationThresholdBps);
+    }
+    const text = bulwark("calibrate", "--config", file);
+    expect(text.status, text.stderr).to.equal(0);
+    expect(text.stdout).to.match(/selection by simulation: \d+ candidates on 100 paths \(25 historical crash blocks\)/);
+  });
+
   it("calibrate --json gives each asset's parameters in bps and a hashed report", function () {
     const run = bulwark("calibrate", "--config", "config/calibrate.sample.json", "--json");
     expect(run.status, run.stderr).to.equal(0);
