@@ -13,6 +13,7 @@ import { type CalibrationConfig, loadConfig as loadCalibrationConfig } from "../
 import type { RiskParams } from "../rules/types.js";
 import { DEFAULT_GAS } from "./gas.js";
 import { DEFAULT_IMPACT } from "./impact.js";
+import { populationSpecShape } from "./population.js";
 import { riskParamsFromJson, riskParamsToJson } from "../rules/paramsJson.js";
 
 const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a UTC time "YYYY-MM-DD HH:MM:SS"');
@@ -69,17 +70,7 @@ export const backtestConfigSchema = z
       .min(1),
     window: z.object({ from: timestamp, to: timestamp }).strict().optional(),
     population: z.union([
-      z
-        .object({
-          count: z.number().int().positive().max(1_000_000),
-          seed: z.number().int().nonnegative(),
-          minUsd: z.number().positive(),
-          maxUsd: z.number().positive(),
-          /** The share of its borrow limit each account opens at (and re-levers to), uniform in [min, max]. */
-          minLimitUse: z.number().gt(0).lte(1),
-          maxLimitUse: z.number().gt(0).lte(1),
-        })
-        .strict(),
+      z.object(populationSpecShape).strict(),
       z.object({ file: z.string().min(1) }).strict(),
     ]),
     /** Lenders deposit the population's debt divided by this (the pool's opening utilisation). */

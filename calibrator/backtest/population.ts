@@ -24,6 +24,17 @@ export interface Position {
   limitUse?: number;
 }
 
+/** The fields of a population distribution in a config file (the backtest's population, the selection's book). */
+export const populationSpecShape = {
+  count: z.number().int().positive().max(1_000_000),
+  seed: z.number().int().nonnegative(),
+  minUsd: z.number().positive(),
+  maxUsd: z.number().positive(),
+  /** The share of its borrow limit each account opens at (and re-levers to), uniform in [min, max]. */
+  minLimitUse: z.number().gt(0).lte(1),
+  maxLimitUse: z.number().gt(0).lte(1),
+};
+
 export interface PopulationSpec {
   count: number;
   seed: number;

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { loadJsonFile } from "../data/jsonFile.js";
+import { populationSpecShape } from "../backtest/population.js";
 
 const physicsSchema = z
   .object({
@@ -80,15 +81,7 @@ const selectionSchema = z
     riskAversion: z.number().nonnegative().max(10).default(1),
     /** The book when the caller has none (the CLI): the backtest population's distribution, `sample` accounts of it. */
     book: z
-      .object({
-        count: z.number().int().positive().max(1_000_000),
-        seed: z.number().int().nonnegative(),
-        minUsd: z.number().positive(),
-        maxUsd: z.number().positive(),
-        minLimitUse: z.number().gt(0).max(1),
-        maxLimitUse: z.number().gt(0).max(1),
-        sample: z.number().int().positive().max(100_000).optional(),
-      })
+      .object({ ...populationSpecShape, sample: z.number().int().positive().max(100_000).optional() })
       .strict()
       .refine((b) => b.minUsd <= b.maxUsd, { message: "minUsd must be at most maxUsd", path: ["minUsd"] })
       .refine((b) => b.minLimitUse <= b.maxLimitUse, { message: "minLimitUse must be at most maxLimitUse", path: ["minLimitUse"] })
