@@ -83,6 +83,7 @@ export function calibrationSchedule(
     assets: config.assets.map((a) => ({ ...a, options: undefined })),
   };
   const selecting = plan.selector && config.selection ? plan.selector : undefined;
+  const formulaConfig: CalibrationConfig = { ...backtestConfig, selection: undefined };
   // Per asset, the last selection: the formula's point then and the candidate chosen.
   const lastSelection: ({ step: number; point: CandidateBps; chosen: CandidateBps } | undefined)[] = symbols.map(() => undefined);
   return points.map((step, done) => {
@@ -97,7 +98,9 @@ export function calibrationSchedule(
       const last = lastSelection[i];
       const fresh = selecting !== undefined && (last === undefined || step - last.step >= selecting.everyHours);
       const context = fresh ? selecting.context(i, end) : undefined;
-      const [result] = calibrateConfig(backtestConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!], selectionContext: () => context });
+      // Between selections the formula alone runs (else the config's own selection.book would select every time).
+      const stepConfig = fresh ? backtestConfig : formulaConfig;
+      const [result] = calibrateConfig(stepConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!], selectionContext: () => context });
       if (!result) throw new Error(`the calibration config has no asset ${symbols[i]}`);
       let chosen = riskParamsFromJson(result.params);
       if (result.selection) {
