@@ -11,7 +11,7 @@ import type { RiskParams } from "../rules/types.js";
 import type { MarketPath } from "./market.js";
 import { riskParamsFromJson } from "../rules/paramsJson.js";
 import type { SelectionContext } from "../calibrate/selection.js";
-import { type CandidateBps, type CandidateLimits, carryOffsets, clampToLimits } from "../select/candidates.js";
+import { type CandidateBps, type CandidateLimits, carryChoice, clampToLimits } from "../select/candidates.js";
 
 export interface Calibration {
   /** The first step the calibration can act on: −1 for the opening one (data up to the opening). */
@@ -97,7 +97,8 @@ export function calibrationSchedule(
       const candles = sliceCandles(asset.candles, end - plan.lookbackHours, end);
       const last = lastSelection[i];
       const fresh = selecting !== undefined && (last === undefined || step - last.step >= selecting.everyHours);
-      const context = fresh ? selecting.context(i, end) : undefined;
+      const fromContext = fresh ? selecting.context(i, end) : undefined;
+      const context = fromContext && last ? { ...fromContext, incumbent: last.chosen } : fromContext;
       // Between selections the formula alone runs (else the config's own selection.book would select every time).
       const stepConfig = fresh ? backtestConfig : formulaConfig;
       const [result] = calibrateConfig(stepConfig, base, { candlesFor: () => candles, symbols: [symbols[i]!], selectionContext: () => context });
@@ -109,7 +110,7 @@ export function calibrationSchedule(
         lastSelection[i] = { step, point: clampToLimits(bpsOf(point), selecting!.limits(i)), chosen: bpsOf(chosen) };
       } else if (selecting && last) {
         const limits = selecting.limits(i);
-        chosen = { ...chosen, ...carryOffsets(last.chosen, last.point, clampToLimits(bpsOf(chosen), limits), limits) };
+        chosen = { ...chosen, ...carryChoice(last.chosen, last.point, clampToLimits(bpsOf(chosen), limits), limits) };
       }
       params[i] = chosen;
       const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };

@@ -1,10 +1,11 @@
 /**
  * What selection by simulation sees along a backtest path: a sample of the backtest's own population
  * distribution as the book, the deployment's bounds, the engine's liquidation config, and the pool's
- * liquidity scaled to the era by the 30-day volume closed by each calibration (no look-ahead).
+ * liquidity scaled to the era by the 30-day volume closed by each calibration (no look-ahead), and the
+ * static policy's parameters as the reference whose tail risk per dollar the budget never falls below.
  */
 import type { CalibrationPlan } from "./calibrations.js";
-import type { LoadedBacktestConfig } from "./config.js";
+import { type LoadedBacktestConfig, staticParams } from "./config.js";
 import { averageDailyVolumeUsd, DEFAULT_IMPACT, eraPoolScale, REFERENCE_DAILY_VOLUME_USD } from "./impact.js";
 import type { MarketPath } from "./market.js";
 import { spiralMarginBps } from "../policy/riskPolicy.js";
@@ -37,6 +38,11 @@ export function backtestSelection(loaded: LoadedBacktestConfig, path: MarketPath
     return (books[i] ??= bookFromPopulation({ ...population, seed: population.seed + seedOffset }, i, config.assets.length, Math.min(bookSample, population.count)));
   };
   const { fullCloseHealthBps, rateLimitBypassHealthBps, protocolFeeBps } = deployment.engine.liquidationConfig;
+  // The hand-set baseline the selection must not out-risk per dollar lent: the backtest's static policy.
+  const references = config.assets.map((a) => {
+    const { ltvBps, liquidationThresholdBps, liquidationBonusBps, closeFactorBps } = staticParams(loaded, a.symbol);
+    return { ltvBps, liquidationThresholdBps, liquidationBonusBps, closeFactorBps };
+  });
   return {
     everyHours,
     limits: (i) => limits[i]!,
@@ -51,6 +57,7 @@ export function backtestSelection(loaded: LoadedBacktestConfig, path: MarketPath
         engine: { fullCloseHealthBps, rateLimitBypassHealthBps, protocolFeeBps },
         poolScale: eraPoolScale(adv30, REFERENCE_DAILY_VOLUME_USD[config.assets[i]!.crashSeries]),
         impact: config.impact ?? DEFAULT_IMPACT,
+        ...(loaded.calibration.selection!.budgetFloorFromReference ? { reference: references[i]! } : {}),
       };
     },
   };

@@ -66,6 +66,10 @@ const selectionSchema = z
     /** ES of bad debt ≤ this fraction of the candidate's lending (default 0.4%: a year of reserve income). */
     budgetFractionOfDebt: z.number().gt(0).max(0.2).default(0.004),
     confidence: z.number().gt(0.5).lt(1).default(0.99),
+    /** Raise the budget to the hand-set reference's own ES per dollar lent (the backtest's static policy). */
+    budgetFloorFromReference: z.boolean().default(false),
+    /** A change away from the last choice must lend this fraction more, unless the last one left the budget. */
+    minLendingGain: z.number().min(0).max(0.5).default(0.01),
     scenarios: z
       .object({
         count: z.number().int().min(10).max(100_000),

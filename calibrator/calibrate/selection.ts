@@ -7,7 +7,7 @@ import type { SlippageCurve } from "../backtest/depth.js";
 import type { CandleSeries } from "../data/candles.js";
 import { fitGarch } from "../models/garch.js";
 import { reportHash } from "../report/reportHash.js";
-import type { CandidateLimits } from "../select/candidates.js";
+import { type CandidateBps, type CandidateLimits, isValidCandidate } from "../select/candidates.js";
 import type { SelectionBook } from "../select/evaluate.js";
 import { depthTable, type EngineLiquidationBps, selectionMarket } from "../select/market.js";
 import { DEFAULT_SCENARIO_SPEC, drawScenarios, type ScenarioSpec } from "../select/scenarios.js";
@@ -27,6 +27,10 @@ export interface SelectionContext {
   /** Trailing 24-hour USD volume; default: from the candles' volume column. */
   dailyVolumeUsd?: number;
   impact?: { sqrtLawY: number; marketHalfLifeHours: number; poolHalfLifeHours: number };
+  /** The parameters governance set by hand (select.ts: the budget never falls below their ES per dollar). */
+  reference?: CandidateBps;
+  /** The set the last selection chose (select.ts keeps it while it stays within budget and near the best). */
+  incumbent?: CandidateBps;
 }
 
 /** Every limit the engine and updater would accept, when the caller gives no deployment bounds. */
@@ -39,7 +43,7 @@ export const OPEN_LIMITS = (spiralMarginBps: number): CandidateLimits => ({
 });
 
 export function selectionSettings(config: SelectionConfig): SelectionSettings {
-  return { ...DEFAULT_SELECTION_SETTINGS, budgetFractionOfDebt: config.budgetFractionOfDebt, confidence: config.confidence };
+  return { ...DEFAULT_SELECTION_SETTINGS, budgetFractionOfDebt: config.budgetFractionOfDebt, confidence: config.confidence, minLendingGain: config.minLendingGain };
 }
 
 export function scenarioSpec(config: SelectionConfig): ScenarioSpec {
@@ -91,6 +95,9 @@ export function selectionProblem(inputs: ProblemInputs): SelectionProblem {
     book: context.book,
     market,
     scenarios,
+    ...(context.reference ? { reference: context.reference } : {}),
+    // An incumbent the bounds no longer admit cannot be kept.
+    ...(context.incumbent && isValidCandidate(context.incumbent, context.limits ?? OPEN_LIMITS(inputs.spiralMarginBps)) ? { incumbent: context.incumbent } : {}),
   };
 }
 
@@ -99,7 +106,7 @@ export function withSelection(calibration: AssetCalibration, selection: Selectio
   const { chosen } = selection;
   const params = { ...calibration.params, ltvBps: chosen.ltvBps, liquidationThresholdBps: chosen.liquidationThresholdBps, liquidationBonusBps: chosen.liquidationBonusBps, closeFactorBps: chosen.closeFactorBps };
   const { reportHash: _previous, ...body } = calibration.report;
-  const summary = selectionReport(selection, settings, problem.scenarios);
+  const summary = selectionReport(selection, settings, problem);
   const next = { ...body, formulaParams: calibration.params, params, selection: summary };
   return { ...calibration, params, selection: summary, report: { ...next, reportHash: reportHash(next) } };
 }

@@ -65,17 +65,13 @@ export function clampToLimits(point: CandidateBps, limits: CandidateLimits): Can
 }
 
 /**
- * A selection's choice carried to a later formula point: the same offsets from it (threshold, LTV gap,
- * bonus) and the same close factor, or `point` itself when that falls outside the limits.
+ * A selection's choice carried to a later formula point (the calibrations between two selections): the
+ * threshold, bonus and close factor as chosen (the slow levers, set by simulation), and the LTV, the
+ * fast lever, lowered by as much as the formula's LTV has fallen since the selection (never raised by
+ * it). Where that leaves the limits, the formula's point.
  */
-export function carryOffsets(chosen: CandidateBps, formerPoint: CandidateBps, point: CandidateBps, limits: CandidateLimits): CandidateBps {
-  const lt = point.liquidationThresholdBps + (chosen.liquidationThresholdBps - formerPoint.liquidationThresholdBps);
-  const carried = {
-    ltvBps: lt - (chosen.liquidationThresholdBps - chosen.ltvBps),
-    liquidationThresholdBps: lt,
-    liquidationBonusBps: point.liquidationBonusBps + (chosen.liquidationBonusBps - formerPoint.liquidationBonusBps),
-    closeFactorBps: chosen.closeFactorBps,
-  };
+export function carryChoice(chosen: CandidateBps, formerPoint: CandidateBps, point: CandidateBps, limits: CandidateLimits): CandidateBps {
+  const carried = { ...chosen, ltvBps: chosen.ltvBps + Math.min(0, point.ltvBps - formerPoint.ltvBps) };
   return isValidCandidate(carried, limits) ? carried : point;
 }
 

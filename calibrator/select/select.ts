@@ -23,6 +23,17 @@ export interface SelectionProblem {
   book: SelectionBook;
   market: SelectionMarket;
   scenarios: ScenarioSet;
+  /**
+   * The parameters governance set by hand (the deployment's static baseline), scored on the same paths:
+   * the budget is never below its ES per dollar lent. Not itself a candidate.
+   */
+  reference?: CandidateBps;
+  /**
+   * The set chosen last time. It is kept while it stays within budget and no candidate lends
+   * `minLendingGain` more: the updater cuts at once but raises slowly, so a target that wanders with
+   * the sampling noise of a 99% ES ratchets the live values down.
+   */
+  incumbent?: CandidateBps;
 }
 
 export interface SelectionSettings {
@@ -30,9 +41,11 @@ export interface SelectionSettings {
   budgetFractionOfDebt: number;
   confidence: number;
   grid: CandidateGrid;
+  /** A change away from the incumbent must lend this fraction more (or restore the budget). */
+  minLendingGain: number;
 }
 
-export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = { budgetFractionOfDebt: 0.004, confidence: 0.99, grid: DEFAULT_CANDIDATE_GRID };
+export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = { budgetFractionOfDebt: 0.004, confidence: 0.99, grid: DEFAULT_CANDIDATE_GRID, minLendingGain: 0.01 };
 
 export interface Selection {
   candidates: CandidateBps[];
@@ -44,6 +57,10 @@ export interface Selection {
   withinBudget: boolean;
   /** The formula's own score, or null when its point is outside the limits. */
   formulaScore: CandidateScore | null;
+  /** The reference's score (index −1), when the problem has one. */
+  referenceScore: CandidateScore | null;
+  /** The budget applied: the larger of the settings' fraction and the reference's ES per dollar lent. */
+  budgetFractionOfDebt: number;
 }
 
 const asCandidate = (c: CandidateBps, capPerHourUsd: number): Candidate => ({
@@ -60,6 +77,13 @@ function problemCandidates(problem: SelectionProblem, settings: SelectionSetting
   return candidates;
 }
 
+/** What is scored: the candidates, then the reference and the incumbent (each if any). */
+const scoredSets = (problem: SelectionProblem, candidates: CandidateBps[]): CandidateBps[] => [
+  ...candidates,
+  ...(problem.reference ? [problem.reference] : []),
+  ...(problem.incumbent ? [problem.incumbent] : []),
+];
+
 function tasksOf(problem: SelectionProblem, candidates: readonly CandidateBps[], parts: number): ScoreTask[] {
   return chunk(candidates, parts).map((part) => ({
     candidates: part.map((c) => asCandidate(c, problem.capPerHourUsd)),
@@ -72,26 +96,47 @@ function tasksOf(problem: SelectionProblem, candidates: readonly CandidateBps[],
 /** The choice from the chunks' losses (in candidate order). */
 function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: readonly Float64Array[], settings: SelectionSettings): Selection {
   const count = problem.scenarios.count;
-  const all = new Float64Array(candidates.length * count);
+  const scored = scoredSets(problem, candidates);
+  const all = new Float64Array(scored.length * count);
   let offset = 0;
   for (const l of losses) {
     all.set(l, offset);
     offset += l.length;
   }
-  const scores = candidates.map((c, i) =>
-    scoreCandidate(i, candidateLending(asCandidate(c, problem.capPerHourUsd), problem.book), all.subarray(i * count, (i + 1) * count), settings.confidence, settings.budgetFractionOfDebt),
-  );
-  const { chosen, withinBudget } = chooseCandidate(scores);
+  const lossesOf = (i: number) => all.subarray(i * count, (i + 1) * count);
+  const lendingOf = (c: CandidateBps) => candidateLending(asCandidate(c, problem.capPerHourUsd), problem.book);
+  let budgetFractionOfDebt = settings.budgetFractionOfDebt;
+  let referenceScore: CandidateScore | null = null;
+  if (problem.reference) {
+    const r = scoreCandidate(-1, lendingOf(problem.reference), lossesOf(candidates.length), settings.confidence, settings.budgetFractionOfDebt);
+    // Never less tail risk per dollar lent than the hand-set parameters already carry.
+    if (r.lendingUsd > 0) budgetFractionOfDebt = Math.max(budgetFractionOfDebt, r.esBadDebtUsd / r.lendingUsd);
+    referenceScore = { ...r, budgetUsd: budgetFractionOfDebt * r.lendingUsd, withinBudget: r.esBadDebtUsd <= budgetFractionOfDebt * r.lendingUsd };
+  }
+  const scores = candidates.map((c, i) => scoreCandidate(i, lendingOf(c), lossesOf(i), settings.confidence, budgetFractionOfDebt));
+  const best = chooseCandidate(scores);
+  let chosen = best.chosen;
+  let chosenSet = candidates[chosen.index]!;
+  let withinBudget = best.withinBudget;
+  if (problem.incumbent) {
+    const at = candidates.length + (problem.reference ? 1 : 0);
+    const kept = scoreCandidate(-2, lendingOf(problem.incumbent), lossesOf(at), settings.confidence, budgetFractionOfDebt);
+    if (kept.withinBudget && (!best.withinBudget || best.chosen.lendingUsd < kept.lendingUsd * (1 + settings.minLendingGain))) {
+      chosen = kept;
+      chosenSet = problem.incumbent;
+      withinBudget = true;
+    }
+  }
   const p = clampToLimits(problem.point, problem.limits);
   const formulaIsFirst = candidates[0]!.ltvBps === p.ltvBps && candidates[0]!.liquidationThresholdBps === p.liquidationThresholdBps && candidates[0]!.liquidationBonusBps === p.liquidationBonusBps && candidates[0]!.closeFactorBps === p.closeFactorBps;
-  return { candidates, scores, frontier: efficientFrontier(scores), chosen: candidates[chosen.index]!, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null };
+  return { candidates, scores, frontier: efficientFrontier(scores), chosen: chosenSet, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null, referenceScore, budgetFractionOfDebt };
 }
 
 /** Every problem's selection, scored in this thread. */
 export function selectNow(problems: readonly SelectionProblem[], settings: SelectionSettings = DEFAULT_SELECTION_SETTINGS): Selection[] {
   return problems.map((problem) => {
     const candidates = problemCandidates(problem, settings);
-    return decide(problem, candidates, tasksOf(problem, candidates, 1).map(scoreChunk), settings);
+    return decide(problem, candidates, tasksOf(problem, scoredSets(problem, candidates), 1).map(scoreChunk), settings);
   });
 }
 
@@ -100,7 +145,7 @@ export async function selectOnPool(problems: readonly SelectionProblem[], settin
   const parts = Math.max(1, workers * 2); // two chunks a thread evens out chunks of unequal cost
   const plans = problems.map((problem) => {
     const candidates = problemCandidates(problem, settings);
-    return { problem, candidates, tasks: tasksOf(problem, candidates, parts) };
+    return { problem, candidates, tasks: tasksOf(problem, scoredSets(problem, candidates), parts) };
   });
   const results = await runScoreTasks(plans.flatMap((p) => p.tasks), workers);
   let next = 0;
@@ -112,18 +157,22 @@ export async function selectOnPool(problems: readonly SelectionProblem[], settin
 }
 
 /** The report's view of a selection: the frontier, the chosen point and the formula's, in bps and USD. */
-export function selectionReport(selection: Selection, settings: SelectionSettings, scenarios: ScenarioSet) {
-  const row = (s: CandidateScore) => ({ ...selection.candidates[s.index]!, lendingUsd: s.lendingUsd, meanBadDebtUsd: s.meanBadDebtUsd, esBadDebtUsd: s.esBadDebtUsd, budgetUsd: s.budgetUsd });
+export function selectionReport(selection: Selection, settings: SelectionSettings, problem: Pick<SelectionProblem, "scenarios" | "reference">) {
+  const { scenarios } = problem;
+  const row = (s: CandidateScore, set: CandidateBps = selection.candidates[s.index]!) => ({ ...set, lendingUsd: s.lendingUsd, meanBadDebtUsd: s.meanBadDebtUsd, esBadDebtUsd: s.esBadDebtUsd, budgetUsd: s.budgetUsd });
   let crashBlocks = 0;
   for (const k of scenarios.kind) crashBlocks += k;
   return {
-    budgetFractionOfDebt: settings.budgetFractionOfDebt,
+    budgetFractionOfDebt: selection.budgetFractionOfDebt,
+    settingsBudgetFractionOfDebt: settings.budgetFractionOfDebt,
     confidence: settings.confidence,
     scenarios: { count: scenarios.count, hours: scenarios.hours, crashBlocks },
     candidates: selection.candidates.length,
     withinBudget: selection.withinBudget,
-    chosen: row(selection.chosenScore),
+    chosen: row(selection.chosenScore, selection.chosen),
+    keptIncumbent: selection.chosenScore.index === -2,
     formula: selection.formulaScore ? row(selection.formulaScore) : null,
-    frontier: selection.frontier.map(row),
+    reference: selection.referenceScore && problem.reference ? row(selection.referenceScore, problem.reference) : null,
+    frontier: selection.frontier.map((s) => row(s)),
   };
 }

@@ -4,7 +4,7 @@ import { loadBacktestConfig } from "../../calibrator/backtest/config.js";
 import { cutWindow } from "../../calibrator/backtest/market.js";
 import { backtestSelection } from "../../calibrator/backtest/selectionContext.js";
 import { loadCandles } from "../../calibrator/data/candles.js";
-import { type CandidateBps, type CandidateLimits, carryOffsets, clampToLimits, isValidCandidate } from "../../calibrator/select/candidates.js";
+import { type CandidateBps, type CandidateLimits, carryChoice, clampToLimits, isValidCandidate } from "../../calibrator/select/candidates.js";
 
 const LIMITS: CandidateLimits = { ltvBps: [5_000, 8_500], liquidationThresholdBps: [6_000, 9_000], liquidationBonusBps: [200, 1_500], closeFactorBps: [1_000, 10_000], spiralMarginBps: 200 };
 const point = (ltvBps: number, liquidationThresholdBps: number, liquidationBonusBps: number, closeFactorBps = 5_000): CandidateBps => ({ ltvBps, liquidationThresholdBps, liquidationBonusBps, closeFactorBps });
@@ -23,11 +23,15 @@ describe("selection by simulation: bounds and the cache's offsets", function () 
     expect(clampToLimits(point(8_500, 8_000, 1_500), LIMITS).ltvBps).to.equal(7_999);
   });
 
-  it("a choice carries to a later formula point as the same offsets, or falls back to the point when they leave the limits", function () {
-    const carried = carryOffsets(point(8_100, 8_400, 500, 10_000), point(7_900, 8_400, 400), point(7_700, 8_200, 450), LIMITS);
-    expect(carried).to.deep.equal(point(7_900, 8_200, 550, 10_000));
-    const outside = carryOffsets(point(8_400, 8_800, 900), point(7_900, 8_400, 400), point(8_200, 8_900, 500), LIMITS);
-    expect(outside).to.deep.equal(point(8_200, 8_900, 500));
+  it("a choice carries to a later formula point: threshold, bonus and close factor as chosen, the LTV lowered by the formula's fall, never raised by its rise", function () {
+    const chosen = point(8_100, 8_400, 500, 10_000);
+    // The formula's LTV fell 200 bps since the selection: the carried LTV falls 200 bps too.
+    expect(carryChoice(chosen, point(7_900, 8_400, 400), point(7_700, 8_200, 450), LIMITS)).to.deep.equal(point(7_900, 8_400, 500, 10_000));
+    // It rose 300 bps: the choice stands as it was.
+    expect(carryChoice(chosen, point(7_900, 8_400, 400), point(8_200, 8_600, 450), LIMITS)).to.deep.equal(chosen);
+    // A carried set the limits refuse falls back to the formula's point.
+    const tight: CandidateLimits = { ...LIMITS, liquidationThresholdBps: [6_000, 8_300] };
+    expect(carryChoice(chosen, point(7_900, 8_400, 400), point(7_700, 8_200, 450), tight)).to.deep.equal(point(7_700, 8_200, 450));
   });
 });
 
@@ -41,7 +45,7 @@ describe("selection by simulation along a backtest path", function () {
     const plan = { everyHours: 6, lookbackHours: 720, fhsPaths: 300, assets: [0] };
     const formula = calibrationSchedule(path, symbols, loaded.calibration, loaded.calibrationBase, plan);
     expect(backtestSelection(loaded, path)).to.equal(undefined);
-    loaded.calibration = { ...loaded.calibration, selection: { budgetFractionOfDebt: 0.004, confidence: 0.99, scenarios: { count: 100, seed: 2 }, riskAversion: 1,
+    loaded.calibration = { ...loaded.calibration, selection: { budgetFractionOfDebt: 0.004, confidence: 0.99, budgetFloorFromReference: false, minLendingGain: 0.01, scenarios: { count: 100, seed: 2 }, riskAversion: 1,
       // A book of its own: between selections it must not select again (the cadence holds).
       book: { count: 300, seed: 11, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.55, maxLimitUse: 0.98, sample: 100 }, engine: { protocolFeeBps: 1_000, fullCloseHealthBps: 9_500, rateLimitBypassHealthBps: 9_500 }, workers: 0 } };
     loaded.config.policies.calibrated.selection = { everyHours: 24, bookSample: 200 };
@@ -52,7 +56,7 @@ describe("selection by simulation along a backtest path", function () {
     // Steps −1 and 23 select afresh (24 h apart); the steps between carry the choice of step −1.
     const fresh = selected[0]!.params[0]!;
     for (const k of [1, 2, 3]) {
-      const expected = carryOffsets(bps(fresh), clampToLimits(bps(formula[0]!.params[0]!), selector.limits(0)), clampToLimits(bps(formula[k]!.params[0]!), selector.limits(0)), selector.limits(0));
+      const expected = carryChoice(bps(fresh), clampToLimits(bps(formula[0]!.params[0]!), selector.limits(0)), clampToLimits(bps(formula[k]!.params[0]!), selector.limits(0)), selector.limits(0));
       expect(bps(selected[k]!.params[0]!), `step ${selected[k]!.step}`).to.deep.equal(expected);
     }
     expect(selected.some((c, k) => JSON.stringify(bps(c.params[0]!)) !== JSON.stringify(bps(formula[k]!.params[0]!))), "the selection moved the parameters").to.equal(true);

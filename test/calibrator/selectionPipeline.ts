@@ -6,7 +6,9 @@ import { calibrateConfig, calibrateConfigOnPool } from "../../calibrator/calibra
 import { poolSnapshot } from "../../calibrator/calibrate/inputs.js";
 import { reportHash } from "../../calibrator/report/reportHash.js";
 import { bookFromPopulation, sortedBook } from "../../calibrator/select/book.js";
+import type { CandidateBps } from "../../calibrator/select/candidates.js";
 import { depthTable, depthWithinSlippage, SLIPPAGE_GRID } from "../../calibrator/select/market.js";
+import { DEFAULT_SELECTION_SETTINGS, type SelectionProblem, selectNow } from "../../calibrator/select/select.js";
 
 const CONFIG_FILE = resolve("config/calibrate.sample.json");
 const BOOK = { count: 2_000, seed: 7, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98 };
@@ -103,5 +105,46 @@ describe("selection by simulation: in the calibration", function () {
     expect(lending[1]!).to.be.at.most(lending[0]!);
     expect(lending[2]!).to.be.at.most(lending[1]!);
     expect(lending[2]!).to.be.below(lending[0]!);
+  });
+});
+
+describe("selection by simulation: the incumbent and the reference", function () {
+  this.timeout(120_000);
+  const settings = { ...DEFAULT_SELECTION_SETTINGS, minLendingGain: 0.01 };
+  let problem: SelectionProblem;
+  before(function () {
+    const config = configSchema.parse({ ...loadConfig(CONFIG_FILE), selection: SELECTION });
+    problem = calibrateConfig(config, resolve("config"), { symbols: ["WBTC"], deferSelection: true })[0]!.selectionProblem!;
+  });
+  const shifted = (c: CandidateBps, ltvDelta: number): CandidateBps => ({ ...c, ltvBps: c.ltvBps + ltvDelta });
+
+  it("keeps the last choice while it is within budget and the best lends less than 1% more; leaves it otherwise", function () {
+    const fresh = selectNow([problem], settings)[0]!;
+    expect(fresh.withinBudget).to.equal(true);
+    const near = shifted(fresh.chosen, -30); // lends about 0.4% less
+    const kept = selectNow([{ ...problem, incumbent: near }], settings)[0]!;
+    expect(kept.chosen).to.deep.equal(near);
+    expect(kept.chosenScore.index).to.equal(-2);
+    const far = shifted(fresh.chosen, -1_500); // lends about 18% less
+    expect(selectNow([{ ...problem, incumbent: far }], settings)[0]!.chosen).to.deep.equal(fresh.chosen);
+    // An incumbent over budget is left even though it lends more than anything within it.
+    const risky: CandidateBps = { ltvBps: 9_000, liquidationThresholdBps: 9_300, liquidationBonusBps: 200, closeFactorBps: 5_000 };
+    const left = selectNow([{ ...problem, incumbent: risky }], settings)[0]!;
+    expect(left.chosen).to.deep.equal(fresh.chosen);
+    // With no gain required the best is always taken.
+    expect(selectNow([{ ...problem, incumbent: near }], { ...settings, minLendingGain: 0 })[0]!.chosen).to.deep.equal(fresh.chosen);
+  });
+
+  it("a reference raises the budget to its own ES per dollar lent, never lowers it", function () {
+    const plain = selectNow([problem], settings)[0]!;
+    expect(plain.budgetFractionOfDebt).to.equal(settings.budgetFractionOfDebt);
+    const risky: CandidateBps = { ltvBps: 9_000, liquidationThresholdBps: 9_300, liquidationBonusBps: 200, closeFactorBps: 5_000 };
+    const loose = selectNow([{ ...problem, reference: risky }], settings)[0]!;
+    const r = loose.referenceScore!;
+    expect(r.esBadDebtUsd / r.lendingUsd).to.be.greaterThan(settings.budgetFractionOfDebt);
+    expect(loose.budgetFractionOfDebt).to.equal(r.esBadDebtUsd / r.lendingUsd);
+    expect(loose.chosenScore.lendingUsd).to.be.at.least(plain.chosenScore.lendingUsd);
+    const safe: CandidateBps = { ltvBps: 5_000, liquidationThresholdBps: 6_000, liquidationBonusBps: 500, closeFactorBps: 5_000 };
+    expect(selectNow([{ ...problem, reference: safe }], settings)[0]!.budgetFractionOfDebt).to.equal(settings.budgetFractionOfDebt);
   });
 });
