@@ -31,7 +31,7 @@ import { CRASH_WINDOWS, crashWindow } from "../calibrator/stress/crashWindows.js
 import type { Address, RiskParams } from "../calibrator/rules/types.js";
 import type { BoundedRiskUpdater, MarginEngine, MockAggregator, MockERC20 } from "../types/ethers-contracts/index.js";
 import { booksViolation, loadHours, openPopulation, type ReplayMarket, replayHours } from "../test/fixtures/crashReplay.js";
-import { type DemoParamsRow, type DemoReport, renderDemoHtml } from "../calibrator/report/demoHtml.js";
+import { comparisonVerdict, type DemoParamsRow, type DemoReport, renderDemoHtml } from "../calibrator/report/demoHtml.js";
 import { deployBulwark } from "../calibrator/ops/deploy.js";
 import { loadDeploymentSpec } from "../calibrator/ops/deploymentSpec.js";
 import { fund } from "../test/fixtures/engine.js";
@@ -62,7 +62,7 @@ const USDC = 10n ** 6n;
 const started = performance.now();
 const timings: Record<string, number> = {};
 const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
-const step = (n: number, text: string) => console.log(`\n[${n}/6 at ${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`);
+const step = (n: number, text: string) => console.log(`\n[${n}/7 at ${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`);
 const pct = (bps: number | bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
 const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 const usd18 = (v: bigint) => Number(v / 10n ** 12n) / 1e6;
@@ -114,6 +114,8 @@ const population = await openPopulation(ethers, helpers, market, { borrowers: op
 console.log(`  ${lenders.length} lenders deposited ${usd6(perLender * BigInt(lenders.length))}; ${options.borrowers} borrowers posted ${usd(usd18(population.initialCollateralValue))} of WETH/WBTC and borrowed ${usd(usd6(population.initialDebt))}`);
 console.log(`  prices: ETH $${Number(opening[0]!) / 1e8}, BTC $${Number(opening[1]!) / 1e8} (Binance close, ${window.from} minus one hour)`);
 lap("populationMs", t);
+// The static policy's run starts from this state: the same book, at the deployment's (Aave's) parameters.
+const atOpening = await helpers.takeSnapshot();
 
 // ------------------------------------------------------------------------------------------ 3
 step(3, "Keeper: calibrating on Binance 2022–2025 hourly data, Deribit options and Uniswap v3 depth");
@@ -223,22 +225,51 @@ const afterGlide = await paramsRows();
 lap("glideMs", t);
 
 // ------------------------------------------------------------------------------------------ 5
-step(5, `Replaying ${window.name} (${window.description}) hour by hour; a liquidator bot works within the rate limits`);
+/** What the book could borrow at the live LTVs (Σ borrow limits, USD): the lending side of the comparison. */
+async function borrowingPowerUsd(): Promise<number> {
+  let total = 0n;
+  for (const account of population.accounts) total += (await engine.accountSnapshot(account.address)).borrowLimit;
+  return usd18(total);
+}
+
+/** Replays the window on the chain as it stands and returns the crash's outcome. */
+async function crash(label: string) {
+  const power = await borrowingPowerUsd();
+  const [, , reserveBefore, badDebtBefore] = await engine.poolState();
+  let lastPrinted = -1;
+  const replay = await replayHours(ethers, helpers, market, population, hours, (s, i) => {
+    const broken = booksViolation(s, population.accounts.length);
+    if (broken) throw new Error(`the pool's books do not balance at ${s.time}: ${broken}`);
+    if (i % 6 === 5 || s.liquidations > 0 && i - lastPrinted >= 3) {
+      lastPrinted = i;
+      console.log(`  ${label.padEnd(10)} ${s.time}  ETH $${s.prices[0]!.toFixed(2).padStart(8)}  BTC $${s.prices[1]!.toFixed(0).padStart(6)}  liquidations ${String(s.liquidations).padStart(3)}  blocked ${s.blockedByRateLimit}  bad debt ${usd(usd6(s.badDebt))}`);
+    }
+  });
+  const [, , reserveEnd, badDebtEnd] = await engine.poolState();
+  return { replay, borrowingPowerUsd: power, badDebtUsd: usd6(badDebtEnd - badDebtBefore), reserveUsd: usd6(reserveEnd), reserveBeforeUsd: usd6(reserveBefore) };
+}
+
+step(5, `Replaying ${window.name} (${window.description}) hour by hour under the calibrated parameters; a liquidator bot works within the rate limits`);
 t = performance.now();
-let lastPrinted = -1;
-const replay = await replayHours(ethers, helpers, market, population, hours, (s, i) => {
-  const broken = booksViolation(s, population.accounts.length);
-  if (broken) throw new Error(`the pool's books do not balance at ${s.time}: ${broken}`);
-  if (i % 6 === 5 || s.liquidations > 0 && i - lastPrinted >= 3) {
-    lastPrinted = i;
-    console.log(`  ${s.time}  ETH $${s.prices[0]!.toFixed(2).padStart(8)}  BTC $${s.prices[1]!.toFixed(0).padStart(6)}  liquidations ${String(s.liquidations).padStart(3)}  blocked ${s.blockedByRateLimit}  bad debt ${usd(usd6(s.badDebt))}`);
-  }
-});
+const glideSeconds = BigInt(await time.latest()) - startTime;
+const calibrated = await crash("calibrated");
+const { replay } = calibrated;
 lap("crashMs", t);
+const afterCrash = await paramsRows();
 
 // ------------------------------------------------------------------------------------------ 6
-step(6, "Summary");
-const afterCrash = await paramsRows();
+step(6, `The same book through the same window under the static parameters (Aave v3), after the same ${(Number(glideSeconds) / DAY).toFixed(1)} days`);
+t = performance.now();
+await atOpening.restore();
+const staticParams = await paramsRows();
+// The same time passes as the keeper's glide path took, so interest and the oracle's clock match.
+await time.increase(glideSeconds);
+for (const [i, a] of market.assets.entries()) await a.feed.updateAnswer(opening[i]!);
+const statics = await crash("static");
+lap("staticCrashMs", t);
+
+// ------------------------------------------------------------------------------------------ 6
+step(7, "Summary");
 const tableRows: Record<string, Record<string, string>> = {};
 for (const [i, b] of before.entries()) {
   const a = afterGlide[i]!;
@@ -251,7 +282,7 @@ for (const [i, b] of before.entries()) {
   };
 }
 console.table(tableRows);
-const [, , reserveEnd, badDebtEnd] = await engine.poolState();
+// The chain now holds the static run: the calibrated run's figures come from its own record.
 const summary = {
   "keeper cycles": String(cycles),
   "batches landed": String(batchesLanded),
@@ -260,10 +291,17 @@ const summary = {
   "blocked by the rate limit": String(replay.blockedByRateLimit),
   "liquidated value": usd(usd18(replay.liquidatedValue)),
   "protocol fees": usd(usd6(replay.protocolFees)),
-  "bad debt": usd(usd6(badDebtEnd)),
-  "reserve at the end": usd(usd6(reserveEnd)),
+  "bad debt": usd(calibrated.badDebtUsd),
+  "reserve at the end": usd(calibrated.reserveUsd),
 };
 console.table(summary);
+const comparison = {
+  static: { "borrowing power at the opening": usd(statics.borrowingPowerUsd), "bad debt": usd(statics.badDebtUsd), liquidations: String(statics.replay.liquidations), "blocked by the rate limit": String(statics.replay.blockedByRateLimit) },
+  calibrated: { "borrowing power at the opening": usd(calibrated.borrowingPowerUsd), "bad debt": usd(calibrated.badDebtUsd), liquidations: String(calibrated.replay.liquidations), "blocked by the rate limit": String(calibrated.replay.blockedByRateLimit) },
+};
+console.table(comparison);
+const verdict = comparisonVerdict(statics, calibrated);
+console.log(`  ${verdict}`);
 timings.totalMs = Math.round(performance.now() - started);
 
 const report: DemoReport = {
@@ -297,8 +335,13 @@ const report: DemoReport = {
     blockedByRateLimit: replay.blockedByRateLimit,
     liquidatedValueUsd: usd18(replay.liquidatedValue),
     protocolFeesUsd: usd6(replay.protocolFees),
-    badDebtUsd: usd6(badDebtEnd),
-    reserveUsd: usd6(reserveEnd),
+    badDebtUsd: calibrated.badDebtUsd,
+    reserveUsd: calibrated.reserveUsd,
+  },
+  comparison: {
+    static: { params: staticParams, borrowingPowerUsd: statics.borrowingPowerUsd, badDebtUsd: statics.badDebtUsd, liquidations: statics.replay.liquidations, blockedByRateLimit: statics.replay.blockedByRateLimit },
+    calibrated: { params: afterGlide, borrowingPowerUsd: calibrated.borrowingPowerUsd, badDebtUsd: calibrated.badDebtUsd, liquidations: calibrated.replay.liquidations, blockedByRateLimit: calibrated.replay.blockedByRateLimit },
+    verdict,
   },
   timings,
 };

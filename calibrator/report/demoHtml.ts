@@ -36,12 +36,47 @@ export interface DemoReport {
     badDebtUsd: number;
     reserveUsd: number;
   };
+  /** The same book through the same window under each policy (the static one from a snapshot at the opening). */
+  comparison: { static: PolicyOutcome; calibrated: PolicyOutcome; verdict: string };
   timings: Record<string, number>;
+}
+
+export interface PolicyOutcome {
+  params: DemoParamsRow[];
+  /** Σ borrow limits of the book at the crash's opening (USD): what the policy lends against it. */
+  borrowingPowerUsd: number;
+  badDebtUsd: number;
+  liquidations: number;
+  blockedByRateLimit: number;
+}
+
+/** Which policy lost less and which lent more, in one sentence. */
+export function comparisonVerdict(statics: Pick<PolicyOutcome, "badDebtUsd" | "borrowingPowerUsd">, calibrated: Pick<PolicyOutcome, "badDebtUsd" | "borrowingPowerUsd">): string {
+  const loss =
+    calibrated.badDebtUsd < statics.badDebtUsd
+      ? `calibrated lost less (${usd(calibrated.badDebtUsd)} against ${usd(statics.badDebtUsd)})`
+      : calibrated.badDebtUsd > statics.badDebtUsd
+        ? `static lost less (${usd(statics.badDebtUsd)} against ${usd(calibrated.badDebtUsd)})`
+        : `both lost the same (${usd(statics.badDebtUsd)})`;
+  const change = statics.borrowingPowerUsd > 0 ? (calibrated.borrowingPowerUsd / statics.borrowingPowerUsd - 1) * 100 : 0;
+  const lend =
+    calibrated.borrowingPowerUsd > statics.borrowingPowerUsd
+      ? `calibrated lent more (borrowing power ${usd(calibrated.borrowingPowerUsd)}, ${change.toFixed(1)}% above static's ${usd(statics.borrowingPowerUsd)})`
+      : calibrated.borrowingPowerUsd < statics.borrowingPowerUsd
+        ? `static lent more (borrowing power ${usd(statics.borrowingPowerUsd)}, calibrated ${usd(calibrated.borrowingPowerUsd)}, ${change.toFixed(1)}%)`
+        : `both lent the same (${usd(statics.borrowingPowerUsd)})`;
+  return `${loss}; ${lend}.`;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const pct = (bps: number) => `${(bps / 100).toFixed(2)}%`;
 const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+
+function comparisonTable(c: DemoReport["comparison"]): string {
+  const row = (name: string, o: PolicyOutcome) =>
+    `<tr><td>${esc(name)}</td><td>${o.params.map((p) => `${esc(p.asset)} ${pct(p.ltvBps)}/${pct(p.effectiveThresholdBps)}/${pct(p.liquidationBonusBps)}`).join(", ")}</td><td>${usd(o.borrowingPowerUsd)}</td><td>${usd(o.badDebtUsd)}</td><td>${o.liquidations}</td><td>${o.blockedByRateLimit}</td></tr>`;
+  return `<table><tr><th>policy</th><th>LTV / effective threshold / bonus at the opening</th><th>borrowing power</th><th>bad debt</th><th>liquidations</th><th>blocked by the rate limit</th></tr>${row("static (Aave v3)", c.static)}${row("calibrated", c.calibrated)}</table><p>${esc(c.verdict)}</p>`;
+}
 
 function paramsTable(title: string, rows: readonly DemoParamsRow[]): string {
   const body = rows
@@ -77,6 +112,7 @@ export function renderDemoHtml(report: DemoReport): string {
 <h1>Bulwark demo</h1>
 <p>Generated ${esc(report.generatedAt)} on the in-process Hardhat network. Parameters reach the chain only through the bounded updater; prices replay Binance hourly closes through the mock Chainlink feeds.</p>
 <h2>Summary</h2><table>${summary}</table>
+<h2>Static against calibrated, same book, same window</h2>${comparisonTable(report.comparison)}
 ${paramsTable("Parameters before the keeper", report.before)}
 ${paramsTable("Calibrated targets (within governance bounds)", report.targets)}
 ${paramsTable("Parameters after the glide path", report.after)}
