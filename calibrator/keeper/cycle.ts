@@ -22,7 +22,10 @@ import type { Address, RiskParams, RiskReport } from "../rules/types.js";
 import { BorrowerIndex, type FeedHealth, readAssetState, readCollateralDecimals, readDebtDecimals, readExposures, readFeedHealth, readFeedRounds, readGlobals } from "./chain.js";
 import { toRiskParams } from "../rules/chainState.js";
 import type { KeeperConfig } from "./config.js";
-import { liquidationImpact } from "./impact.js";
+import { type AccountExposure, liquidationImpact, type MarketView } from "./impact.js";
+import { liveSelectionBook } from "./selectionBook.js";
+import type { SelectionContext } from "../calibrate/selection.js";
+import type { CandidateLimits } from "../select/candidates.js";
 import type { KeeperMetrics } from "./metrics.js";
 import { type GlidePath, glidePath, type PlannedStep, planStep, STEP_FRACTIONS } from "./plan.js";
 import { withRetry } from "./retry.js";
@@ -77,6 +80,14 @@ export interface CycleResult {
 }
 
 /** What phase 1 of a cycle read: per asset its state, outcome and calibration, and every feed it read. */
+interface BookView {
+  exposures: AccountExposure[];
+  market: MarketView;
+  thresholdBps: Map<Address, number>;
+  ltvBps: Map<Address, number>;
+  debtDecimals: number;
+}
+
 interface CycleInputs {
   states: Map<Address, AssetChainState>;
   feedsRead: Map<Address, FeedHealth>;
@@ -94,6 +105,8 @@ export class Keeper {
   private readonly borrowers?: BorrowerIndex;
   private domain?: UpdaterDomain;
   private pending?: { reports: RiskReport[]; digest: `0x${string}` };
+  /** This cycle's book (borrowers and their valuation), read on first use. */
+  private cycleBook?: Promise<BookView>;
 
   constructor(private readonly deps: KeeperDeps) {
     const { engine, engineFromBlock } = deps.config.contracts;
@@ -108,14 +121,19 @@ export class Keeper {
   }
 
   /** Calibrates one asset, reusing the last result while its inputs are unchanged. */
-  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig, now: number): Promise<AssetCalibration> {
+  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig, now: number, feedsRead: ReadonlyMap<Address, FeedHealth>): Promise<AssetCalibration> {
     const { config, client } = this.deps;
     const entry = calibration.assets.find((a) => a.symbol === asset.symbol);
     if (!entry) throw new InputError(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
     const base = dirname(config.calibration);
+    // With a selection block and an engine to read, the selection scores the live book; the cache key
+    // then carries the book's size and its lending to 5%, so a book that moved re-selects.
+    const selection = calibration.selection && this.borrowers ? await this.liveSelection(asset.address, oracle, feedsRead, spiralMarginBps(calibration.policy)) : undefined;
+    const bookKey = selection ? `|book:${selection.fingerprint}` : "";
+    const selectionContext = selection ? () => selection.context : undefined;
     if (asset.data === "chainlink") {
       const { rounds, decimals, feed } = await this.rpc("readFeedRounds", () => readFeedRounds(client, oracle, asset.address, asset.chainlinkRounds));
-      const key = `chainlink:${feed}:${rounds.at(-1)?.roundId}`;
+      const key = `chainlink:${feed}:${rounds.at(-1)?.roundId}${bookKey}`;
       const hit = this.calibrations.get(asset.symbol);
       if (hit?.key === key) return hit.calibration;
       const source = `chainlink feed ${feed} (${asset.symbol})`;
@@ -126,16 +144,16 @@ export class Keeper {
         plausibilityLimits({ ...config.plausibility, now }),
       );
       // With a selection block the selection runs on worker threads, once per input version (this cache).
-      const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles });
+      const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], candlesFor: () => candles, ...(selectionContext ? { selectionContext } : {}) });
       this.calibrations.set(asset.symbol, { key, calibration: result! });
       return result!;
     }
     // Every input, recursively: a pool snapshot is a folder whose own mtime does not move when a file in it is rewritten.
     const files = [config.calibration, entry.candles, entry.pool, entry.options?.snapshot].filter((f): f is string => !!f);
-    const key = inputsVersion(files.map((f) => resolve(base, f)));
+    const key = inputsVersion(files.map((f) => resolve(base, f))) + bookKey;
     const hit = this.calibrations.get(asset.symbol);
     if (hit?.key === key) return hit.calibration;
-    const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], plausibility: plausibilityLimits({ ...config.plausibility, now }) });
+    const [result] = await calibrateConfigOnPool(calibration, base, { symbols: [asset.symbol], plausibility: plausibilityLimits({ ...config.plausibility, now }), ...(selectionContext ? { selectionContext } : {}) });
     this.calibrations.set(asset.symbol, { key, calibration: result! });
     return result!;
   }
@@ -158,8 +176,9 @@ export class Keeper {
       log.warn("updater is paused by the guardian: nothing to do");
       return result;
     }
-    // The calibration config is read once a cycle.
+    // The calibration config is read once a cycle, and the book at most once.
     const calibrationConfig = loadConfig(config.calibration);
+    this.cycleBook = undefined;
     const inputs = await this.readInputs(calibrationConfig, globals, now, result);
     await this.planSteps(inputs, spiralMarginBps(calibrationConfig.policy), globals, now, result);
     const reports = this.buildBatch(inputs, globals, now);
@@ -207,7 +226,7 @@ export class Keeper {
       }
       let calibration: AssetCalibration;
       try {
-        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig, Number(now));
+        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig, Number(now), inputs.feedsRead);
       } catch (error) {
         refuse(`calibration failed: ${(error as Error).message}`, error instanceof ImplausibleDataError ? "implausibleData" : "invalidData");
         continue;
@@ -385,8 +404,36 @@ export class Keeper {
     return valid ? pending.reports : undefined;
   }
 
-  /** Returns a function: thresholds after the steps → newly liquidatable debt (debt-asset units). */
-  private async impactEvaluator(oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>) {
+  /** The live book of `asset` as a selection context, and its fingerprint for the calibration cache. */
+  private async liveSelection(asset: Address, oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>, spiralMarginBps: number): Promise<{ context: SelectionContext; fingerprint: string } | undefined> {
+    const { exposures, market, ltvBps } = await this.bookView(oracle, feedsRead);
+    const book = liveSelectionBook(exposures, market, ltvBps, asset);
+    if (book.use.length === 0) return undefined; // no borrower holds it: the formula's point stands
+    let lending = 0;
+    for (let i = 0; i < book.use.length; i++) lending += book.use[i]! * book.valueUsd[i]!;
+    // The candidates stay inside the bounds the updater enforces on chain.
+    const { client, config } = this.deps;
+    const rules = (await this.rpc("readAssetState", () => readAssetState(client, config.contracts.updater, asset))).rules;
+    const limits: CandidateLimits = {
+      ltvBps: [rules.ltv.min, rules.ltv.max],
+      liquidationThresholdBps: [rules.liquidationThreshold.min, rules.liquidationThreshold.max],
+      liquidationBonusBps: [rules.liquidationBonus.min, rules.liquidationBonus.max],
+      closeFactorBps: [rules.closeFactor.min, rules.closeFactor.max],
+      spiralMarginBps,
+    };
+    return { context: { book, limits }, fingerprint: `${book.use.length}:${lending > 0 ? Math.round(Math.log(lending) / Math.log(1.05)) : 0}` };
+  }
+
+  /**
+   * The borrowers, their exposures and what the engine values them at (prices, decimals, live LTV and
+   * effective threshold per held collateral), read once a cycle: the impact check and the selection's
+   * live book share it.
+   */
+  private bookView(oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>): Promise<BookView> {
+    return (this.cycleBook ??= this.readBookView(oracle, feedsRead));
+  }
+
+  private async readBookView(oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>): Promise<BookView> {
     const { client, config } = this.deps;
     const engine = config.contracts.engine!;
     const accounts = await this.rpc("indexBorrowers", () => this.borrowers!.refresh(client));
@@ -395,7 +442,8 @@ export class Keeper {
     for (const e of exposures) for (const p of e.positions) held.add(p.asset.toLowerCase() as Address);
     const price18 = new Map<Address, bigint>();
     const decimals = new Map<Address, number>();
-    const before = new Map<Address, number>();
+    const thresholdBps = new Map<Address, number>();
+    const ltvBps = new Map<Address, number>();
     for (const asset of held) {
       const [feed, dec, params] = await Promise.all([
         feedsRead.get(asset) ?? this.rpc("readFeedHealth", () => readFeedHealth(client, oracle, asset)),
@@ -404,10 +452,16 @@ export class Keeper {
       ]);
       price18.set(asset, feed.price18);
       decimals.set(asset, dec);
-      before.set(asset, params.liquidationThresholdBps);
+      thresholdBps.set(asset, params.liquidationThresholdBps);
+      ltvBps.set(asset, params.ltvBps);
     }
     const debtDecimals = await this.rpc("debtDecimals", () => readDebtDecimals(client, engine));
-    const market = { price18, decimals, debtScale: 10n ** BigInt(18 - debtDecimals) };
+    return { exposures, market: { price18, decimals, debtScale: 10n ** BigInt(18 - debtDecimals) }, thresholdBps, ltvBps, debtDecimals };
+  }
+
+  /** Returns a function: thresholds after the steps → newly liquidatable debt (debt-asset units). */
+  private async impactEvaluator(oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>) {
+    const { exposures, market, thresholdBps: before, debtDecimals } = await this.bookView(oracle, feedsRead);
     return (changes: readonly (readonly [Address, number] | undefined)[]) => {
       const after = new Map(before);
       // A cut ramps to the step's value; the check uses where the ramp ends.

@@ -4,7 +4,7 @@
  * machines with `bulwark sign` and a signature directory.
  */
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,7 +12,9 @@ import { network } from "hardhat";
 import { pino } from "pino";
 import type { PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { calibrate } from "../../calibrator/calibrate/pipeline.js";
+import { calibrate, calibrateConfig } from "../../calibrator/calibrate/pipeline.js";
+import { configSchema } from "../../calibrator/calibrate/config.js";
+import { liveSelectionBook } from "../../calibrator/keeper/selectionBook.js";
 import { recentWindowCalibration } from "../helpers/calibrationFixture.js";
 import { readAssetState, readExposures } from "../../calibrator/keeper/chain.js";
 import { liquidationValue } from "../../calibrator/keeper/impact.js";
@@ -146,6 +148,47 @@ describe("keeper on the in-process network", function () {
       const positions = e.positions.map((p) => ({ ...p, asset: p.asset.toLowerCase() as Address }));
       expect(liquidationValue(positions, market, thresholds)).to.equal((await engine.accountSnapshot(e.account)).liquidationValue);
     }
+  });
+
+  it("selection on the live book: with a selection block the keeper's target is the choice over the borrowers it reads on chain, inside the chain's bounds", async function () {
+    const { addresses, client, borrowers } = await setup(9_000);
+    const weth = addresses.assets[0]!.token;
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-inproc-select-"));
+    const calibrationFile = recentWindowCalibration(dir);
+    const selection = { scenarios: { count: 60, seed: 4 }, workers: 1 };
+    writeFileSync(calibrationFile, JSON.stringify({ ...JSON.parse(readFileSync(calibrationFile, "utf8")), selection }));
+    const keeper = new Keeper({
+      config: keeperConfig(addresses, { calibration: calibrationFile, impact: { budget: 1_000_000 } }),
+      client,
+      relayer: account(8),
+      signers: [account(3), account(4)],
+      log: pino({ level: "silent" }),
+      metrics: new KeeperMetrics(),
+      chainId: addresses.chainId,
+    });
+    const result = await keeper.cycle({ dryRun: true });
+    const target = result.assets[0]!.target!;
+    // The same selection, computed here from the same two borrowers read through the keeper's own readers.
+    const exposures = await readExposures(client, addresses.engine, borrowers);
+    const state = await readAssetState(client, addresses.updater, weth);
+    const price18 = 189_833_000_000n * 10n ** 10n; // the feed setup() left
+    const key = weth.toLowerCase() as Address;
+    const book = liveSelectionBook(exposures, { price18: new Map([[key, price18]]), decimals: new Map([[key, 18]]), debtScale: 10n ** 12n }, new Map([[key, state.stored!.ltvBps]]), weth);
+    expect(book.use.length).to.equal(2);
+    const r = state.rules;
+    const limits = { ltvBps: [r.ltv.min, r.ltv.max], liquidationThresholdBps: [r.liquidationThreshold.min, r.liquidationThreshold.max], liquidationBonusBps: [r.liquidationBonus.min, r.liquidationBonus.max], closeFactorBps: [r.closeFactor.min, r.closeFactor.max], spiralMarginBps: 200 } as const;
+    const config = configSchema.parse(JSON.parse(readFileSync(calibrationFile, "utf8")));
+    const [expected] = calibrateConfig(config, dir, { symbols: ["WETH"], selectionContext: () => ({ book, limits }) });
+    expect(expected!.selection, "the selection ran").to.not.equal(undefined);
+    expect(target.ltvBps).to.equal(expected!.params.ltvBps);
+    expect(target.liquidationThresholdBps).to.equal(expected!.params.liquidationThresholdBps);
+    expect(target.liquidationBonusBps).to.equal(expected!.params.liquidationBonusBps);
+    expect(target.closeFactorBps).to.equal(expected!.params.closeFactorBps);
+    expect(target.liquidationThresholdBps).to.be.within(r.liquidationThreshold.min, r.liquidationThreshold.max);
+    // And it is not the formula's point: without the block the target differs.
+    const [formula] = calibrateConfig({ ...config, selection: undefined }, dir, { symbols: ["WETH"] });
+    const bps = (p: { ltvBps: number; liquidationThresholdBps: number; liquidationBonusBps: number; closeFactorBps: number }) => [p.ltvBps, p.liquidationThresholdBps, p.liquidationBonusBps, p.closeFactorBps];
+    expect(bps(target)).to.not.deep.equal(bps(formula!.params));
   });
 
   it("quorum from a peer: the second signature is fetched from a peer URL and checked", async function () {
