@@ -11,6 +11,7 @@ import type { RiskParams } from "../rules/types.js";
 import type { MarketPath } from "./market.js";
 import { riskParamsFromJson } from "../rules/paramsJson.js";
 import type { SelectionContext } from "../calibrate/selection.js";
+import type { SelectionSummary } from "../select/select.js";
 import { type CandidateBps, type CandidateLimits, carryChoice, clampToLimits } from "../select/candidates.js";
 
 export interface Calibration {
@@ -23,6 +24,8 @@ export interface Calibration {
   horizonPeriods: (number | undefined)[];
   /** Per calibrated asset: whether the calibration called a crisis. */
   crisis: (boolean | undefined)[];
+  /** Per calibrated asset: the selection by simulation run at this calibration (fresh ones only). */
+  selection: (SelectionSummary | undefined)[];
 }
 
 /** Candles of history the opening calibration needs at least (GARCH on fewer is noise). */
@@ -91,6 +94,7 @@ export function calibrationSchedule(
     const horizonVar: (number | undefined)[] = symbols.map(() => undefined);
     const horizonPeriods: (number | undefined)[] = symbols.map(() => undefined);
     const crisis: (boolean | undefined)[] = symbols.map(() => undefined);
+    const selection: (SelectionSummary | undefined)[] = symbols.map(() => undefined);
     for (const i of plan.assets) {
       const asset = path.assets[i]!;
       const end = asset.firstIndex + step; // the last candle closed by the step's time
@@ -105,6 +109,7 @@ export function calibrationSchedule(
       if (!result) throw new Error(`the calibration config has no asset ${symbols[i]}`);
       let chosen = riskParamsFromJson(result.params);
       if (result.selection) {
+        selection[i] = result.selection;
         const point = result.report.formulaParams as CandidateBps;
         // The selection's grid was centred on the formula's point clamped to the bounds: offsets are from it.
         lastSelection[i] = { step, point: clampToLimits(bpsOf(point), selecting!.limits(i)), chosen: bpsOf(chosen) };
@@ -119,7 +124,7 @@ export function calibrationSchedule(
       crisis[i] = result.crisis;
     }
     onCalibration?.(done + 1, points.length);
-    return { step, params, horizonVar, horizonPeriods, crisis };
+    return { step, params, horizonVar, horizonPeriods, crisis, selection };
   });
 }
 

@@ -6,6 +6,7 @@
  * summed per hour, 6 hours or day by the window's length, so each bar can be read.
  * After drawing, the page sets `window.bulwarkCharts` (id and point count per chart) for the render test.
  */
+import type { SelectionSummary } from "../select/select.js";
 import { chartJsSource } from "../report/chartJs.js";
 import type { BacktestRun } from "./run.js";
 
@@ -138,7 +139,14 @@ export function renderBacktestHtml(input: ReportInput): string {
       health: healthHistograms(run, edges),
     })),
   };
-  const json = JSON.stringify(data).replace(/</g, "\\u003c");
+  // The first selection of each asset along the calibrated run (the opening one when it selected).
+  const selections = input.runs.flatMap((run) =>
+    run.symbols.flatMap((symbol, i) => {
+      const found = run.calibrations.find((c) => c.selection?.[i] !== undefined)?.selection[i];
+      return found ? [{ symbol, step: run.calibrations.find((c) => c.selection?.[i] !== undefined)!.step, ...frontierPoints(found) }] : [];
+    }),
+  );
+  const json = JSON.stringify({ ...data, selections }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:1200px}canvas{max-height:340px}table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}th{background:#f4f4f4}h2{margin-top:2rem}.note{color:#555;max-width:75ch}</style>
@@ -155,6 +163,7 @@ export function renderBacktestHtml(input: ReportInput): string {
 <h2 id="liquidationsTitle">Liquidations</h2><canvas id="liquidations"></canvas>
 <h2>Bad debt written off (cumulative) and borrowing power used</h2><canvas id="badDebt"></canvas>
 <h2>Health distribution (accounts with debt)</h2><canvas id="health"></canvas>
+<div id="selectionSection" hidden><h2>Selection by simulation: the frontier</h2><p class="note">Each calibrated asset's first selection: candidates no other beats on both the 99% ES of bad debt and lending (the efficient frontier), the chosen set and the formula's point. The chosen set is the most lending within the ES budget.</p><canvas id="frontier"></canvas></div>
 <script>
 const D = ${json};
 const fmt = (x, d = 0) => Number(x).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -216,9 +225,24 @@ charts.push(new Chart(document.getElementById("health"), { type: "bar", data: { 
   { label: r.policy + " at the start", data: r.health.first, backgroundColor: shade(r.policy, 0) + "55" },
   { label: r.policy + " at the worst snapshot (step " + r.health.worstStep + ")", data: r.health.worst, backgroundColor: shade(r.policy, 0) },
   { label: r.policy + " at the end", data: r.health.last, backgroundColor: shade(r.policy, 1) }]) }, options: { animation: false } }));
+if (D.selections.length > 0) {
+  document.getElementById("selectionSection").hidden = false;
+  const marks = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"];
+  charts.push(new Chart(document.getElementById("frontier"), { type: "scatter", data: { datasets: D.selections.flatMap((s, i) => [
+    { label: s.symbol + " frontier", data: s.frontier, borderColor: marks[i % 4], backgroundColor: marks[i % 4] + "55", showLine: true },
+    { label: s.symbol + " chosen", data: [s.chosen], backgroundColor: "#d62728", pointRadius: 7, pointStyle: "star" },
+    ...(s.formula ? [{ label: s.symbol + " formula", data: [s.formula], backgroundColor: "#555", pointRadius: 6, pointStyle: "triangle" }] : []),
+  ]) }, options: { animation: false, scales: { x: { title: { display: true, text: "99% ES of bad debt (USD)" } }, y: { title: { display: true, text: "lending (USD)" } } } } }));
+}
 window.bulwarkCharts = charts.map((ch) => ({ id: ch.canvas.id, points: ch.data.datasets.reduce((n, d) => n + d.data.length, 0), drawn: ch.canvas.width > 0 && ch.canvas.height > 0 }));
 </script></body></html>
 `;
+}
+
+/** A selection's frontier, chosen and formula points as chart points (x: ES of bad debt, y: lending, USD). */
+export function frontierPoints(selection: SelectionSummary): { frontier: { x: number; y: number }[]; chosen: { x: number; y: number }; formula: { x: number; y: number } | null } {
+  const point = (p: { esBadDebtUsd: number; lendingUsd: number }) => ({ x: p.esBadDebtUsd, y: p.lendingUsd });
+  return { frontier: selection.frontier.map(point), chosen: point(selection.chosen), formula: selection.formula ? point(selection.formula) : null };
 }
 
 /** Histograms of account health at the start, at the snapshot with the lowest health, and at the end. */

@@ -176,3 +176,6 @@ export function selectionReport(selection: Selection, settings: SelectionSetting
     frontier: selection.frontier.map((s) => row(s)),
   };
 }
+
+/** The report's view of a selection (selectionReport). */
+export type SelectionSummary = ReturnType<typeof selectionReport>;

@@ -3,12 +3,41 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config.js";
+import type { Page } from "playwright-core";
 import { chromiumExecutable, launchChromium } from "../helpers/browser.js";
 import { compareScenarios, type ScenarioComparison } from "../../calibrator/backtest/compare.js";
 import type { StressRow } from "../../calibrator/backtest/run.js";
 
 const CONFIG = "test/fixtures/backtest.test.json";
+/**
+ * A screenshot of a chart, decoded in the page: the share of painted pixels and how many saturated
+ * colours (series, not grid or text) it holds. More than a blank canvas means several colours.
+ */
+async function paintedPixels(page: Page, id: string): Promise<{ share: number; colours: number }> {
+  const png = (await page.locator(`#${id}`).screenshot()).toString("base64");
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [img.width, img.height];
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, img.width, img.height).data;
+    let painted = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      if (r < 245 || g < 245 || b < 245) painted++;
+      // Saturated pixels only (series, not grid or text), quantised to 32 levels per channel.
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+    }
+    return { share: painted / (data.length / 4), colours: colours.size };
+  }, png);
+}
+
 const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
 const METRICS = [
   "avgBorrowingPowerUsed",
@@ -199,26 +228,7 @@ describe("bulwark backtest and stress", function () {
       // A screenshot of each chart, decoded in the page: more than a blank canvas means a real share of
       // painted pixels in several colours (axes alone are grey).
       for (const c of charts) {
-        const png = (await page.locator(`#${c.id}`).screenshot()).toString("base64");
-        const pixels = await page.evaluate(async (b64) => {
-          const img = new Image();
-          img.src = `data:image/png;base64,${b64}`;
-          await img.decode();
-          const canvas = document.createElement("canvas");
-          [canvas.width, canvas.height] = [img.width, img.height];
-          const ctx = canvas.getContext("2d")!;
-          ctx.drawImage(img, 0, 0);
-          const data = ctx.getImageData(0, 0, img.width, img.height).data;
-          let painted = 0;
-          const colours = new Set<number>();
-          for (let i = 0; i < data.length; i += 4) {
-            const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-            if (r < 245 || g < 245 || b < 245) painted++;
-            // Saturated pixels only (series, not grid or text), quantised to 32 levels per channel.
-            if (Math.max(r, g, b) - Math.min(r, g, b) > 60) colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
-          }
-          return { share: painted / (data.length / 4), colours: colours.size };
-        }, png);
+        const pixels = await paintedPixels(page, c.id);
         expect(pixels.share, `${c.id}: painted share of the screenshot`).to.be.above(0.03);
         expect(pixels.colours, `${c.id}: saturated colours in the screenshot`).to.be.above(3);
       }
@@ -240,6 +250,46 @@ describe("bulwark backtest and stress", function () {
       mkdirSync("reports", { recursive: true });
       await page.screenshot({ path: "reports/backtest-report.png", fullPage: true });
       expect(await page.locator("#summary td").count()).to.be.above(10);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("with the selection on, the HTML report plots each asset's frontier with the chosen and the formula's points", async function () {
+    // The fixture's backtest with a selection block in its calibration config (300 paths a selection).
+    const fixture = JSON.parse(readFileSync(CONFIG, "utf8")) as Record<string, unknown> & { assets: Record<string, unknown>[] };
+    const at = (p: string) => resolve("test/fixtures", p);
+    const calibration = withPathsResolved(loadConfig(at(fixture.calibration as string)), resolve(at(fixture.calibration as string), ".."));
+    const calibrationFile = join(dir, "calibrate.select.json");
+    writeFileSync(calibrationFile, JSON.stringify({ ...calibration, selection: { scenarios: { count: 300 } } }));
+    const configFile = join(dir, "backtest.select.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({ ...fixture, deployment: at(fixture.deployment as string), calibration: calibrationFile, repositoryRoot: at(fixture.repositoryRoot as string), assets: fixture.assets.map((a) => ({ ...a, candles: at(a.candles as string), pool: at(a.pool as string) })) }),
+    );
+    const html = join(dir, "backtest.select.html");
+    const run = bulwark("backtest", "--config", configFile, "--policy", "calibrated", "--html", html, "--progress", "never");
+    expect(run.status, run.stderr).to.equal(0);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${html}`);
+      await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
+      expect(errors).to.deep.equal([]);
+      const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
+      const frontier = charts.find((c) => c.id === "frontier");
+      expect(frontier, "a frontier chart").to.not.equal(undefined);
+      expect(frontier!.drawn).to.equal(true);
+      const labels = await page.evaluate(() => (window as unknown as { Chart: { getChart: (id: string) => { data: { datasets: { label: string; data: unknown[] }[] } } } }).Chart.getChart("frontier").data.datasets.map((d) => `${d.label}:${d.data.length}`));
+      for (const symbol of ["WETH", "WBTC"]) {
+        expect(labels.some((l) => l.startsWith(`${symbol} frontier:`) && Number(l.split(":")[1]) >= 2), `${symbol} frontier in ${labels.join(", ")}`).to.equal(true);
+        expect(labels).to.include(`${symbol} chosen:1`);
+      }
+      const pixels = await paintedPixels(page, "frontier");
+      expect(pixels.share).to.be.above(0.03);
+      expect(pixels.colours).to.be.above(3);
     } finally {
       await browser.close();
     }
