@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { loadConfig, withPathsResolved } from "../../calibrator/calibrate/config.js";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { chromiumExecutable, launchChromium } from "../helpers/browser.js";
 import { compareScenarios, type ScenarioComparison } from "../../calibrator/backtest/compare.js";
 import type { StressRow } from "../../calibrator/backtest/run.js";
@@ -36,6 +36,17 @@ async function paintedPixels(page: Page, id: string): Promise<{ share: number; c
     }
     return { share: painted / (data.length / 4), colours: colours.size };
   }, png);
+}
+
+/** Opens a report in a new page and waits for its charts: the page, its script errors and the charts it drew. */
+async function openReport(browser: Browser, html: string) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`file://${html}`);
+  await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
+  const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
+  return { page, errors, charts };
 }
 
 const bulwark = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "calibrator/cli.ts", ...args], { encoding: "utf8" });
@@ -213,12 +224,7 @@ describe("bulwark backtest and stress", function () {
     console.log(`      Chromium: ${source === "debian" ? "Debian's" : "the npm package @sparticuz/chromium's"} (${path})`);
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`file://${html}`);
-      await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
-      const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
+      const { page, errors, charts } = await openReport(browser, html);
       expect(errors).to.deep.equal([]);
       expect(charts.map((c) => c.id)).to.deep.equal(["prices", "parameters", "bonus", "liquidations", "badDebt", "health"]);
       for (const c of charts) {
@@ -272,13 +278,8 @@ describe("bulwark backtest and stress", function () {
     expect(run.status, run.stderr).to.equal(0);
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`file://${html}`);
-      await page.waitForFunction(() => (window as unknown as { bulwarkCharts?: unknown }).bulwarkCharts !== undefined, undefined, { timeout: 20_000 });
+      const { page, errors, charts } = await openReport(browser, html);
       expect(errors).to.deep.equal([]);
-      const charts = await page.evaluate(() => (window as unknown as { bulwarkCharts: { id: string; points: number; drawn: boolean }[] }).bulwarkCharts);
       const frontier = charts.find((c) => c.id === "frontier");
       expect(frontier, "a frontier chart").to.not.equal(undefined);
       expect(frontier!.drawn).to.equal(true);

@@ -97,22 +97,26 @@ function oneKeyKeeper(addresses: Awaited<ReturnType<typeof setup>>["addresses"],
   });
 }
 
+/** A silent keeper holding both signatures the quorum needs. */
+function twoKeyKeeper(addresses: Awaited<ReturnType<typeof setup>>["addresses"], client: PublicClient, extra: Record<string, unknown>) {
+  return new Keeper({
+    config: keeperConfig(addresses, extra),
+    client,
+    relayer: account(8),
+    signers: [account(3), account(4)],
+    log: pino({ level: "silent" }),
+    metrics: new KeeperMetrics(),
+    chainId: addresses.chainId,
+  });
+}
+
 describe("keeper on the in-process network", function () {
   this.timeout(120_000);
 
   it("impact check: shrinks a threshold cut that would make more debt liquidatable than the budget", async function () {
     const { addresses, updater, engine, client, borrowers } = await setup(9_000);
     const weth = addresses.assets[0]!.token;
-    const make = (budget: number) =>
-      new Keeper({
-        config: keeperConfig(addresses, { impact: { budget } }),
-        client,
-        relayer: account(8),
-        signers: [account(3), account(4)],
-        log: pino({ level: "silent" }),
-        metrics: new KeeperMetrics(),
-        chainId: addresses.chainId,
-      });
+    const make = (budget: number) => twoKeyKeeper(addresses, client, { impact: { budget } });
     const dry = await make(100_000).cycle({ dryRun: true });
     // The full cut (90.00% → 89.01%) would make the $170,000 borrower liquidatable: over a $100,000
     // budget. Half of it too (89.51%: health 0.9995). A quarter (89.76%: health 1.0024) is within it.
@@ -157,16 +161,7 @@ describe("keeper on the in-process network", function () {
     const calibrationFile = recentWindowCalibration(dir);
     const selection = { scenarios: { count: 60, seed: 4 }, workers: 1 };
     writeFileSync(calibrationFile, JSON.stringify({ ...JSON.parse(readFileSync(calibrationFile, "utf8")), selection }));
-    const keeper = new Keeper({
-      config: keeperConfig(addresses, { calibration: calibrationFile, impact: { budget: 1_000_000 } }),
-      client,
-      relayer: account(8),
-      signers: [account(3), account(4)],
-      log: pino({ level: "silent" }),
-      metrics: new KeeperMetrics(),
-      chainId: addresses.chainId,
-    });
-    const result = await keeper.cycle({ dryRun: true });
+    const result = await twoKeyKeeper(addresses, client, { calibration: calibrationFile, impact: { budget: 1_000_000 } }).cycle({ dryRun: true });
     const target = result.assets[0]!.target!;
     // The same selection, computed here from the same two borrowers read through the keeper's own readers.
     const exposures = await readExposures(client, addresses.engine, borrowers);
