@@ -413,7 +413,8 @@ export class Keeper {
     for (let i = 0; i < book.use.length; i++) lending += book.use[i]! * book.valueUsd[i]!;
     // The candidates stay inside the bounds the updater enforces on chain.
     const { client, config } = this.deps;
-    const rules = (await this.rpc("readAssetState", () => readAssetState(client, config.contracts.updater, asset))).rules;
+    const state = await this.rpc("readAssetState", () => readAssetState(client, config.contracts.updater, asset));
+    const rules = state.rules;
     const limits: CandidateLimits = {
       ltvBps: [rules.ltv.min, rules.ltv.max],
       liquidationThresholdBps: [rules.liquidationThreshold.min, rules.liquidationThreshold.max],
@@ -421,7 +422,10 @@ export class Keeper {
       closeFactorBps: [rules.closeFactor.min, rules.closeFactor.max],
       spiralMarginBps,
     };
-    return { context: { book, limits }, fingerprint: `${book.use.length}:${lending > 0 ? Math.round(Math.log(lending) / Math.log(1.05)) : 0}` };
+    // The live parameters are the incumbent: kept while within budget and near the best (select.ts).
+    const stored = state.stored;
+    const incumbent = stored ? { ltvBps: stored.ltvBps, liquidationThresholdBps: stored.liquidationThresholdBps, liquidationBonusBps: stored.liquidationBonusBps, closeFactorBps: stored.closeFactorBps } : undefined;
+    return { context: { book, limits, ...(incumbent ? { incumbent } : {}) }, fingerprint: `${book.use.length}:${lending > 0 ? Math.round(Math.log(lending) / Math.log(1.05)) : 0}` };
   }
 
   /**

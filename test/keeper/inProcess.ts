@@ -173,7 +173,9 @@ describe("keeper on the in-process network", function () {
     const r = state.rules;
     const limits = { ltvBps: [r.ltv.min, r.ltv.max], liquidationThresholdBps: [r.liquidationThreshold.min, r.liquidationThreshold.max], liquidationBonusBps: [r.liquidationBonus.min, r.liquidationBonus.max], closeFactorBps: [r.closeFactor.min, r.closeFactor.max], spiralMarginBps: 200 } as const;
     const config = configSchema.parse(JSON.parse(readFileSync(calibrationFile, "utf8")));
-    const [expected] = calibrateConfig(config, dir, { symbols: ["WETH"], selectionContext: () => ({ book, limits }) });
+    const s0 = state.stored!;
+    const incumbent = { ltvBps: s0.ltvBps, liquidationThresholdBps: s0.liquidationThresholdBps, liquidationBonusBps: s0.liquidationBonusBps, closeFactorBps: s0.closeFactorBps };
+    const [expected] = calibrateConfig(config, dir, { symbols: ["WETH"], selectionContext: () => ({ book, limits, incumbent }) });
     expect(expected!.selection, "the selection ran").to.not.equal(undefined);
     expect(target.ltvBps).to.equal(expected!.params.ltvBps);
     expect(target.liquidationThresholdBps).to.equal(expected!.params.liquidationThresholdBps);
