@@ -16,7 +16,7 @@ export const SELECT_BUDGET_MS = 60_000;
 
 export async function selectSpeedFigures(): Promise<(BenchFigure & { detail: string })[]> {
   const base = loadConfig("config/calibrate.sample.json");
-  const selection = { budgetFractionOfDebt: 0.004, confidence: 0.99, budgetFloorFromReference: false, minLendingGain: 0.01, scenarios: { count: 1_000 }, riskAversion: 1, book: BOOK, engine: { protocolFeeBps: 1_000, fullCloseHealthBps: 9_500, rateLimitBypassHealthBps: 9_500 }, workers: 2 };
+  const selection = { budgetFractionOfDebt: 0.004, confidence: 0.99, budgetFloorFromReference: false, dominateReferenceInCrashBlocks: false, minLendingGain: 0.01, scenarios: { count: 1_000 }, riskAversion: 1, book: BOOK, engine: { protocolFeeBps: 1_000, fullCloseHealthBps: 9_500, rateLimitBypassHealthBps: 9_500 }, workers: 2 };
   const config = { ...base, selection };
   const draw = () => calibrateConfig(config, "config", { deferSelection: true });
   const formulaOnly = timedMedian(3, () => calibrateConfig(base, "config")).medianMs;

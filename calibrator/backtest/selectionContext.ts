@@ -57,7 +57,7 @@ export function backtestSelection(loaded: LoadedBacktestConfig, path: MarketPath
         engine: { fullCloseHealthBps, rateLimitBypassHealthBps, protocolFeeBps },
         poolScale: eraPoolScale(adv30, REFERENCE_DAILY_VOLUME_USD[config.assets[i]!.crashSeries]),
         impact: config.impact ?? DEFAULT_IMPACT,
-        ...(loaded.calibration.selection!.budgetFloorFromReference ? { reference: references[i]! } : {}),
+        ...(loaded.calibration.selection!.budgetFloorFromReference || loaded.calibration.selection!.dominateReferenceInCrashBlocks ? { reference: references[i]! } : {}),
       };
     },
   };

@@ -68,6 +68,8 @@ const selectionSchema = z
     confidence: z.number().gt(0.5).lt(1).default(0.99),
     /** Raise the budget to the hand-set reference's own ES per dollar lent (the backtest's static policy). */
     budgetFloorFromReference: z.boolean().default(false),
+    /** Refuse candidates that lose more than the reference on any historical crash block (select.ts). */
+    dominateReferenceInCrashBlocks: z.boolean().default(false),
     /** A change away from the last choice must lend this fraction more, unless the last one left the budget. */
     minLendingGain: z.number().min(0).max(0.5).default(0.01),
     scenarios: z

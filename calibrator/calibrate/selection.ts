@@ -43,7 +43,7 @@ export const OPEN_LIMITS = (spiralMarginBps: number): CandidateLimits => ({
 });
 
 export function selectionSettings(config: SelectionConfig): SelectionSettings {
-  return { ...DEFAULT_SELECTION_SETTINGS, budgetFractionOfDebt: config.budgetFractionOfDebt, confidence: config.confidence, minLendingGain: config.minLendingGain };
+  return { ...DEFAULT_SELECTION_SETTINGS, budgetFractionOfDebt: config.budgetFractionOfDebt, confidence: config.confidence, minLendingGain: config.minLendingGain, dominateReferenceInCrashBlocks: config.dominateReferenceInCrashBlocks };
 }
 
 export function scenarioSpec(config: SelectionConfig): ScenarioSpec {

@@ -43,9 +43,15 @@ export interface SelectionSettings {
   grid: CandidateGrid;
   /** A change away from the incumbent must lend this fraction more (or restore the budget). */
   minLendingGain: number;
+  /**
+   * With a reference: a candidate must also lose no more than the reference on every historical crash
+   * block (each path, stresses included), the "never worse than the hand-set parameters in any crash of
+   * the history" rule. Only days closed before the calibration enter the blocks (no look-ahead).
+   */
+  dominateReferenceInCrashBlocks: boolean;
 }
 
-export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = { budgetFractionOfDebt: 0.004, confidence: 0.99, grid: DEFAULT_CANDIDATE_GRID, minLendingGain: 0.01 };
+export const DEFAULT_SELECTION_SETTINGS: SelectionSettings = { budgetFractionOfDebt: 0.004, confidence: 0.99, grid: DEFAULT_CANDIDATE_GRID, minLendingGain: 0.01, dominateReferenceInCrashBlocks: false };
 
 export interface Selection {
   candidates: CandidateBps[];
@@ -113,14 +119,20 @@ function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: r
     if (r.lendingUsd > 0) budgetFractionOfDebt = Math.max(budgetFractionOfDebt, r.esBadDebtUsd / r.lendingUsd);
     referenceScore = { ...r, budgetUsd: budgetFractionOfDebt * r.lendingUsd, withinBudget: r.esBadDebtUsd <= budgetFractionOfDebt * r.lendingUsd };
   }
-  const scores = candidates.map((c, i) => scoreCandidate(i, lendingOf(c), lossesOf(i), settings.confidence, budgetFractionOfDebt));
+  // Within budget also means, under the dominance rule, no crash block on which the reference loses less.
+  const dominance = problem.reference && settings.dominateReferenceInCrashBlocks ? crashDominance(problem.scenarios, lossesOf(candidates.length)) : undefined;
+  const scoreOf = (index: number, set: CandidateBps, at: number): CandidateScore => {
+    const score = scoreCandidate(index, lendingOf(set), lossesOf(at), settings.confidence, budgetFractionOfDebt);
+    return dominance && !dominance(lossesOf(at)) ? { ...score, withinBudget: false } : score;
+  };
+  const scores = candidates.map((c, i) => scoreOf(i, c, i));
   const best = chooseCandidate(scores);
   let chosen = best.chosen;
   let chosenSet = candidates[chosen.index]!;
   let withinBudget = best.withinBudget;
   if (problem.incumbent) {
     const at = candidates.length + (problem.reference ? 1 : 0);
-    const kept = scoreCandidate(-2, lendingOf(problem.incumbent), lossesOf(at), settings.confidence, budgetFractionOfDebt);
+    const kept = scoreOf(-2, problem.incumbent, at);
     if (kept.withinBudget && (!best.withinBudget || best.chosen.lendingUsd < kept.lendingUsd * (1 + settings.minLendingGain))) {
       chosen = kept;
       chosenSet = problem.incumbent;
@@ -130,6 +142,13 @@ function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: r
   const p = clampToLimits(problem.point, problem.limits);
   const formulaIsFirst = candidates[0]!.ltvBps === p.ltvBps && candidates[0]!.liquidationThresholdBps === p.liquidationThresholdBps && candidates[0]!.liquidationBonusBps === p.liquidationBonusBps && candidates[0]!.closeFactorBps === p.closeFactorBps;
   return { candidates, scores, frontier: efficientFrontier(scores), chosen: chosenSet, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null, referenceScore, budgetFractionOfDebt };
+}
+
+/** A test of losses against the reference's on every crash-block path (a cent of tolerance for rounding). */
+function crashDominance(scenarios: ScenarioSet, reference: Float64Array): (losses: Float64Array) => boolean {
+  const blocks: number[] = [];
+  for (let s = 0; s < scenarios.count; s++) if (scenarios.kind[s] === 1) blocks.push(s);
+  return (losses) => blocks.every((s) => losses[s]! <= reference[s]! + 0.01);
 }
 
 /** Every problem's selection, scored in this thread. */

@@ -45,7 +45,7 @@ describe("selection by simulation along a backtest path", function () {
     const plan = { everyHours: 6, lookbackHours: 720, fhsPaths: 300, assets: [0] };
     const formula = calibrationSchedule(path, symbols, loaded.calibration, loaded.calibrationBase, plan);
     expect(backtestSelection(loaded, path)).to.equal(undefined);
-    loaded.calibration = { ...loaded.calibration, selection: { budgetFractionOfDebt: 0.004, confidence: 0.99, budgetFloorFromReference: false, minLendingGain: 0.01, scenarios: { count: 100, seed: 2 }, riskAversion: 1,
+    loaded.calibration = { ...loaded.calibration, selection: { budgetFractionOfDebt: 0.004, confidence: 0.99, budgetFloorFromReference: false, dominateReferenceInCrashBlocks: false, minLendingGain: 0.01, scenarios: { count: 100, seed: 2 }, riskAversion: 1,
       // A book of its own: between selections it must not select again (the cadence holds).
       book: { count: 300, seed: 11, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.55, maxLimitUse: 0.98, sample: 100 }, engine: { protocolFeeBps: 1_000, fullCloseHealthBps: 9_500, rateLimitBypassHealthBps: 9_500 }, workers: 0 } };
     loaded.config.policies.calibrated.selection = { everyHours: 24, bookSample: 200 };

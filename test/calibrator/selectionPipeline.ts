@@ -9,6 +9,7 @@ import { bookFromPopulation, sortedBook } from "../../calibrator/select/book.js"
 import type { CandidateBps } from "../../calibrator/select/candidates.js";
 import { depthTable, depthWithinSlippage, SLIPPAGE_GRID } from "../../calibrator/select/market.js";
 import { DEFAULT_SELECTION_SETTINGS, type SelectionProblem, selectNow } from "../../calibrator/select/select.js";
+import { scoreChunk } from "../../calibrator/select/score.js";
 
 const CONFIG_FILE = resolve("config/calibrate.sample.json");
 const BOOK = { count: 2_000, seed: 7, minUsd: 5_000, maxUsd: 500_000, minLimitUse: 0.5, maxLimitUse: 0.98 };
@@ -133,6 +134,25 @@ describe("selection by simulation: the incumbent and the reference", function ()
     expect(left.chosen).to.deep.equal(fresh.chosen);
     // With no gain required the best is always taken.
     expect(selectNow([{ ...problem, incumbent: near }], { ...settings, minLendingGain: 0 })[0]!.chosen).to.deep.equal(fresh.chosen);
+  });
+
+  it("under the dominance rule the choice loses no more than the reference on any historical crash block, and lends no more than without the rule", function () {
+    const reference: CandidateBps = { ltvBps: 7_300, liquidationThresholdBps: 7_800, liquidationBonusBps: 500, closeFactorBps: 5_000 };
+    const free = selectNow([{ ...problem, reference }], settings)[0]!;
+    const ruled = selectNow([{ ...problem, reference }], { ...settings, dominateReferenceInCrashBlocks: true })[0]!;
+    expect(ruled.chosenScore.lendingUsd).to.be.at.most(free.chosenScore.lendingUsd);
+    const asCandidate = (c: CandidateBps) => ({ ltv: c.ltvBps / 1e4, liquidationThreshold: c.liquidationThresholdBps / 1e4, liquidationBonus: c.liquidationBonusBps / 1e4, closeFactor: c.closeFactorBps / 1e4, capPerHourUsd: problem.capPerHourUsd });
+    const [mine, theirs] = [ruled.chosen, reference].map((c) => scoreChunk({ candidates: [asCandidate(c)], book: problem.book, market: problem.market, scenarios: problem.scenarios }));
+    let blocks = 0;
+    for (let k = 0; k < problem.scenarios.count; k++) {
+      if (problem.scenarios.kind[k] !== 1) continue;
+      blocks++;
+      expect(mine![k]!, `crash block ${k}`).to.be.at.most(theirs![k]! + 0.01);
+    }
+    expect(blocks).to.be.above(0);
+    // Without the rule the choice does lose more than the reference on some block (the rule binds here).
+    const [unruled] = [free.chosen].map((c) => scoreChunk({ candidates: [asCandidate(c)], book: problem.book, market: problem.market, scenarios: problem.scenarios }));
+    expect([...problem.scenarios.kind.keys()].some((k) => problem.scenarios.kind[k] === 1 && unruled![k]! > theirs![k]! + 0.01)).to.equal(true);
   });
 
   it("a reference raises the budget to its own ES per dollar lent, never lowers it", function () {
