@@ -24,7 +24,7 @@ import type { RiskParamsJson } from "../rules/types.js";
 import { type CalibrationAsset, type CalibrationConfig, loadConfig } from "./config.js";
 import { codeVersion, perFileVersion, poolSnapshot, sha256 } from "./inputs.js";
 import { slippageCurve } from "../backtest/depth.js";
-import { selectNow, selectOnPool, type SelectionProblem, type selectionReport } from "../select/select.js";
+import { selectNow, selectOnPool, type SelectionProblem, type SelectionSummary } from "../select/select.js";
 import { bookFromPopulation } from "../select/book.js";
 import { type SelectionContext, selectionProblem, selectionSettings, withSelection } from "./selection.js";
 
@@ -43,7 +43,7 @@ export interface AssetCalibration {
   /** The estimates behind each parameter, typed (the same numbers as the report's intermediates). */
   reasoning: CalibrationReasoning;
   /** The selection by simulation that chose `params` (also in the report), when the config asks for one. */
-  selection?: ReturnType<typeof selectionReport>;
+  selection?: SelectionSummary;
   /** The selection still to run (`deferSelection`), when the config asks for one and the caller gave a book. */
   selectionProblem?: SelectionProblem;
 }
