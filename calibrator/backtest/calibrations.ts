@@ -12,7 +12,7 @@ import type { MarketPath } from "./market.js";
 import { riskParamsFromJson } from "../rules/paramsJson.js";
 import type { SelectionContext } from "../calibrate/selection.js";
 import type { SelectionSummary } from "../select/select.js";
-import { type CandidateBps, type CandidateLimits, carryChoice, clampToLimits } from "../select/candidates.js";
+import { type CandidateBps, type CandidateLimits, candidateOf, carryChoice, clampToLimits } from "../select/candidates.js";
 
 export interface Calibration {
   /** The first step the calibration can act on: −1 for the opening one (data up to the opening). */
@@ -112,10 +112,10 @@ export function calibrationSchedule(
         selection[i] = result.selection;
         const point = result.report.formulaParams as CandidateBps;
         // The selection's grid was centred on the formula's point clamped to the bounds: offsets are from it.
-        lastSelection[i] = { step, point: clampToLimits(bpsOf(point), selecting!.limits(i)), chosen: bpsOf(chosen) };
+        lastSelection[i] = { step, point: clampToLimits(candidateOf(point), selecting!.limits(i)), chosen: candidateOf(chosen) };
       } else if (selecting && last) {
         const limits = selecting.limits(i);
-        chosen = { ...chosen, ...carryChoice(last.chosen, last.point, clampToLimits(bpsOf(chosen), limits), limits) };
+        chosen = { ...chosen, ...carryChoice(last.chosen, last.point, clampToLimits(candidateOf(chosen), limits), limits) };
       }
       params[i] = chosen;
       const intermediates = result.report.intermediates as { fhsVar: number; horizonPeriods: number };
@@ -127,5 +127,3 @@ export function calibrationSchedule(
     return { step, params, horizonVar, horizonPeriods, crisis, selection };
   });
 }
-
-const bpsOf = (p: CandidateBps): CandidateBps => ({ ltvBps: p.ltvBps, liquidationThresholdBps: p.liquidationThresholdBps, liquidationBonusBps: p.liquidationBonusBps, closeFactorBps: p.closeFactorBps });

@@ -10,7 +10,7 @@ import { averageDailyVolumeUsd, DEFAULT_IMPACT, eraPoolScale, REFERENCE_DAILY_VO
 import type { MarketPath } from "./market.js";
 import { spiralMarginBps } from "../policy/riskPolicy.js";
 import { bookFromPopulation } from "../select/book.js";
-import type { CandidateLimits } from "../select/candidates.js";
+import { candidateOf, limitsFromRules } from "../select/candidates.js";
 import type { SelectionBook } from "../select/evaluate.js";
 
 /** The plan's selection along `path`, or undefined when the calibration config asks for none. */
@@ -20,16 +20,7 @@ export function backtestSelection(loaded: LoadedBacktestConfig, path: MarketPath
   const { everyHours, bookSample } = config.policies.calibrated.selection;
   const specs = config.assets.map((a) => deployment.assets.find((d) => d.symbol === a.symbol)!);
   const margin = spiralMarginBps(loaded.calibration.policy);
-  const limits = specs.map((s): CandidateLimits => {
-    const r = s.rules;
-    return {
-      ltvBps: [r.ltv.min, r.ltv.max],
-      liquidationThresholdBps: [r.liquidationThreshold.min, r.liquidationThreshold.max],
-      liquidationBonusBps: [r.liquidationBonus.min, r.liquidationBonus.max],
-      closeFactorBps: [r.closeFactor.min, r.closeFactor.max],
-      spiralMarginBps: margin,
-    };
-  });
+  const limits = specs.map((s) => limitsFromRules(s.rules, margin));
   const population = config.population;
   const books: (SelectionBook | undefined)[] = config.assets.map(() => undefined);
   const bookOf = (i: number): SelectionBook | undefined => {
@@ -39,10 +30,7 @@ export function backtestSelection(loaded: LoadedBacktestConfig, path: MarketPath
   };
   const { fullCloseHealthBps, rateLimitBypassHealthBps, protocolFeeBps } = deployment.engine.liquidationConfig;
   // The hand-set baseline the selection must not out-risk per dollar lent: the backtest's static policy.
-  const references = config.assets.map((a) => {
-    const { ltvBps, liquidationThresholdBps, liquidationBonusBps, closeFactorBps } = staticParams(loaded, a.symbol);
-    return { ltvBps, liquidationThresholdBps, liquidationBonusBps, closeFactorBps };
-  });
+  const references = config.assets.map((a) => candidateOf(staticParams(loaded, a.symbol)));
   return {
     everyHours,
     limits: (i) => limits[i]!,

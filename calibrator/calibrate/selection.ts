@@ -7,12 +7,12 @@ import type { SlippageCurve } from "../backtest/depth.js";
 import type { CandleSeries } from "../data/candles.js";
 import { fitGarch } from "../models/garch.js";
 import { reportHash } from "../report/reportHash.js";
-import { type CandidateBps, type CandidateLimits, isValidCandidate } from "../select/candidates.js";
+import { type CandidateBps, candidateOf, type CandidateLimits, isValidCandidate } from "../select/candidates.js";
 import type { SelectionBook } from "../select/evaluate.js";
 import { depthTable, type EngineLiquidationBps, selectionMarket } from "../select/market.js";
 import { DEFAULT_SCENARIO_SPEC, drawScenarios, type ScenarioSpec } from "../select/scenarios.js";
 import { DEFAULT_SELECTION_SETTINGS, type Selection, type SelectionProblem, selectionReport, type SelectionSettings } from "../select/select.js";
-import { DEFAULT_IMPACT } from "../backtest/impact.js";
+import { DEFAULT_IMPACT, trailingMarket } from "../backtest/impact.js";
 import type { SelectionConfig } from "./config.js";
 import type { AssetCalibration } from "./pipeline.js";
 
@@ -50,16 +50,6 @@ export function scenarioSpec(config: SelectionConfig): ScenarioSpec {
   return { ...DEFAULT_SCENARIO_SPEC, ...config.scenarios };
 }
 
-/** Trailing-24-candle USD volume (0 without a volume column). */
-function trailingVolumeUsd(candles: CandleSeries): number {
-  if (!candles.volume) return 0;
-  const n = candles.close.length;
-  const per = Math.max(1, Math.round(86_400 / candles.intervalSeconds));
-  let v = 0;
-  for (let j = Math.max(0, n - per); j < n; j++) v += candles.volume[j]! * candles.close[j]!;
-  return v;
-}
-
 export interface ProblemInputs {
   config: SelectionConfig;
   context: SelectionContext;
@@ -76,12 +66,14 @@ export interface ProblemInputs {
 /** The selection problem of one asset's calibration. */
 export function selectionProblem(inputs: ProblemInputs): SelectionProblem {
   const { config, context, formula, candles } = inputs;
+  const limits = context.limits ?? OPEN_LIMITS(inputs.spiralMarginBps);
   const garch = fitGarch(inputs.returns, { distribution: "student-t" });
   const asOf = candles.time.at(-1)! + candles.intervalSeconds;
   const scenarios = drawScenarios({ hourlyReturns: inputs.returns, garch, daily: inputs.daily, asOf, lookbackDays: inputs.lookbackDays }, scenarioSpec(config));
   const market = selectionMarket({
     depthUsd: depthTable(inputs.curve, context.poolScale ?? 1),
-    dailyVolumeUsd: context.dailyVolumeUsd ?? trailingVolumeUsd(candles),
+    // The backtest's own trailing-24-hour volume, at the calibration's last candle.
+    dailyVolumeUsd: context.dailyVolumeUsd ?? trailingMarket(candles.close, candles.volume, candles.close.length - 1, 1).dailyVolumeUsd[0]!,
     impact: context.impact ?? DEFAULT_IMPACT,
     gasCostUsd: inputs.gasCostUsd,
     calmDailySigma: Math.sqrt(garch.sigma2Next * (86_400 / candles.intervalSeconds)),
@@ -89,22 +81,22 @@ export function selectionProblem(inputs: ProblemInputs): SelectionProblem {
     engine: context.engine ?? config.engine,
   });
   return {
-    point: { ltvBps: formula.ltvBps, liquidationThresholdBps: formula.liquidationThresholdBps, liquidationBonusBps: formula.liquidationBonusBps, closeFactorBps: formula.closeFactorBps },
+    point: candidateOf(formula),
     capPerHourUsd: (formula.capPerWindowUsd * 3_600) / formula.windowSeconds,
-    limits: context.limits ?? OPEN_LIMITS(inputs.spiralMarginBps),
+    limits,
     book: context.book,
     market,
     scenarios,
     ...(context.reference ? { reference: context.reference } : {}),
     // An incumbent the bounds no longer admit cannot be kept.
-    ...(context.incumbent && isValidCandidate(context.incumbent, context.limits ?? OPEN_LIMITS(inputs.spiralMarginBps)) ? { incumbent: context.incumbent } : {}),
+    ...(context.incumbent && isValidCandidate(context.incumbent, limits) ? { incumbent: context.incumbent } : {}),
   };
 }
 
 /** The calibration with the chosen parameters, the selection in its report, and the report re-hashed. */
 export function withSelection(calibration: AssetCalibration, selection: Selection, settings: SelectionSettings, problem: SelectionProblem): AssetCalibration {
   const { chosen } = selection;
-  const params = { ...calibration.params, ltvBps: chosen.ltvBps, liquidationThresholdBps: chosen.liquidationThresholdBps, liquidationBonusBps: chosen.liquidationBonusBps, closeFactorBps: chosen.closeFactorBps };
+  const params = { ...calibration.params, ...candidateOf(chosen) };
   const { reportHash: _previous, ...body } = calibration.report;
   const summary = selectionReport(selection, settings, problem);
   const next = { ...body, formulaParams: calibration.params, params, selection: summary };

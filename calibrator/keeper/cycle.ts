@@ -25,7 +25,7 @@ import type { KeeperConfig } from "./config.js";
 import { type AccountExposure, liquidationImpact, type MarketView } from "./impact.js";
 import { liveSelectionBook } from "./selectionBook.js";
 import type { SelectionContext } from "../calibrate/selection.js";
-import type { CandidateLimits } from "../select/candidates.js";
+import { candidateOf, limitsFromRules } from "../select/candidates.js";
 import type { KeeperMetrics } from "./metrics.js";
 import { type GlidePath, glidePath, type PlannedStep, planStep, STEP_FRACTIONS } from "./plan.js";
 import { withRetry } from "./retry.js";
@@ -121,14 +121,14 @@ export class Keeper {
   }
 
   /** Calibrates one asset, reusing the last result while its inputs are unchanged. */
-  private async targetFor(asset: KeeperConfig["assets"][number], oracle: Address, calibration: CalibrationConfig, now: number, feedsRead: ReadonlyMap<Address, FeedHealth>): Promise<AssetCalibration> {
+  private async targetFor(asset: KeeperConfig["assets"][number], state: AssetChainState, oracle: Address, calibration: CalibrationConfig, now: number, feedsRead: ReadonlyMap<Address, FeedHealth>): Promise<AssetCalibration> {
     const { config, client } = this.deps;
     const entry = calibration.assets.find((a) => a.symbol === asset.symbol);
     if (!entry) throw new InputError(`${config.calibration}: no asset ${asset.symbol} (the keeper config names it)`);
     const base = dirname(config.calibration);
     // With a selection block and an engine to read, the selection scores the live book; the cache key
     // then carries the book's size and its lending to 5%, so a book that moved re-selects.
-    const selection = calibration.selection && this.borrowers ? await this.liveSelection(asset.address, oracle, feedsRead, spiralMarginBps(calibration.policy)) : undefined;
+    const selection = calibration.selection && this.borrowers ? await this.liveSelection(asset.address, state, oracle, feedsRead, spiralMarginBps(calibration.policy)) : undefined;
     const bookKey = selection ? `|book:${selection.fingerprint}` : "";
     const selectionContext = selection ? () => selection.context : undefined;
     if (asset.data === "chainlink") {
@@ -224,9 +224,11 @@ export class Keeper {
         refuse(`price feed is stale or failing (last update ${feed.updatedAt}, chain time ${now})`, "staleFeed");
         continue;
       }
+      // Read once: the selection's bounds and incumbent, then the plan.
+      const state = await this.rpc("readAssetState", () => readAssetState(client, updater, asset.address));
       let calibration: AssetCalibration;
       try {
-        calibration = await this.targetFor(asset, globals.oracle, calibrationConfig, Number(now), inputs.feedsRead);
+        calibration = await this.targetFor(asset, state, globals.oracle, calibrationConfig, Number(now), inputs.feedsRead);
       } catch (error) {
         refuse(`calibration failed: ${(error as Error).message}`, error instanceof ImplausibleDataError ? "implausibleData" : "invalidData");
         continue;
@@ -238,7 +240,6 @@ export class Keeper {
         );
         continue;
       }
-      const state = await this.rpc("readAssetState", () => readAssetState(client, updater, asset.address));
       inputs.states.set(asset.address, state);
       const target: RiskParams = riskParamsFromJson(calibration.params);
       outcome.current = state.stored;
@@ -405,27 +406,16 @@ export class Keeper {
   }
 
   /** The live book of `asset` as a selection context, and its fingerprint for the calibration cache. */
-  private async liveSelection(asset: Address, oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>, spiralMarginBps: number): Promise<{ context: SelectionContext; fingerprint: string } | undefined> {
+  private async liveSelection(asset: Address, state: AssetChainState, oracle: Address, feedsRead: ReadonlyMap<Address, FeedHealth>, spiralMarginBps: number): Promise<{ context: SelectionContext; fingerprint: string } | undefined> {
     const { exposures, market, ltvBps } = await this.bookView(oracle, feedsRead);
     const book = liveSelectionBook(exposures, market, ltvBps, asset);
     if (book.use.length === 0) return undefined; // no borrower holds it: the formula's point stands
     let lending = 0;
     for (let i = 0; i < book.use.length; i++) lending += book.use[i]! * book.valueUsd[i]!;
     // The candidates stay inside the bounds the updater enforces on chain.
-    const { client, config } = this.deps;
-    const state = await this.rpc("readAssetState", () => readAssetState(client, config.contracts.updater, asset));
-    const rules = state.rules;
-    const limits: CandidateLimits = {
-      ltvBps: [rules.ltv.min, rules.ltv.max],
-      liquidationThresholdBps: [rules.liquidationThreshold.min, rules.liquidationThreshold.max],
-      liquidationBonusBps: [rules.liquidationBonus.min, rules.liquidationBonus.max],
-      closeFactorBps: [rules.closeFactor.min, rules.closeFactor.max],
-      spiralMarginBps,
-    };
+    const limits = limitsFromRules(state.rules, spiralMarginBps);
     // The live parameters are the incumbent: kept while within budget and near the best (select.ts).
-    const stored = state.stored;
-    const incumbent = stored ? { ltvBps: stored.ltvBps, liquidationThresholdBps: stored.liquidationThresholdBps, liquidationBonusBps: stored.liquidationBonusBps, closeFactorBps: stored.closeFactorBps } : undefined;
-    return { context: { book, limits, ...(incumbent ? { incumbent } : {}) }, fingerprint: `${book.use.length}:${lending > 0 ? Math.round(Math.log(lending) / Math.log(1.05)) : 0}` };
+    return { context: { book, limits, ...(state.stored ? { incumbent: candidateOf(state.stored) } : {}) }, fingerprint: `${book.use.length}:${lending > 0 ? Math.round(Math.log(lending) / Math.log(1.05)) : 0}` };
   }
 
   /**

@@ -2,7 +2,7 @@
  * The candidate parameter sets a selection scores: a documented grid around the formula's point
  * (docs/policy.md), every set valid on chain and inside the spiral guard. Pure.
  */
-import { BPS } from "../rules/types.js";
+import { type AssetRules, BPS } from "../rules/types.js";
 
 export interface CandidateBps {
   ltvBps: number;
@@ -34,6 +34,22 @@ export interface CandidateLimits {
   liquidationBonusBps: readonly [number, number];
   closeFactorBps: readonly [number, number];
   spiralMarginBps: number;
+}
+
+/** The four parameters a candidate sets, taken from any parameter set (RiskParams, a report's params). */
+export function candidateOf(p: CandidateBps): CandidateBps {
+  return { ltvBps: p.ltvBps, liquidationThresholdBps: p.liquidationThresholdBps, liquidationBonusBps: p.liquidationBonusBps, closeFactorBps: p.closeFactorBps };
+}
+
+/** An asset's governance bounds (AssetRules) with the policy's spiral margin, as candidate limits. */
+export function limitsFromRules(rules: Pick<AssetRules, "ltv" | "liquidationThreshold" | "liquidationBonus" | "closeFactor">, spiralMarginBps: number): CandidateLimits {
+  return {
+    ltvBps: [rules.ltv.min, rules.ltv.max],
+    liquidationThresholdBps: [rules.liquidationThreshold.min, rules.liquidationThreshold.max],
+    liquidationBonusBps: [rules.liquidationBonus.min, rules.liquidationBonus.max],
+    closeFactorBps: [rules.closeFactor.min, rules.closeFactor.max],
+    spiralMarginBps,
+  };
 }
 
 const inside = (x: number, [lo, hi]: readonly [number, number]) => x >= lo && x <= hi;

@@ -6,7 +6,7 @@
  * scores every asset's chunks on one Piscina pool (the CLI and the keeper). Both give the same result.
  */
 import { BPS } from "../rules/types.js";
-import { type CandidateBps, type CandidateGrid, candidateGrid, type CandidateLimits, clampToLimits, DEFAULT_CANDIDATE_GRID } from "./candidates.js";
+import { type CandidateBps, type CandidateGrid, candidateGrid, type CandidateLimits, candidateOf, clampToLimits, DEFAULT_CANDIDATE_GRID } from "./candidates.js";
 import { type Candidate, candidateLending, type SelectionBook, type SelectionMarket } from "./evaluate.js";
 import { type CandidateScore, chooseCandidate, efficientFrontier, scoreCandidate } from "./frontier.js";
 import { chunk, runScoreTasks } from "./pool.js";
@@ -139,8 +139,8 @@ function decide(problem: SelectionProblem, candidates: CandidateBps[], losses: r
       withinBudget = true;
     }
   }
-  const p = clampToLimits(problem.point, problem.limits);
-  const formulaIsFirst = candidates[0]!.ltvBps === p.ltvBps && candidates[0]!.liquidationThresholdBps === p.liquidationThresholdBps && candidates[0]!.liquidationBonusBps === p.liquidationBonusBps && candidates[0]!.closeFactorBps === p.closeFactorBps;
+  // candidateGrid puts the (clamped) formula point first whenever the limits admit it.
+  const formulaIsFirst = JSON.stringify(candidateOf(candidates[0]!)) === JSON.stringify(clampToLimits(problem.point, problem.limits));
   return { candidates, scores, frontier: efficientFrontier(scores), chosen: chosenSet, chosenScore: chosen, withinBudget, formulaScore: formulaIsFirst ? scores[0]! : null, referenceScore, budgetFractionOfDebt };
 }
 
